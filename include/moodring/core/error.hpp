@@ -1,0 +1,42 @@
+#pragma once
+
+#include <boost/system/error_code.hpp>
+
+#include <string_view>
+#include <system_error>
+
+namespace moodring {
+
+// Expected failures that cross layer boundaries. Each maps to an HTTP status and to the
+// protocol's WebSocket error code; none of them carries internal detail to a client.
+enum class errc {
+    ok = 0,
+    bad_request,
+    not_found,
+    too_large,
+    unsupported_media_type,
+    method_not_allowed,
+    busy,
+    rate_limited,
+    llm_unavailable,
+    llm_error,
+    database_unavailable,
+    internal,
+};
+
+const boost::system::error_category& moodring_category() noexcept;
+
+inline boost::system::error_code make_error_code(errc e) noexcept {
+    return {static_cast<int>(e), moodring_category()};
+}
+
+// The protocol's `code` string for an error frame ("bad_request", "busy", ...).
+std::string_view protocol_code(errc e) noexcept;
+
+// The HTTP status that answers a request failing with `e`.
+unsigned http_status(errc e) noexcept;
+
+}  // namespace moodring
+
+template <>
+struct boost::system::is_error_code_enum<moodring::errc> : std::true_type {};

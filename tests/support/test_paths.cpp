@@ -1,0 +1,28 @@
+#include "test_paths.hpp"
+
+#include <atomic>
+#include <random>
+#include <system_error>
+
+namespace moodring::test {
+
+std::filesystem::path server_binary() { return MOODRING_SERVER_BINARY; }
+std::filesystem::path mock_ollama_binary() { return MOODRING_MOCK_OLLAMA_BINARY; }
+std::filesystem::path source_dir() {
+    return std::filesystem::path{MOODRING_TEST_SOURCE_DIR}.parent_path();
+}
+
+temp_dir::temp_dir() {
+    static std::atomic<unsigned> counter{0};
+    std::random_device rd;
+    path_ = std::filesystem::temp_directory_path() /
+            ("moodring-test-" + std::to_string(rd()) + "-" + std::to_string(counter++));
+    std::filesystem::create_directories(path_);
+}
+
+temp_dir::~temp_dir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+}
+
+}  // namespace moodring::test
