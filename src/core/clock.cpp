@@ -46,7 +46,8 @@ std::optional<wall_clock::time_point> parse_timestamp(std::string_view text) {
         return std::nullopt;
     }
     const std::chrono::year_month_day ymd{
-        std::chrono::year{y}, std::chrono::month{static_cast<unsigned>(mo)},
+        std::chrono::year{y},
+        std::chrono::month{static_cast<unsigned>(mo)},
         std::chrono::day{static_cast<unsigned>(d)}};
     if (!ymd.ok() || h > 23 || mi > 59 || s > 59) return std::nullopt;
     return std::chrono::sys_days{ymd} + std::chrono::hours{h} + std::chrono::minutes{mi} +

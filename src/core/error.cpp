@@ -11,18 +11,30 @@ public:
 
     std::string message(int ev) const override {
         switch (static_cast<errc>(ev)) {
-            case errc::ok: return "success";
-            case errc::bad_request: return "bad request";
-            case errc::not_found: return "not found";
-            case errc::too_large: return "too large";
-            case errc::unsupported_media_type: return "unsupported media type";
-            case errc::method_not_allowed: return "method not allowed";
-            case errc::busy: return "busy";
-            case errc::rate_limited: return "rate limited";
-            case errc::llm_unavailable: return "language model unavailable";
-            case errc::llm_error: return "language model error";
-            case errc::database_unavailable: return "database unavailable";
-            case errc::internal: return "internal error";
+            case errc::ok:
+                return "success";
+            case errc::bad_request:
+                return "bad request";
+            case errc::not_found:
+                return "not found";
+            case errc::too_large:
+                return "too large";
+            case errc::unsupported_media_type:
+                return "unsupported media type";
+            case errc::method_not_allowed:
+                return "method not allowed";
+            case errc::busy:
+                return "busy";
+            case errc::rate_limited:
+                return "rate limited";
+            case errc::llm_unavailable:
+                return "language model unavailable";
+            case errc::llm_error:
+                return "language model error";
+            case errc::database_unavailable:
+                return "database unavailable";
+            case errc::internal:
+                return "internal error";
         }
         return "unknown moodring error";
     }
@@ -40,33 +52,50 @@ std::string_view protocol_code(errc e) noexcept {
         case errc::bad_request:
         case errc::not_found:
         case errc::unsupported_media_type:
-        case errc::method_not_allowed: return "bad_request";
-        case errc::too_large: return "too_large";
-        case errc::busy: return "busy";
-        case errc::rate_limited: return "rate_limited";
-        case errc::llm_unavailable: return "llm_unavailable";
-        case errc::llm_error: return "llm_error";
+        case errc::method_not_allowed:
+            return "bad_request";
+        case errc::too_large:
+            return "too_large";
+        case errc::busy:
+            return "busy";
+        case errc::rate_limited:
+            return "rate_limited";
+        case errc::llm_unavailable:
+            return "llm_unavailable";
+        case errc::llm_error:
+            return "llm_error";
         case errc::ok:
         case errc::database_unavailable:
-        case errc::internal: return "internal";
+        case errc::internal:
+            return "internal";
     }
     return "internal";
 }
 
 unsigned http_status(errc e) noexcept {
     switch (e) {
-        case errc::ok: return 200;
-        case errc::bad_request: return 400;
-        case errc::not_found: return 404;
-        case errc::method_not_allowed: return 405;
-        case errc::too_large: return 413;
-        case errc::unsupported_media_type: return 415;
-        case errc::rate_limited: return 429;
-        case errc::llm_error: return 502;
+        case errc::ok:
+            return 200;
+        case errc::bad_request:
+            return 400;
+        case errc::not_found:
+            return 404;
+        case errc::method_not_allowed:
+            return 405;
+        case errc::too_large:
+            return 413;
+        case errc::unsupported_media_type:
+            return 415;
+        case errc::rate_limited:
+            return 429;
+        case errc::llm_error:
+            return 502;
         case errc::busy:
         case errc::llm_unavailable:
-        case errc::database_unavailable: return 503;
-        case errc::internal: return 500;
+        case errc::database_unavailable:
+            return 503;
+        case errc::internal:
+            return 500;
     }
     return 500;
 }
