@@ -54,6 +54,9 @@ public:
     void stop();
 
 private:
+    // SQLite's exceptions become `service_error{database_unavailable}` for the layers above.
+    static std::exception_ptr translate(std::exception_ptr error);
+
     template <class R, class Handler, class F>
     void submit(Handler handler, F work) {
         auto guard = boost::asio::make_work_guard(boost::asio::get_associated_executor(handler));
@@ -66,7 +69,7 @@ private:
                     try {
                         work(*repository_);
                     } catch (...) {
-                        error = std::current_exception();
+                        error = translate(std::current_exception());
                     }
                     boost::asio::post(
                         guard.get_executor(),
@@ -77,7 +80,7 @@ private:
                     try {
                         value.emplace(work(*repository_));
                     } catch (...) {
-                        error = std::current_exception();
+                        error = translate(std::current_exception());
                     }
                     boost::asio::post(
                         guard.get_executor(),
