@@ -98,7 +98,12 @@ ordered_json nested_theme() {
 void add_cut(std::vector<std::string>& out, std::string_view json) {
     std::size_t pos = 0;
     for (std::size_t i = 0; pos < json.size(); ++i) {
-        const auto size = cut_sizes[i % cut_sizes.size()];
+        auto size = std::min(cut_sizes[i % cut_sizes.size()], json.size() - pos);
+        // Ollama never splits a character between tokens, so neither does the mock.
+        while (pos + size < json.size() &&
+               (static_cast<unsigned char>(json[pos + size]) & 0xC0) == 0x80) {
+            ++size;
+        }
         out.emplace_back(json.substr(pos, size));
         pos += size;
     }
