@@ -152,8 +152,9 @@ private:
 };
 
 std::optional<completion::rejection> completion::prepare() {
+    const std::string_view target = req_.target();
     record_ = state_.requests.start(
-        std::string{req_.method_string()}, std::string{req_.target()}, io_.id()
+        std::string{req_.method_string()}, std::string{target.substr(0, target.find('?'))}, io_.id()
     );
     keep_alive_ = req_.keep_alive();
     const bool openai = kind_ == endpoint::openai_chat;
