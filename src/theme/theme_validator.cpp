@@ -55,37 +55,49 @@ rgb toward_middle(rgb c, double amount) {
 }
 
 // Fills what the model left out from what it did give, so a partial answer still looks like one
-// design; the default theme is the last resort.
+// design. With no colour to start from, the default theme's colours are used as they are.
 void derive_colors(const offered_colors& o, theme& t) {
     const theme& d = default_theme();
-    t.primary_color = o.primary          ? *o.primary
-                      : o.gradient_start ? *o.gradient_start
-                      : o.user_bg        ? *o.user_bg
-                      : o.secondary      ? shifted(*o.secondary, -30, 0)
-                                         : d.primary_color;
-    const double away = to_hsl(t.primary_color).l < 0.5 ? 0.08 : -0.08;
-    t.secondary_color = o.secondary      ? *o.secondary
-                        : o.gradient_end ? *o.gradient_end
-                                         : shifted(t.primary_color, 30, away);
-    t.accent_color = o.accent.value_or(shifted(t.primary_color, 180, 0));
+    const std::optional<rgb> base = o.primary          ? o.primary
+                                    : o.gradient_start ? o.gradient_start
+                                    : o.user_bg        ? o.user_bg
+                                    : o.secondary      ? shifted(*o.secondary, -30, 0)
+                                                       : std::optional<rgb>();
+    const auto or_derived = [&base](std::optional<rgb> offered, rgb fallback, auto derive) {
+        return offered ? *offered : base ? derive() : fallback;
+    };
+    t.primary_color = base.value_or(d.primary_color);
+    const rgb p = t.primary_color;
+    const double away = to_hsl(p).l < 0.5 ? 0.08 : -0.08;
+    t.secondary_color =
+        or_derived(o.secondary ? o.secondary : o.gradient_end, d.secondary_color, [&] {
+            return shifted(p, 30, away);
+        });
+    t.accent_color = or_derived(o.accent, d.accent_color, [&] { return shifted(p, 180, 0); });
     if (o.background) {
         t.background_color = *o.background;
-    } else if (o.text && !is_light(*o.text)) {
-        t.background_color = tint_of(t.primary_color, 0.97);
     } else if (o.text) {
-        t.background_color = tint_of(t.primary_color, 0.1);
+        t.background_color = tint_of(p, is_light(*o.text) ? 0.1 : 0.97);
     } else {
-        t.background_color = o.primary ? tint_of(t.primary_color, 0.97) : d.background_color;
+        t.background_color = base ? tint_of(p, 0.97) : d.background_color;
     }
-    t.text_color = o.text.value_or(
-        is_light(t.background_color) ? tint_of(t.primary_color, 0.15)
-                                     : tint_of(t.primary_color, 0.93)
-    );
+    if (o.text) {
+        t.text_color = *o.text;
+    } else if (!base && !o.background) {
+        t.text_color = d.text_color;
+    } else {
+        t.text_color = tint_of(p, is_light(t.background_color) ? 0.15 : 0.93);
+    }
+    const bool own_background = base || o.background || o.text;
+    const auto near_background = [&](std::optional<rgb> offered, rgb fallback, double amount) {
+        if (offered) return *offered;
+        return own_background ? toward_middle(t.background_color, amount) : fallback;
+    };
     t.gradient_start = o.gradient_start.value_or(t.primary_color);
     t.gradient_end = o.gradient_end.value_or(t.secondary_color);
     t.message_user_bg = o.user_bg.value_or(t.primary_color);
-    t.message_assistant_bg = o.assistant_bg.value_or(toward_middle(t.background_color, 0.04));
-    t.border_color = o.border.value_or(toward_middle(t.background_color, 0.12));
+    t.message_assistant_bg = near_background(o.assistant_bg, d.message_assistant_bg, 0.04);
+    t.border_color = near_background(o.border, d.border_color, 0.12);
     t.shadow_color = t.primary_color;
 }
 
@@ -113,7 +125,8 @@ void fill_text(const nlohmann::json& raw, theme& t, report_t& report) {
         t.id = *id;
         return;
     }
-    t.id = slugify(t.name);
+    // Slugging the default name would disguise a default theme as a chosen one.
+    t.id = t.name == d.name ? std::string() : slugify(t.name);
     if (t.id.empty()) t.id = d.id;
     report.repairs.push_back({"id", id ? "invalid" : "missing"});
 }

@@ -14,7 +14,8 @@ namespace {
 
 // Answers in the shapes small models actually give: chatty preamble, code fences, a long
 // explanation after the object, escapes and braces inside strings.
-const std::string fenced_answer = R"(Sure! Here's a theme that matches the calm, reflective mood of your conversation:
+const std::string fenced_answer =
+    R"(Sure! Here's a theme that matches the calm, reflective mood of your conversation:
 
 ```json
 {

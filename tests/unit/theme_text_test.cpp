@@ -36,8 +36,18 @@ TEST(theme_text, name_loses_markup_and_css_characters) {
 }
 
 TEST(theme_text, name_loses_controls_bidi_and_bad_bytes) {
-    EXPECT_EQ(clean_name("a\x01" "b\x7f" "c\xC2\x85" "d"), "abcd");
-    EXPECT_EQ(clean_name("evil\xE2\x80\xAE" "txt.exe"), "eviltxt.exe");
+    EXPECT_EQ(
+        clean_name("a\x01"
+                   "b\x7f"
+                   "c\xC2\x85"
+                   "d"),
+        "abcd"
+    );
+    EXPECT_EQ(
+        clean_name("evil\xE2\x80\xAE"
+                   "txt.exe"),
+        "eviltxt.exe"
+    );
     EXPECT_EQ(clean_name("ok\xFF\xFEyes"), "okyes");
     EXPECT_EQ(clean_name("<>{};"), "");
 }
@@ -53,12 +63,12 @@ TEST(theme_text, name_is_cut_to_forty_code_points_between_characters) {
 }
 
 TEST(theme_text, single_emoji_forms) {
-    EXPECT_TRUE(is_single_emoji("\xF0\x9F\x94\xA5"));                      // fire
-    EXPECT_TRUE(is_single_emoji("\xE2\x9A\x93"));                          // anchor
-    EXPECT_TRUE(is_single_emoji("\xE2\x9D\xA4\xEF\xB8\x8F"));              // heart + VS16
-    EXPECT_TRUE(is_single_emoji("\xF0\x9F\x91\x8B\xF0\x9F\x8F\xBD"));      // wave + skin tone
-    EXPECT_TRUE(is_single_emoji("\xF0\x9F\x87\xAB\xF0\x9F\x87\xB7"));      // flag FR
-    EXPECT_TRUE(is_single_emoji(                                           // woman scientist
+    EXPECT_TRUE(is_single_emoji("\xF0\x9F\x94\xA5"));                  // fire
+    EXPECT_TRUE(is_single_emoji("\xE2\x9A\x93"));                      // anchor
+    EXPECT_TRUE(is_single_emoji("\xE2\x9D\xA4\xEF\xB8\x8F"));          // heart + VS16
+    EXPECT_TRUE(is_single_emoji("\xF0\x9F\x91\x8B\xF0\x9F\x8F\xBD"));  // wave + skin tone
+    EXPECT_TRUE(is_single_emoji("\xF0\x9F\x87\xAB\xF0\x9F\x87\xB7"));  // flag FR
+    EXPECT_TRUE(is_single_emoji(                                       // woman scientist
         "\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x94\xAC"
     ));
 }
@@ -69,13 +79,13 @@ TEST(theme_text, anything_else_is_not_one_emoji) {
           "a",
           "1",
           "#",
-          "\xF0\x9F\x94\xA5\xF0\x9F\x94\xA5",        // two
-          "\xF0\x9F\x94\xA5 ",                        // trailing space
-          " \xF0\x9F\x94\xA5",                        // leading space
-          "\xF0\x9F\x94\xA5\xE2\x80\x8D",             // dangling ZWJ
-          "\xF0\x9F\x8F\xBD",                         // lone skin tone
-          "\xF0\x9F\x87\xAB",                         // lone regional indicator
-          "\xEF\xB8\x8F",                             // lone VS16
+          "\xF0\x9F\x94\xA5\xF0\x9F\x94\xA5",  // two
+          "\xF0\x9F\x94\xA5 ",                 // trailing space
+          " \xF0\x9F\x94\xA5",                 // leading space
+          "\xF0\x9F\x94\xA5\xE2\x80\x8D",      // dangling ZWJ
+          "\xF0\x9F\x8F\xBD",                  // lone skin tone
+          "\xF0\x9F\x87\xAB",                  // lone regional indicator
+          "\xEF\xB8\x8F",                      // lone VS16
           "<script>",
           "\xF0\x9F\x94\xA5<",
           "\xF0\x9F\x94"}) {

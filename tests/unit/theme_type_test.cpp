@@ -1,9 +1,8 @@
 #include <moodring/theme/legibility.hpp>
 #include <moodring/theme/theme.hpp>
 
-#include <nlohmann/json.hpp>
-
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <stdexcept>
 
