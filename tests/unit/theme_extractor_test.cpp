@@ -227,3 +227,27 @@ TEST(theme_extractor, byte_at_a_time) {
         EXPECT_EQ((*answer)[returned_at], '}') << "returned the moment the object closed";
     }
 }
+
+TEST(theme_extractor, long_streams_cost_linear_time) {
+    // Four MiB of brace-laden prose in 1 KiB deltas: every fragment is one short candidate,
+    // parsed once. Quadratic rescanning would take minutes here.
+    theme_extractor x;
+    const std::string fragment = "so {many} braces ";
+    std::string delta;
+    while (delta.size() < 1024) delta += fragment;
+    const std::size_t rounds = 4 * 1024;
+    for (std::size_t i = 0; i < rounds; ++i) ASSERT_FALSE(x.feed(delta));
+    EXPECT_EQ(x.rejected(), rounds * (delta.size() / fragment.size()));
+    ASSERT_TRUE(x.feed(bare_answer));
+}
+
+TEST(theme_extractor, deep_nesting_within_the_cap_is_fine) {
+    theme_extractor x;
+    std::string deep;
+    for (int i = 0; i < 2000; ++i) deep += "{\"a\":";
+    deep += "1";
+    deep += std::string(2000, '}');
+    auto got = x.feed(deep);
+    ASSERT_TRUE(got);
+    EXPECT_TRUE(got->contains("a"));
+}
