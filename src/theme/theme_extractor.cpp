@@ -28,7 +28,7 @@ bool theme_extractor::closes_object(char c) noexcept {
 }
 
 std::optional<nlohmann::json> theme_extractor::feed(std::string_view delta) {
-    if (done_) return std::nullopt;
+    if (done_ || finished_) return std::nullopt;
     for (const char c : delta) {
         if (mode_ == mode::seeking) {
             if (c == '{') {
@@ -66,6 +66,19 @@ std::optional<nlohmann::json> theme_extractor::feed(std::string_view delta) {
         ++rejected_;
     }
     return std::nullopt;
+}
+
+std::optional<nlohmann::json> theme_extractor::finish() {
+    if (done_ || finished_) return std::nullopt;
+    finished_ = true;
+    if (mode_ != mode::capturing) return std::nullopt;
+    const std::size_t next = object_.find('{', 1);
+    if (next == std::string::npos) return std::nullopt;
+    theme_extractor retry(limits_);
+    auto found = retry.feed(std::string_view(object_).substr(next));
+    rejected_ += retry.rejected();
+    done_ = found.has_value();
+    return found;
 }
 
 }  // namespace moodring::theme

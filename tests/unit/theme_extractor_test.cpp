@@ -251,3 +251,32 @@ TEST(theme_extractor, deep_nesting_within_the_cap_is_fine) {
     ASSERT_TRUE(got);
     EXPECT_TRUE(got->contains("a"));
 }
+
+TEST(theme_extractor, finish_recovers_an_object_swallowed_by_a_stray_brace) {
+    theme_extractor x;
+    EXPECT_FALSE(x.feed(R"(I'll go with {soft colours: {"id": "soft", "name": "Soft"} hope so)"));
+    EXPECT_FALSE(x.done());
+    auto got = x.finish();
+    ASSERT_TRUE(got);
+    EXPECT_EQ((*got)["id"], "soft");
+    EXPECT_TRUE(x.done());
+    EXPECT_FALSE(x.feed(R"({"id": "late"})"));
+}
+
+TEST(theme_extractor, finish_without_an_open_candidate_finds_nothing) {
+    theme_extractor found;
+    ASSERT_TRUE(found.feed(R"({"a":1})"));
+    EXPECT_FALSE(found.finish());
+    EXPECT_TRUE(found.done());
+
+    theme_extractor prose_only;
+    prose_only.feed("no object here");
+    EXPECT_FALSE(prose_only.finish());
+    EXPECT_FALSE(prose_only.done());
+    EXPECT_FALSE(prose_only.feed(R"({"a":1})")) << "feeds after finish are ignored";
+
+    theme_extractor unclosed;
+    unclosed.feed(R"({"id": "open", "name": "never closed)");
+    EXPECT_FALSE(unclosed.finish());
+    EXPECT_FALSE(unclosed.done());
+}

@@ -28,6 +28,12 @@ public:
     // The object, on the call whose delta closes it; nullopt otherwise and after that call.
     std::optional<nlohmann::json> feed(std::string_view delta);
 
+    // The stream has ended. If a candidate is still open, an unmatched `{` in the prose may have
+    // swallowed the real object ("I'll use {soft colours: {...}"), so its text is scanned once
+    // more from its next `{`. One retry, of at most the size limit, keeps the cost linear.
+    // Later feeds are ignored.
+    std::optional<nlohmann::json> finish();
+
     // Whether an object has been found (further deltas are then ignored).
     bool done() const noexcept { return done_; }
 
@@ -47,6 +53,7 @@ private:
     bool in_string_ = false;
     bool escaped_ = false;
     bool done_ = false;
+    bool finished_ = false;
     std::size_t rejected_ = 0;
 };
 
