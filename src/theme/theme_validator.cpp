@@ -11,10 +11,8 @@
 namespace moodring::theme {
 namespace {
 
-using report_t = validation_report;
-
 std::optional<rgb> offered_color(
-    const nlohmann::json& raw, std::string_view key, report_t& report
+    const nlohmann::json& raw, std::string_view key, validation_report& report
 ) {
     const auto it = raw.find(key);
     if (it == raw.end()) {
@@ -32,11 +30,12 @@ const std::string* offered_string(const nlohmann::json& raw, std::string_view ke
     return it != raw.end() && it->is_string() ? &it->get_ref<const std::string&>() : nullptr;
 }
 
-void fill_text(const nlohmann::json& raw, theme& t, report_t& report) {
+void fill_text(const nlohmann::json& raw, theme& t, validation_report& report) {
     const theme& d = default_theme();
     const std::string* name = offered_string(raw, "name");
     t.name = name ? clean_name(*name) : std::string();
-    if (t.name.empty()) {
+    const bool default_name = t.name.empty();
+    if (default_name) {
         t.name = d.name;
         report.repairs.push_back({"name", name ? "invalid" : "missing"});
     } else if (t.name != *name) {
@@ -57,7 +56,7 @@ void fill_text(const nlohmann::json& raw, theme& t, report_t& report) {
         return;
     }
     // Slugging the default name would disguise a default theme as a chosen one.
-    t.id = t.name == d.name ? std::string() : slugify(t.name);
+    t.id = default_name ? std::string() : slugify(t.name);
     if (t.id.empty()) t.id = d.id;
     report.repairs.push_back({"id", id ? "invalid" : "missing"});
 }
