@@ -1,4 +1,5 @@
 #include <moodring/theme/theme.hpp>
+#include <moodring/theme/theme_text.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -77,6 +78,11 @@ void from_json(const nlohmann::json& j, theme& t) {
     out.id = string_field(j, "id");
     out.name = string_field(j, "name");
     out.icon = string_field(j, "icon");
+    // A stored theme is trusted no more than the one that was sent: the same text rules hold.
+    if (out.name.empty() || clean_name(out.name) != out.name || !is_single_emoji(out.icon) ||
+        !is_slug(out.id)) {
+        throw std::invalid_argument("theme id, name or icon is not in its safe form");
+    }
     for (const auto& field : model_color_fields) {
         const auto colour = parse_hex_color(string_field(j, field.key));
         if (!colour)

@@ -40,6 +40,12 @@ TEST(theme_type, from_json_is_strict) {
     j["shadowColor"] = "rgba(3, 0";
     EXPECT_THROW(j.get<theme>(), std::invalid_argument);
     EXPECT_THROW(json::array().get<theme>(), std::invalid_argument);
+    for (const auto& [key, bad] :
+         {std::pair{"name", "<b>x</b>"}, {"icon", "x"}, {"id", "Not A Slug"}}) {
+        j = default_theme();
+        j[key] = bad;
+        EXPECT_THROW(j.get<theme>(), std::invalid_argument) << key;
+    }
 }
 
 TEST(theme_type, default_theme_is_legible) {
