@@ -57,7 +57,7 @@ std::vector<conversation_summary> repository::list_conversations() {
         SELECT c.id, c.title, c.created_at, c.updated_at,
                (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id),
                (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id AND m.role = 'user')
-        FROM conversations c ORDER BY c.updated_at DESC, c.rowid DESC)sql");
+        FROM conversations c ORDER BY c.activity DESC)sql");
     std::vector<conversation_summary> out;
     while (q.executeStep()) {
         out.push_back(conversation_summary{
@@ -82,8 +82,8 @@ conversation repository::create_conversation(
     c.created_at = c.updated_at = now_timestamp();
     SQLite::Statement q(
         *db_,
-        "INSERT INTO conversations (id, title, custom_context, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?)"
+        "INSERT INTO conversations (id, title, custom_context, created_at, updated_at, activity) "
+        "VALUES (?, ?, ?, ?, ?, (SELECT coalesce(max(activity), 0) + 1 FROM conversations))"
     );
     q.bind(1, c.id);
     q.bind(2, c.title);
@@ -203,7 +203,11 @@ bool repository::exists(const std::string& id) {
 }
 
 void repository::touch(const std::string& id, const std::string& now) {
-    SQLite::Statement q(*db_, "UPDATE conversations SET updated_at = ? WHERE id = ?");
+    SQLite::Statement q(
+        *db_,
+        "UPDATE conversations SET updated_at = ?, "
+        "activity = (SELECT max(activity) + 1 FROM conversations) WHERE id = ?"
+    );
     q.bind(1, now);
     q.bind(2, id);
     q.exec();

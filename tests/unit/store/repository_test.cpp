@@ -96,10 +96,8 @@ TEST(repository, lists_newest_update_first_with_counts) {
     add_message(repo, first.id, "user", "hi");
     add_message(repo, first.id, "assistant", "hello");
     add_message(repo, first.id, "user", "again");
-    repo.database().exec(
-        "UPDATE conversations SET updated_at = '2099-01-01T00:00:00.000Z' WHERE id = '" + first.id +
-        "'"
-    );
+    // Within the same millisecond as the creations: order must still follow the update.
+    ASSERT_TRUE(repo.update_conversation(first.id, std::string("renamed"), std::nullopt));
     auto list = repo.list_conversations();
     ASSERT_EQ(list.size(), 2u);
     EXPECT_EQ(list[0].id, first.id);
