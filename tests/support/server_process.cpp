@@ -32,7 +32,7 @@ void server_process::launch() {
         "--ollama-url",
         options_.llm_url,
         "--web-root",
-        (source_dir() / "web").string(),
+        options_.web_root.string(),
         "--log-level",
         "warn",
     };

@@ -18,6 +18,7 @@ public:
         std::vector<std::string> extra_args;
         std::map<std::string, std::string> env;
         std::string llm_url = "http://127.0.0.1:9";  // nothing listens there: "unreachable"
+        std::filesystem::path web_root = source_dir() / "web";
     };
 
     explicit server_process(options opts);
