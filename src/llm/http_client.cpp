@@ -227,7 +227,10 @@ asio::awaitable<stream_result> http_client::stream(
     http_request request, priority prio, stream_handlers handlers, decoder_factory make_decoder
 ) {
     stream_result out;
-    auto [queued, permit] = co_await budget_.acquire(prio, handlers.on_queue_position);
+    // Arguments of a co_await are named first throughout: g++ 12 can destroy temporaries
+    // of a co_await full-expression twice.
+    auto on_position = handlers.on_queue_position;
+    auto [queued, permit] = co_await budget_.acquire(prio, std::move(on_position));
     if (queued) {
         out.error = error::cancelled;
         co_return out;

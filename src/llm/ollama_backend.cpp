@@ -37,12 +37,10 @@ asio::awaitable<stream_result> ollama_backend::chat(
         client_->url().target("/api/chat"),
         ollama_chat_body(request, options().keep_alive),
     };
-    co_return co_await detail::without_cancel_exceptions(client_->stream(
-        std::move(http),
-        request.prio,
-        std::move(handlers),
-        ollama_decoders(options().max_line_bytes)
-    ));
+    auto decoders = ollama_decoders(options().max_line_bytes);
+    auto op =
+        client_->stream(std::move(http), request.prio, std::move(handlers), std::move(decoders));
+    co_return co_await detail::without_cancel_exceptions(std::move(op));
 }
 
 asio::awaitable<stream_result> ollama_backend::generate(
@@ -53,19 +51,16 @@ asio::awaitable<stream_result> ollama_backend::generate(
         client_->url().target("/api/generate"),
         ollama_generate_body(request, options().keep_alive),
     };
-    co_return co_await detail::without_cancel_exceptions(client_->stream(
-        std::move(http),
-        request.prio,
-        std::move(handlers),
-        ollama_decoders(options().max_line_bytes)
-    ));
+    auto decoders = ollama_decoders(options().max_line_bytes);
+    auto op =
+        client_->stream(std::move(http), request.prio, std::move(handlers), std::move(decoders));
+    co_return co_await detail::without_cancel_exceptions(std::move(op));
 }
 
 asio::awaitable<models_result> ollama_backend::list_models() {
     models_result out;
-    auto r = co_await detail::without_cancel_exceptions(
-        client_->fetch({verb::get, client_->url().target("/api/tags"), {}})
-    );
+    auto op = client_->fetch({verb::get, client_->url().target("/api/tags"), {}});
+    auto r = co_await detail::without_cancel_exceptions(std::move(op));
     out.error = r.error;
     out.error_text = std::move(r.error_text);
     if (out.error) co_return out;
@@ -86,11 +81,12 @@ asio::awaitable<models_result> ollama_backend::list_models() {
 asio::awaitable<warm_up_result> ollama_backend::warm_up(std::string model) {
     warm_up_result out;
     const auto start = mono_clock::now();
-    auto r = co_await detail::without_cancel_exceptions(client_->fetch({
+    auto op = client_->fetch({
         verb::post,
         client_->url().target("/api/chat"),
         ollama_warm_up_body(model, options().keep_alive),
-    }));
+    });
+    auto r = co_await detail::without_cancel_exceptions(std::move(op));
     out.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(mono_clock::now() - start);
     out.error = r.error;
     out.error_text = std::move(r.error_text);

@@ -28,27 +28,25 @@ asio::awaitable<stream_result> openai_backend::chat(
         openai_chat_body(request),
     };
     const auto max_event_bytes = options().max_line_bytes;
-    co_return co_await detail::without_cancel_exceptions(client_->stream(
-        std::move(http),
-        request.prio,
-        std::move(handlers),
-        [max_event_bytes](const stream_handlers& h) {
-            return std::make_unique<openai_decoder>(h, max_event_bytes);
-        }
-    ));
+    detail::decoder_factory decoders = [max_event_bytes](const stream_handlers& h) {
+        return std::make_unique<openai_decoder>(h, max_event_bytes);
+    };
+    auto op =
+        client_->stream(std::move(http), request.prio, std::move(handlers), std::move(decoders));
+    co_return co_await detail::without_cancel_exceptions(std::move(op));
 }
 
 asio::awaitable<stream_result> openai_backend::generate(
     generate_request request, stream_handlers handlers
 ) {
-    co_return co_await chat(as_chat(request), std::move(handlers));
+    auto op = chat(as_chat(request), std::move(handlers));
+    co_return co_await std::move(op);
 }
 
 asio::awaitable<models_result> openai_backend::list_models() {
     models_result out;
-    auto r = co_await detail::without_cancel_exceptions(
-        client_->fetch({verb::get, client_->url().target("/v1/models"), {}})
-    );
+    auto op = client_->fetch({verb::get, client_->url().target("/v1/models"), {}});
+    auto r = co_await detail::without_cancel_exceptions(std::move(op));
     out.error = r.error;
     out.error_text = std::move(r.error_text);
     if (out.error) co_return out;
