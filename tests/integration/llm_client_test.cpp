@@ -380,6 +380,41 @@ TEST_F(LlmClient, BudgetQueuesInFifoOrderWithRepliesFirst) {
     EXPECT_EQ(order, (std::vector<std::string>{"first", "reply1", "reply2", "theme1", "theme2"}));
 }
 
+TEST_F(LlmClient, CancelWhileQueuedLeavesTheQueueAndSendsNothing) {
+    auto o = options();
+    o.max_in_flight = 1;
+    auto b = make_backend(o);
+    seen running, queued, behind;
+    asio::cancellation_signal cancel;
+    asio::co_spawn(
+        io_,
+        stream_into(*b, chat("[[mock tokens=10 interval_ms=20 id=running]]"), running),
+        asio::detached
+    );
+    io_.poll();
+    asio::co_spawn(
+        io_,
+        stream_into(*b, chat("[[mock id=queued]]"), queued),
+        asio::bind_cancellation_slot(cancel.slot(), asio::detached)
+    );
+    io_.poll();
+    asio::co_spawn(
+        io_, stream_into(*b, chat("[[mock tokens=1 id=behind]]"), behind), asio::detached
+    );
+    io_.poll();
+    cancel.emit(asio::cancellation_type::terminal);
+    io_.run();
+
+    EXPECT_FALSE(running.result.error);
+    EXPECT_EQ(queued.result.error, error::cancelled);
+    EXPECT_EQ(queued.result.attempts, 0);
+    EXPECT_FALSE(behind.result.error);
+    EXPECT_EQ(behind.positions, (std::vector<std::size_t>{2, 1}));
+    std::vector<std::string> labels;
+    for (const auto& r : requests()) labels.push_back(r["label"]);
+    EXPECT_EQ(labels, (std::vector<std::string>{"running", "behind"}));
+}
+
 TEST_F(LlmClient, ListModelsAndWarmUp) {
     auto b = make_backend(options());
     const auto models = run(b->list_models());
