@@ -1,6 +1,7 @@
 #pragma once
 
 #include <moodring/llm/ndjson_reader.hpp>
+#include <moodring/llm/ollama_line.hpp>
 #include <moodring/llm/stream_decoder.hpp>
 
 namespace moodring::llm {
@@ -20,6 +21,7 @@ private:
     boost::system::error_code on_line(std::string_view line);
 
     ndjson_reader reader_;
+    detail::ollama_line line_;
 };
 
 }  // namespace moodring::llm
