@@ -17,6 +17,8 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include <spdlog/spdlog.h>
+
 #include <array>
 
 namespace moodring::llm::detail {
