@@ -115,7 +115,7 @@ std::int64_t word_count(std::string_view text) {
 class completion {
 public:
     completion(session& io, mock_state& state, http_request req, endpoint kind)
-        : io_{io}, state_{state}, req_{std::move(req)}, kind_{kind} {}
+        : io_{io}, state_{state}, req_{std::move(req)}, kind_{kind}, script_{state.defaults} {}
 
     awaitable<bool> run();
 
@@ -170,7 +170,6 @@ std::optional<completion::rejection> completion::prepare() {
     if (model.empty()) return rejection{400, "model is required", "completed"};
 
     const auto prompt = read_prompt(body, kind_);
-    script_ = state_.defaults;
     for (const auto& problem : apply_directives(prompt.directives, script_)) {
         spdlog::warn("#{} {}", record_->seq, problem);
     }
@@ -192,8 +191,8 @@ std::optional<completion::rejection> completion::prepare() {
     }
     if (openai) {
         const auto options = body.find("stream_options");
-        const bool usage =
-            options != body.end() && options->is_object() && options->value("include_usage", false);
+        const bool usage = options != body.end() && options->is_object() &&
+                           options->value("include_usage", json{}) == true;
         format_ = make_openai_format(model, usage);
         if (prompt.empty) return rejection{400, "[] is too short - 'messages'", "completed"};
     } else if (prompt.empty) {
@@ -213,7 +212,11 @@ std::optional<completion::rejection> completion::prepare() {
 }
 
 awaitable<bool> completion::run() {
-    if (auto r = prepare()) co_return co_await fail(r->status, r->message, r->outcome);
+    if (auto r = prepare()) {
+        // A scripted header delay holds back error responses too, as a slow server would.
+        if (!co_await io_.pause(script_.header_delay)) co_return finish("client_gone");
+        co_return co_await fail(r->status, r->message, r->outcome);
+    }
     if (!load_request_.empty()) co_return co_await load_reply();
     state_.catalog.mark_loaded(record_->model);
 
