@@ -1,6 +1,40 @@
-#include <cstdio>
+#include <moodring/app.hpp>
+#include <moodring/core/config.hpp>
+#include <moodring/core/logging.hpp>
 
-int main() {
-    std::puts("moodring " MOODRING_VERSION);
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <exception>
+
+int main(int argc, char** argv) {
+    moodring::config_load_result loaded;
+    try {
+        loaded = moodring::load_config(
+            {std::vector<std::string>(argv + 1, argv + argc), moodring::process_environment()}
+        );
+    } catch (const moodring::config_error& e) {
+        std::fprintf(stderr, "moodring: configuration error: %s\n", e.what());
+        return 2;
+    }
+    if (loaded.help_requested) {
+        std::printf("%s", loaded.help_text.c_str());
+        return 0;
+    }
+    if (loaded.print_requested) {
+        std::printf("%s\n", moodring::config_to_json(loaded.settings).c_str());
+        return 0;
+    }
+    moodring::init_logging(loaded.settings.log.level);
+    try {
+        moodring::app server(loaded.settings);
+        server.start();
+        server.run_until_signalled();
+    } catch (const std::exception& e) {
+        spdlog::critical("cannot start: {}", e.what());
+        std::fprintf(stderr, "moodring: cannot start: %s\n", e.what());
+        return 1;
+    }
+    spdlog::info("stopped");
     return 0;
 }

@@ -72,6 +72,23 @@ std::string_view protocol_code(errc e) noexcept {
     return "internal";
 }
 
+std::string_view public_message(errc e) noexcept {
+    switch (e) {
+        case errc::database_unavailable:
+            return "The database is unavailable; try again shortly";
+        case errc::llm_unavailable:
+            return "The language model cannot be reached";
+        case errc::llm_error:
+            return "The language model failed to answer";
+        case errc::busy:
+            return "The server is busy; try again shortly";
+        case errc::rate_limited:
+            return "Too many requests; slow down";
+        default:
+            return "Internal server error";
+    }
+}
+
 unsigned http_status(errc e) noexcept {
     switch (e) {
         case errc::ok:

@@ -10,6 +10,18 @@ namespace {
 constexpr std::string_view open_mark = "[[mock";
 constexpr std::string_view close_mark = "]]";
 
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+// The next "[[mock" that starts a directive: "[[mocktail]]" does not.
+std::size_t find_open(std::string_view text, std::size_t pos) {
+    while ((pos = text.find(open_mark, pos)) != std::string_view::npos) {
+        const auto next = pos + open_mark.size();
+        if (next == text.size() || is_space(text[next]) || text[next] == ']') return pos;
+        pos = next;
+    }
+    return pos;
+}
+
 template <typename T>
 bool parse_number(std::string_view text, T& out) {
     T value{};
@@ -86,8 +98,6 @@ bool apply_pair(std::string_view key, std::string_view value, script& s) {
     return false;
 }
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
 void apply_body(std::string_view body, script& s, std::vector<std::string>& problems) {
     std::size_t pos = 0;
     while (pos < body.size()) {
@@ -115,7 +125,7 @@ int script::tokens_before_fault() const {
 std::vector<std::string> apply_directives(std::string_view text, script& into) {
     std::vector<std::string> problems;
     std::size_t pos = 0;
-    while ((pos = text.find(open_mark, pos)) != std::string_view::npos) {
+    while ((pos = find_open(text, pos)) != std::string_view::npos) {
         const auto body_start = pos + open_mark.size();
         const auto close = text.find(close_mark, body_start);
         if (close == std::string_view::npos) {
@@ -132,7 +142,7 @@ std::string strip_directives(std::string_view text) {
     std::string out;
     std::size_t pos = 0;
     for (;;) {
-        const auto open = text.find(open_mark, pos);
+        const auto open = find_open(text, pos);
         const auto close =
             open == std::string_view::npos ? open : text.find(close_mark, open + open_mark.size());
         if (close == std::string_view::npos) {

@@ -2,6 +2,8 @@
 
 #include <boost/system/error_code.hpp>
 
+#include <stdexcept>
+#include <string>
 #include <string_view>
 #include <system_error>
 
@@ -35,6 +37,20 @@ std::string_view protocol_code(errc e) noexcept;
 
 // The HTTP status that answers a request failing with `e`.
 unsigned http_status(errc e) noexcept;
+
+// An unexpected failure below the API (the database, say) with the errc a client is shown;
+// `what()` holds the detail for the log only.
+class service_error : public std::runtime_error {
+public:
+    service_error(errc code, const std::string& detail) : std::runtime_error(detail), code_(code) {}
+    errc code() const noexcept { return code_; }
+
+private:
+    errc code_;
+};
+
+// The sentence a client is shown for `e`: plain words, no internals.
+std::string_view public_message(errc e) noexcept;
 
 }  // namespace moodring
 

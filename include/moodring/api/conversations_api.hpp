@@ -1,0 +1,41 @@
+#pragma once
+
+#include <moodring/api/http_types.hpp>
+
+#include <boost/asio/awaitable.hpp>
+
+#include <cstddef>
+#include <memory>
+
+namespace moodring::store {
+class store;
+}
+
+namespace moodring::api {
+
+struct conversation_limits {
+    std::size_t max_title_bytes = 200;
+    std::size_t max_custom_context_bytes = 4'000'000;
+    std::size_t max_upload_bytes = 1'000'000;
+    int max_page_size = 200;
+};
+
+// The REST half of the protocol: conversations, their messages and context files.
+class conversations_api {
+public:
+    conversations_api(std::shared_ptr<store::store> db, conversation_limits limits);
+
+    boost::asio::awaitable<http_response> list(http_request request);
+    boost::asio::awaitable<http_response> create(http_request request);
+    boost::asio::awaitable<http_response> get(http_request request);
+    boost::asio::awaitable<http_response> update(http_request request);
+    boost::asio::awaitable<http_response> remove(http_request request);
+    boost::asio::awaitable<http_response> messages(http_request request);
+    boost::asio::awaitable<http_response> upload(http_request request);
+
+private:
+    std::shared_ptr<store::store> db_;
+    conversation_limits limits_;
+};
+
+}  // namespace moodring::api

@@ -1,0 +1,21 @@
+#pragma once
+
+#include <moodring/api/http_types.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <variant>
+
+namespace moodring::api {
+
+// A request's JSON object, or the 4xx answer that says why there is none.
+std::variant<nlohmann::json, http_response> json_object_body(const http_request& request);
+
+// Reads an optional string field; `error` names the field when it has another type.
+std::optional<std::string> string_field(
+    const nlohmann::json& body, const char* name, std::optional<http_response>& error
+);
+
+}  // namespace moodring::api

@@ -1,0 +1,33 @@
+#pragma once
+
+#include <moodring/api/http_types.hpp>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace moodring::api {
+
+// Which browser origins may call the API and open WebSockets: the page's own origin (the
+// request's Host) and a configured allowlist. Requests without Origin are not from a
+// browser and pass.
+class origin_policy {
+public:
+    explicit origin_policy(std::vector<std::string> allowed);
+
+    bool allows(const http_request& request) const;
+
+    // CORS headers for an allowed cross-origin request (nothing for same-origin ones).
+    void decorate(const http_request& request, http_response& response) const;
+
+    // The answer to an OPTIONS preflight.
+    http_response preflight(const http_request& request) const;
+
+private:
+    bool same_origin(std::string_view origin, std::string_view host) const;
+    bool listed(std::string_view origin) const;
+
+    std::vector<std::string> allowed_;
+};
+
+}  // namespace moodring::api

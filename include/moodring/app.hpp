@@ -1,0 +1,39 @@
+#pragma once
+
+#include <moodring/core/config.hpp>
+
+#include <cstdint>
+#include <memory>
+
+namespace moodring {
+
+// The whole server, assembled from its configuration: database, routes, listener and the
+// threads that run them. `main` and the integration tests drive it the same way.
+class app {
+public:
+    explicit app(config settings);
+    ~app();
+    app(const app&) = delete;
+    app& operator=(const app&) = delete;
+
+    // Opens the database and starts listening; returns the bound port. Throws when either
+    // is impossible (unwritable database, port in use).
+    std::uint16_t start();
+
+    // Stops on SIGINT or SIGTERM (a second signal stops at once), then returns.
+    void run_until_signalled();
+
+    // Graceful stop from any thread: stop accepting, let requests finish within the grace
+    // period, close the database.
+    void request_stop();
+
+    // Blocks until the server has stopped.
+    void wait();
+
+    struct parts;
+
+private:
+    std::unique_ptr<parts> parts_;
+};
+
+}  // namespace moodring

@@ -1,0 +1,84 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace moodring {
+
+// Every setting of the server. Defaults here are the documented ones
+// (docs/configuration.md, config/moodring.json); the `settings` table in config.cpp maps each
+// field to its JSON key, environment variable and command-line flag.
+struct config {
+    struct server_section {
+        std::string host = "127.0.0.1";
+        std::uint16_t port = 8000;
+        unsigned io_threads = 1;
+        std::string web_root = "web";
+        std::vector<std::string> allowed_origins = {
+            "http://localhost:5173", "http://127.0.0.1:5173"};
+        std::chrono::milliseconds shutdown_grace{10'000};
+    } server;
+
+    struct http_section {
+        std::size_t max_header_bytes = 16 * 1024;
+        std::size_t max_body_bytes = 2 * 1024 * 1024;
+        std::chrono::milliseconds request_timeout{30'000};
+        std::size_t max_upload_bytes = 1'000'000;
+        std::size_t max_custom_context_bytes = 4'000'000;
+        std::size_t max_title_bytes = 200;
+    } http;
+
+    struct database_section {
+        std::string path = "data/moodring.db";
+        std::chrono::milliseconds busy_timeout{5'000};
+    } database;
+
+    struct llm_section {
+        std::string url = "http://127.0.0.1:11434";
+        std::string chat_model = "llama3.2";
+        std::string theme_model = "llama3.2";
+    } llm;
+
+    struct log_section {
+        std::string level = "info";
+    } log;
+};
+
+// Thrown when the configuration cannot be used; the message names the key at fault.
+class config_error : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// What `load_config` reads besides the file: the process environment and the command line.
+struct config_sources {
+    std::vector<std::string> args;                   // argv without the program name
+    std::map<std::string, std::string> environment;  // e.g. from `environ`
+};
+
+struct config_load_result {
+    config settings;
+    std::string config_file;  // the file that was read, empty when none
+    bool help_requested = false;
+    bool print_requested = false;
+    std::string help_text;
+};
+
+// Defaults < config file < environment (MOODRING_*, OLLAMA_HOST) < command-line flags.
+config_load_result load_config(const config_sources& sources);
+
+// The effective settings as a JSON document of the config file's shape.
+std::string config_to_json(const config& c);
+
+// Helpers for callers that build a `config_sources` from the real process.
+std::map<std::string, std::string> process_environment();
+
+// The Ollama client convention for OLLAMA_HOST: "host", "host:port", "0.0.0.0:port" or a URL.
+std::string normalise_ollama_host(const std::string& value);
+
+}  // namespace moodring

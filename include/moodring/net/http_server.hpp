@@ -1,0 +1,49 @@
+#pragma once
+
+#include <moodring/api/origin_policy.hpp>
+#include <moodring/net/router.hpp>
+
+#include <boost/asio/io_context.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace moodring::net {
+
+struct http_limits {
+    std::size_t max_header_bytes = 16 * 1024;
+    std::size_t max_body_bytes = 2 * 1024 * 1024;
+    std::chrono::milliseconds request_timeout{30'000};
+};
+
+// Accepts connections and runs one session per connection, each on its own strand.
+// Shutdown is in two steps: `begin_shutdown` stops accepting and closes idle connections
+// while requests in flight finish; `close_all` ends whatever is left.
+class http_server {
+public:
+    http_server(
+        boost::asio::io_context& io,
+        http_limits limits,
+        std::shared_ptr<const router> routes,
+        std::shared_ptr<const api::origin_policy> origins
+    );
+    ~http_server();
+    http_server(const http_server&) = delete;
+    http_server& operator=(const http_server&) = delete;
+
+    // Binds and starts accepting; returns the bound port (useful when asked for 0).
+    std::uint16_t listen(const std::string& host, std::uint16_t port);
+
+    void begin_shutdown();
+    void close_all();
+    std::size_t active_sessions() const;
+
+    struct state;
+
+private:
+    std::shared_ptr<state> state_;
+};
+
+}  // namespace moodring::net

@@ -1,0 +1,25 @@
+#pragma once
+
+#include <moodring/net/http_server.hpp>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+
+#include <memory>
+
+namespace moodring::net {
+
+// The server-wide pieces a session reads; owned by `http_server`.
+struct session_context {
+    http_limits limits;
+    std::shared_ptr<const router> routes;
+    std::shared_ptr<const api::origin_policy> origins;
+    const std::atomic<bool>* stopping = nullptr;
+};
+
+// Serves HTTP/1.1 requests on one connection until it closes, keep-alive included.
+boost::asio::awaitable<void> run_http_session(
+    boost::beast::tcp_stream stream, std::shared_ptr<const session_context> context
+);
+
+}  // namespace moodring::net

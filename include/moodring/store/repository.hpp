@@ -1,0 +1,66 @@
+#pragma once
+
+#include <moodring/store/records.hpp>
+
+#include <boost/system/result.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace SQLite {
+class Database;
+}
+
+namespace moodring::store {
+
+struct database_options {
+    std::string path;  // ":memory:" for a private in-memory database
+    int busy_timeout_ms = 5000;
+};
+
+template <class T>
+using result = boost::system::result<T>;
+
+// All queries, synchronous. It lives on the store's thread and is never touched elsewhere;
+// expected failures (unknown id, too large) come back as `result` errors, SQLite failures
+// as exceptions.
+class repository {
+public:
+    explicit repository(const database_options& options);
+    ~repository();
+    repository(const repository&) = delete;
+    repository& operator=(const repository&) = delete;
+
+    std::vector<conversation_summary> list_conversations();
+    conversation create_conversation(const std::string& title, const std::string& custom_context);
+    result<conversation> get_conversation(const std::string& id);
+    result<conversation> update_conversation(
+        const std::string& id,
+        const std::optional<std::string>& title,
+        const std::optional<std::string>& custom_context
+    );
+    result<void> delete_conversation(const std::string& id);
+    result<void> append_context(
+        const std::string& id, const std::string& addition, std::size_t max_context_bytes
+    );
+    result<message_page> list_messages(
+        const std::string& id, std::optional<std::int64_t> before_id, int limit
+    );
+
+    // Replies left `streaming` by a crash cannot resume; start-up marks them interrupted.
+    int mark_streaming_interrupted();
+
+    bool healthy();
+    SQLite::Database& database() { return *db_; }
+
+private:
+    bool exists(const std::string& id);
+    void touch(const std::string& id, const std::string& now);
+    std::vector<message> messages_of(const std::string& id);
+
+    std::unique_ptr<SQLite::Database> db_;
+};
+
+}  // namespace moodring::store

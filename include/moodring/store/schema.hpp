@@ -1,0 +1,19 @@
+#pragma once
+
+namespace SQLite {
+class Database;
+}
+
+namespace moodring::store {
+
+// The schema version this build writes; PRAGMA user_version holds the file's version.
+inline constexpr int schema_version = 1;
+
+// Brings the file to `schema_version`, one forward migration per version, each in its own
+// transaction. A file from a newer build is refused rather than guessed at.
+void migrate(SQLite::Database& db);
+
+// Sets the connection's pragmas: WAL, synchronous=NORMAL, foreign keys, busy timeout.
+void configure_connection(SQLite::Database& db, int busy_timeout_ms);
+
+}  // namespace moodring::store

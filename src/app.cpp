@@ -1,0 +1,165 @@
+#include <moodring/api/conversations_api.hpp>
+#include <moodring/api/health_api.hpp>
+#include <moodring/api/origin_policy.hpp>
+#include <moodring/api/static_files.hpp>
+#include <moodring/app.hpp>
+#include <moodring/llm/reachability.hpp>
+#include <moodring/net/http_server.hpp>
+#include <moodring/net/router.hpp>
+#include <moodring/store/store.hpp>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <thread>
+#include <vector>
+
+namespace moodring {
+
+namespace asio = boost::asio;
+
+struct app::parts {
+    config settings;
+    asio::io_context io;
+    std::shared_ptr<store::store> db;
+    std::shared_ptr<api::conversations_api> conversations;
+    std::shared_ptr<api::health_api> health;
+    std::shared_ptr<api::static_files> files;
+    std::unique_ptr<net::http_server> server;
+    std::vector<std::thread> threads;
+    std::atomic<bool> stopping{false};
+
+    explicit parts(config c)
+        : settings(std::move(c)), io(static_cast<int>(settings.server.io_threads)) {}
+
+    std::shared_ptr<net::router> routes() {
+        auto r = std::make_shared<net::router>();
+        auto bind = [](auto api, auto method) -> net::http_handler {
+            return [api, method](api::http_request request) {
+                return ((*api).*method)(std::move(request));
+            };
+        };
+        using api::conversations_api;
+        r->add("GET", "/api/conversations", bind(conversations, &conversations_api::list));
+        r->add("POST", "/api/conversations", bind(conversations, &conversations_api::create));
+        r->add("GET", "/api/conversations/{id}", bind(conversations, &conversations_api::get));
+        r->add("PUT", "/api/conversations/{id}", bind(conversations, &conversations_api::update));
+        r->add(
+            "DELETE", "/api/conversations/{id}", bind(conversations, &conversations_api::remove)
+        );
+        r->add(
+            "GET",
+            "/api/conversations/{id}/messages",
+            bind(conversations, &conversations_api::messages)
+        );
+        r->add(
+            "POST", "/api/conversations/{id}/files", bind(conversations, &conversations_api::upload)
+        );
+        r->add("GET", "/health", bind(health, &api::health_api::health));
+        r->set_fallback(bind(files, &api::static_files::serve));
+        return r;
+    }
+
+    asio::awaitable<void> drain_then_stop() {
+        // Shutdown only: a short poll while connections finish is simpler than a
+        // notification path through every session.
+        const auto deadline = std::chrono::steady_clock::now() + settings.server.shutdown_grace;
+        asio::steady_timer timer(io);
+        while (server->active_sessions() > 0 && std::chrono::steady_clock::now() < deadline) {
+            timer.expires_after(std::chrono::milliseconds(20));
+            co_await timer.async_wait(asio::use_awaitable);
+        }
+        if (server->active_sessions() > 0) {
+            spdlog::warn("grace period over; closing {} connections", server->active_sessions());
+        }
+        io.stop();
+    }
+};
+
+app::app(config settings) : parts_(std::make_unique<parts>(std::move(settings))) {}
+
+app::~app() {
+    request_stop();
+    wait();
+}
+
+std::uint16_t app::start() {
+    auto& p = *parts_;
+    const auto& s = p.settings;
+    p.db = std::make_shared<store::store>(store::database_options{
+        s.database.path, static_cast<int>(s.database.busy_timeout.count())});
+
+    p.conversations = std::make_shared<api::conversations_api>(
+        p.db,
+        api::conversation_limits{
+            s.http.max_title_bytes, s.http.max_custom_context_bytes, s.http.max_upload_bytes, 200}
+    );
+    p.health = std::make_shared<api::health_api>(p.db, [url = s.llm.url] {
+        return llm::backend_reachable(url, std::chrono::milliseconds(1500));
+    });
+    p.files = std::make_shared<api::static_files>(s.server.web_root);
+    p.server = std::make_unique<net::http_server>(
+        p.io,
+        net::http_limits{s.http.max_header_bytes, s.http.max_body_bytes, s.http.request_timeout},
+        p.routes(),
+        std::make_shared<api::origin_policy>(s.server.allowed_origins)
+    );
+    const auto port = p.server->listen(s.server.host, s.server.port);
+    for (unsigned i = 0; i < s.server.io_threads; ++i) {
+        p.threads.emplace_back([&io = p.io] { io.run(); });
+    }
+    std::printf(
+        "moodring listening on http://%s:%u · LLM %s · chat model %s · theme model %s\n",
+        s.server.host.c_str(),
+        static_cast<unsigned>(port),
+        s.llm.url.c_str(),
+        s.llm.chat_model.c_str(),
+        s.llm.theme_model.c_str()
+    );
+    std::fflush(stdout);
+    return port;
+}
+
+void app::run_until_signalled() {
+    auto& p = *parts_;
+    asio::signal_set signals(p.io, SIGINT, SIGTERM);
+    std::function<void(const boost::system::error_code&, int)> on_signal;
+    on_signal = [&](const boost::system::error_code& ec, int number) {
+        if (ec) return;
+        if (p.stopping) {
+            spdlog::warn("second signal: stopping now");
+            p.io.stop();
+            return;
+        }
+        spdlog::info("signal {}: shutting down", number);
+        request_stop();
+        signals.async_wait(on_signal);
+    };
+    signals.async_wait(on_signal);
+    wait();
+}
+
+void app::request_stop() {
+    auto& p = *parts_;
+    if (!p.server || p.stopping.exchange(true)) return;
+    p.server->begin_shutdown();
+    asio::co_spawn(p.io, p.drain_then_stop(), asio::detached);
+}
+
+void app::wait() {
+    auto& p = *parts_;
+    for (auto& t : p.threads) {
+        if (t.joinable()) t.join();
+    }
+    p.threads.clear();
+    if (p.db) p.db->stop();
+}
+
+}  // namespace moodring

@@ -1,0 +1,487 @@
+#include <moodring/core/config.hpp>
+
+#include <boost/program_options.hpp>
+#include <boost/url/parse.hpp>
+#include <boost/url/url.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <charconv>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <limits>
+#include <sstream>
+
+extern char** environ;
+
+namespace moodring {
+namespace {
+
+using nlohmann::json;
+namespace po = boost::program_options;
+
+// One row of the settings table: how a field is named everywhere and how it is checked.
+struct setting {
+    std::string key;  // "server.port": JSON path, `--server.port`, MOODRING_SERVER_PORT
+    std::string help;
+    std::function<void(config&, const json&)> assign;  // throws config_error without the key
+    std::function<json(const config&)> read;
+    std::function<json(const std::string&)> from_text;  // env and flag values are text
+};
+
+[[noreturn]] void fail(const std::string& message) { throw config_error(message); }
+
+template <class T>
+T integer_from(const json& j) {
+    if (!j.is_number_integer()) fail("must be a whole number");
+    if (j.is_number_unsigned()) {
+        const auto v = j.get<std::uint64_t>();
+        if (v > std::numeric_limits<T>::max()) fail("is too large");
+        return static_cast<T>(v);
+    }
+    const auto v = j.get<std::int64_t>();
+    if (v < 0) fail("must not be negative");
+    if (static_cast<std::uint64_t>(v) > std::numeric_limits<T>::max()) fail("is too large");
+    return static_cast<T>(v);
+}
+
+json integer_text(const std::string& text) {
+    std::uint64_t v = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (text.empty() || ec != std::errc{} || end != text.data() + text.size()) {
+        fail("must be a whole number, got \"" + text + "\"");
+    }
+    return v;
+}
+
+template <class T>
+struct codec;
+
+template <>
+struct codec<std::string> {
+    static std::string decode(const json& j) {
+        if (!j.is_string()) fail("must be a string");
+        return j.get<std::string>();
+    }
+    static json encode(const std::string& v) { return v; }
+    static json from_text(const std::string& t) { return t; }
+};
+
+template <class T>
+requires std::is_unsigned_v<T>
+struct codec<T> {
+    static T decode(const json& j) { return integer_from<T>(j); }
+    static json encode(T v) { return v; }
+    static json from_text(const std::string& t) { return integer_text(t); }
+};
+
+template <>
+struct codec<std::chrono::milliseconds> {
+    static std::chrono::milliseconds decode(const json& j) {
+        return std::chrono::milliseconds{integer_from<std::int64_t>(j)};
+    }
+    static json encode(std::chrono::milliseconds v) { return v.count(); }
+    static json from_text(const std::string& t) { return integer_text(t); }
+};
+
+template <>
+struct codec<std::vector<std::string>> {
+    static std::vector<std::string> decode(const json& j) {
+        if (!j.is_array()) fail("must be a list of strings");
+        std::vector<std::string> out;
+        for (const auto& item : j) {
+            if (!item.is_string()) fail("must be a list of strings");
+            out.push_back(item.get<std::string>());
+        }
+        return out;
+    }
+    static json encode(const std::vector<std::string>& v) { return v; }
+    static json from_text(const std::string& t) {
+        json list = json::array();
+        std::stringstream in(t);
+        for (std::string item; std::getline(in, item, ',');) {
+            if (!item.empty()) list.push_back(item);
+        }
+        return list;
+    }
+};
+
+template <class T>
+using check_fn = std::function<void(const T&)>;
+
+template <class Section, class T>
+setting make_setting(
+    std::string key,
+    std::string help,
+    Section config::*section,
+    T Section::*field,
+    check_fn<T> check = {}
+) {
+    return setting{
+        std::move(key),
+        std::move(help),
+        [=](config& c, const json& j) {
+            T value = codec<T>::decode(j);
+            if (check) check(value);
+            (c.*section).*field = std::move(value);
+        },
+        [=](const config& c) { return codec<T>::encode((c.*section).*field); },
+        [](const std::string& text) { return codec<T>::from_text(text); },
+    };
+}
+
+void not_empty(const std::string& v) {
+    if (v.empty()) fail("must not be empty");
+}
+
+template <class T>
+check_fn<T> at_least(T minimum) {
+    return [minimum](const T& v) {
+        if (v < minimum) fail("must be at least " + std::to_string(minimum));
+    };
+}
+
+void positive_ms(const std::chrono::milliseconds& v) {
+    if (v.count() <= 0) fail("must be a positive number of milliseconds");
+}
+
+void http_url(const std::string& v) {
+    auto url = boost::urls::parse_absolute_uri(v);
+    if (!url || url->scheme() != "http" || url->host().empty()) {
+        fail("must be an http:// URL, got \"" + v + "\"");
+    }
+}
+
+void origin_list(const std::vector<std::string>& origins) {
+    for (const auto& origin : origins) {
+        auto url = boost::urls::parse_absolute_uri(origin);
+        if (!url || url->host().empty() || !url->encoded_path().empty() || url->has_query()) {
+            fail("must hold origins like \"http://localhost:5173\", got \"" + origin + "\"");
+        }
+    }
+}
+
+void log_level(const std::string& v) {
+    static const std::vector<std::string> levels = {
+        "trace", "debug", "info", "warn", "error", "critical", "off"};
+    if (std::find(levels.begin(), levels.end(), v) == levels.end()) {
+        fail("must be one of trace, debug, info, warn, error, critical, off");
+    }
+}
+
+const std::vector<setting>& settings() {
+    using c = config;
+    static const std::vector<setting> table = {
+        make_setting(
+            "server.host",
+            "address to listen on",
+            &c::server,
+            &c::server_section::host,
+            check_fn<std::string>{not_empty}
+        ),
+        make_setting(
+            "server.port",
+            "port to listen on (0 picks a free one)",
+            &c::server,
+            &c::server_section::port
+        ),
+        make_setting(
+            "server.io_threads",
+            "threads running network I/O",
+            &c::server,
+            &c::server_section::io_threads,
+            at_least(1u)
+        ),
+        make_setting(
+            "server.web_root",
+            "directory of the browser page",
+            &c::server,
+            &c::server_section::web_root,
+            check_fn<std::string>{not_empty}
+        ),
+        make_setting(
+            "server.allowed_origins",
+            "browser origins allowed besides the page's own",
+            &c::server,
+            &c::server_section::allowed_origins,
+            check_fn<std::vector<std::string>>{origin_list}
+        ),
+        make_setting(
+            "server.shutdown_grace_ms",
+            "time running work gets to finish on shutdown",
+            &c::server,
+            &c::server_section::shutdown_grace,
+            check_fn<std::chrono::milliseconds>{positive_ms}
+        ),
+        make_setting(
+            "http.max_header_bytes",
+            "largest request header block",
+            &c::http,
+            &c::http_section::max_header_bytes,
+            at_least<std::size_t>(1024)
+        ),
+        make_setting(
+            "http.max_body_bytes",
+            "largest request body",
+            &c::http,
+            &c::http_section::max_body_bytes,
+            at_least<std::size_t>(1024)
+        ),
+        make_setting(
+            "http.request_timeout_ms",
+            "time to receive a whole request",
+            &c::http,
+            &c::http_section::request_timeout,
+            check_fn<std::chrono::milliseconds>{positive_ms}
+        ),
+        make_setting(
+            "http.max_upload_bytes",
+            "largest uploaded context file",
+            &c::http,
+            &c::http_section::max_upload_bytes,
+            at_least<std::size_t>(1)
+        ),
+        make_setting(
+            "http.max_custom_context_bytes",
+            "largest custom context of a conversation",
+            &c::http,
+            &c::http_section::max_custom_context_bytes,
+            at_least<std::size_t>(1)
+        ),
+        make_setting(
+            "http.max_title_bytes",
+            "longest conversation title",
+            &c::http,
+            &c::http_section::max_title_bytes,
+            at_least<std::size_t>(1)
+        ),
+        make_setting(
+            "database.path",
+            "SQLite database file (its directory is created)",
+            &c::database,
+            &c::database_section::path,
+            check_fn<std::string>{not_empty}
+        ),
+        make_setting(
+            "database.busy_timeout_ms",
+            "how long SQLite waits for a lock",
+            &c::database,
+            &c::database_section::busy_timeout,
+            check_fn<std::chrono::milliseconds>{positive_ms}
+        ),
+        make_setting(
+            "llm.url",
+            "base URL of Ollama (or OLLAMA_HOST)",
+            &c::llm,
+            &c::llm_section::url,
+            check_fn<std::string>{http_url}
+        ),
+        make_setting(
+            "llm.chat_model",
+            "model that writes replies",
+            &c::llm,
+            &c::llm_section::chat_model,
+            check_fn<std::string>{not_empty}
+        ),
+        make_setting(
+            "llm.theme_model",
+            "model that picks themes",
+            &c::llm,
+            &c::llm_section::theme_model,
+            check_fn<std::string>{not_empty}
+        ),
+        make_setting(
+            "log.level",
+            "trace, debug, info, warn, error, critical or off",
+            &c::log,
+            &c::log_section::level,
+            check_fn<std::string>{log_level}
+        ),
+    };
+    return table;
+}
+
+// Short flags named in the README, each standing for a key of the table.
+const std::vector<std::pair<std::string, std::string>>& flag_aliases() {
+    static const std::vector<std::pair<std::string, std::string>> aliases = {
+        {"host", "server.host"},
+        {"port", "server.port"},
+        {"web-root", "server.web_root"},
+        {"db", "database.path"},
+        {"ollama-url", "llm.url"},
+        {"chat-model", "llm.chat_model"},
+        {"theme-model", "llm.theme_model"},
+        {"log-level", "log.level"},
+    };
+    return aliases;
+}
+
+const setting* find_setting(const std::string& key) {
+    for (const auto& s : settings()) {
+        if (s.key == key) return &s;
+    }
+    return nullptr;
+}
+
+std::string env_name(const std::string& key) {
+    std::string name = "MOODRING_";
+    for (char ch : key) name += ch == '.' ? '_' : static_cast<char>(std::toupper(ch));
+    return name;
+}
+
+void apply(config& c, const setting& s, const json& value, const std::string& origin) {
+    try {
+        s.assign(c, value);
+    } catch (const config_error& e) {
+        throw config_error(origin + ": " + s.key + " " + e.what());
+    }
+}
+
+void apply_text(config& c, const setting& s, const std::string& text, const std::string& origin) {
+    json value;
+    try {
+        value = s.from_text(text);
+    } catch (const config_error& e) {
+        throw config_error(origin + ": " + s.key + " " + e.what());
+    }
+    apply(c, s, value, origin);
+}
+
+void apply_file(config& c, const std::string& path) {
+    std::ifstream in(path);
+    if (!in) fail("cannot read config file " + path);
+    json doc = json::parse(in, nullptr, false, /*ignore_comments=*/false);
+    if (doc.is_discarded()) fail(path + ": not valid JSON");
+    if (!doc.is_object()) fail(path + ": must hold a JSON object");
+    for (const auto& [section, fields] : doc.items()) {
+        if (!fields.is_object()) {
+            fail(path + ": " + section + " must be an object of settings");
+        }
+        for (const auto& [name, value] : fields.items()) {
+            const std::string key = section + "." + name;
+            const setting* s = find_setting(key);
+            if (!s) fail(path + ": unknown setting " + key);
+            apply(c, *s, value, path);
+        }
+    }
+}
+
+void apply_environment(config& c, const std::map<std::string, std::string>& env) {
+    if (auto it = env.find("OLLAMA_HOST"); it != env.end() && !it->second.empty()) {
+        apply_text(c, *find_setting("llm.url"), normalise_ollama_host(it->second), "OLLAMA_HOST");
+    }
+    for (const auto& [name, value] : env) {
+        if (!name.starts_with("MOODRING_") || name == "MOODRING_CONFIG") continue;
+        const setting* match = nullptr;
+        for (const auto& s : settings()) {
+            if (env_name(s.key) == name) match = &s;
+        }
+        if (!match) fail("unknown environment variable " + name);
+        apply_text(c, *match, value, name);
+    }
+}
+
+po::options_description flag_descriptions() {
+    po::options_description flags("moodring options");
+    flags.add_options()("help,h", "show this help")(
+        "print-config", "print the effective settings as JSON and exit"
+    )("config", po::value<std::string>(), "config file (default: config/moodring.json if present)");
+    for (const auto& [alias, key] : flag_aliases()) {
+        flags.add_options()(alias.c_str(), po::value<std::string>(), key.c_str());
+    }
+    for (const auto& s : settings()) {
+        flags.add_options()(s.key.c_str(), po::value<std::string>(), s.help.c_str());
+    }
+    return flags;
+}
+
+}  // namespace
+
+std::string normalise_ollama_host(const std::string& value) {
+    std::string url = value;
+    if (url.find("://") == std::string::npos) url = "http://" + url;
+    auto parsed = boost::urls::parse_absolute_uri(url);
+    if (!parsed) return value;  // the URL check reports it
+    boost::urls::url u(*parsed);
+    // Ollama listens on 0.0.0.0 but is reached on loopback; its clients do the same.
+    if (u.host() == "0.0.0.0" || u.host().empty()) u.set_host("127.0.0.1");
+    if (!u.has_port()) u.set_port("11434");
+    std::string out(u.buffer());
+    while (out.ends_with('/')) out.pop_back();
+    return out;
+}
+
+config_load_result load_config(const config_sources& sources) {
+    config_load_result result;
+    const auto flags = flag_descriptions();
+    po::variables_map given;
+    try {
+        po::store(po::command_line_parser(sources.args).options(flags).run(), given);
+    } catch (const po::error& e) {
+        fail(std::string("command line: ") + e.what());
+    }
+    if (given.count("help")) {
+        std::ostringstream text;
+        text << flags;
+        result.help_requested = true;
+        result.help_text = text.str();
+        return result;
+    }
+
+    std::string file;
+    bool file_required = false;
+    if (given.count("config")) {
+        file = given["config"].as<std::string>();
+        file_required = true;
+    } else if (auto it = sources.environment.find("MOODRING_CONFIG");
+               it != sources.environment.end()) {
+        file = it->second;
+        file_required = true;
+    } else {
+        file = "config/moodring.json";
+    }
+    if (file_required || std::filesystem::exists(file)) {
+        apply_file(result.settings, file);
+        result.config_file = file;
+    }
+
+    apply_environment(result.settings, sources.environment);
+    result.print_requested = given.count("print-config") > 0;
+
+    for (const auto& [alias, key] : flag_aliases()) {
+        if (given.count(alias)) {
+            apply_text(
+                result.settings, *find_setting(key), given[alias].as<std::string>(), "--" + alias
+            );
+        }
+    }
+    for (const auto& s : settings()) {
+        if (given.count(s.key)) {
+            apply_text(result.settings, s, given[s.key].as<std::string>(), "--" + s.key);
+        }
+    }
+    return result;
+}
+
+std::string config_to_json(const config& c) {
+    json doc = json::object();
+    for (const auto& s : settings()) {
+        const auto dot = s.key.find('.');
+        doc[s.key.substr(0, dot)][s.key.substr(dot + 1)] = s.read(c);
+    }
+    return doc.dump(4);
+}
+
+std::map<std::string, std::string> process_environment() {
+    std::map<std::string, std::string> env;
+    for (char** entry = environ; entry && *entry; ++entry) {
+        std::string_view text(*entry);
+        const auto eq = text.find('=');
+        if (eq == std::string_view::npos) continue;
+        env.emplace(std::string(text.substr(0, eq)), std::string(text.substr(eq + 1)));
+    }
+    return env;
+}
+
+}  // namespace moodring

@@ -1,0 +1,147 @@
+#include <moodring/net/http_server.hpp>
+#include <moodring/net/http_session.hpp>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <spdlog/spdlog.h>
+
+#include <map>
+#include <mutex>
+
+namespace moodring::net {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using asio::ip::tcp;
+
+struct http_server::state : std::enable_shared_from_this<http_server::state> {
+    struct session_entry {
+        asio::any_io_executor executor;
+        std::shared_ptr<asio::cancellation_signal> cancel;
+    };
+
+    state(asio::io_context& io, std::shared_ptr<session_context> context)
+        : io(io), acceptor(asio::make_strand(io)), context(std::move(context)) {}
+
+    // Emits on the session's own strand: a signal is not thread-safe.
+    void cancel_sessions() {
+        std::lock_guard lock(mutex);
+        for (auto& [id, entry] : sessions) {
+            asio::post(entry.executor, [signal = entry.cancel] {
+                signal->emit(asio::cancellation_type::terminal);
+            });
+        }
+    }
+
+    void start_session(tcp::socket socket) {
+        auto executor = socket.get_executor();
+        auto cancel = std::make_shared<asio::cancellation_signal>();
+        std::uint64_t id;
+        {
+            std::lock_guard lock(mutex);
+            id = next_id++;
+            sessions.emplace(id, session_entry{executor, cancel});
+        }
+        asio::co_spawn(
+            executor,
+            run_http_session(beast::tcp_stream(std::move(socket)), context),
+            asio::bind_cancellation_slot(
+                cancel->slot(),
+                [self = shared_from_this(), id, cancel](std::exception_ptr error) {
+                    if (error) {
+                        try {
+                            std::rethrow_exception(error);
+                        } catch (const std::exception& e) {
+                            spdlog::error("http session failed: {}", e.what());
+                        }
+                    }
+                    std::lock_guard lock(self->mutex);
+                    self->sessions.erase(id);
+                }
+            )
+        );
+    }
+
+    asio::awaitable<void> accept_loop() {
+        for (;;) {
+            auto [ec, socket] = co_await acceptor.async_accept(
+                asio::make_strand(io), asio::as_tuple(asio::use_awaitable)
+            );
+            if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
+            if (ec) {
+                // Out of descriptors and the like: keep serving those already connected.
+                spdlog::warn("accept failed: {}", ec.message());
+                continue;
+            }
+            socket.set_option(tcp::no_delay(true));
+            start_session(std::move(socket));
+        }
+    }
+
+    asio::io_context& io;
+    tcp::acceptor acceptor;
+    std::shared_ptr<session_context> context;
+    std::atomic<bool> stopping{false};
+    mutable std::mutex mutex;
+    std::map<std::uint64_t, session_entry> sessions;
+    std::uint64_t next_id = 0;
+};
+
+http_server::http_server(
+    asio::io_context& io,
+    http_limits limits,
+    std::shared_ptr<const router> routes,
+    std::shared_ptr<const api::origin_policy> origins
+) {
+    auto context = std::make_shared<session_context>();
+    context->limits = limits;
+    context->routes = std::move(routes);
+    context->origins = std::move(origins);
+    state_ = std::make_shared<state>(io, context);
+    context->stopping = &state_->stopping;
+}
+
+http_server::~http_server() { close_all(); }
+
+std::uint16_t http_server::listen(const std::string& host, std::uint16_t port) {
+    tcp::endpoint endpoint(asio::ip::make_address(host), port);
+    auto& acceptor = state_->acceptor;
+    acceptor.open(endpoint.protocol());
+    acceptor.set_option(asio::socket_base::reuse_address(true));
+    acceptor.bind(endpoint);
+    acceptor.listen(asio::socket_base::max_listen_connections);
+    asio::co_spawn(acceptor.get_executor(), state_->accept_loop(), [](std::exception_ptr e) {
+        if (e) std::rethrow_exception(e);
+    });
+    return acceptor.local_endpoint().port();
+}
+
+void http_server::begin_shutdown() {
+    if (state_->stopping.exchange(true)) return;
+    asio::post(state_->acceptor.get_executor(), [s = state_] {
+        beast::error_code ignored;
+        s->acceptor.close(ignored);
+    });
+    state_->cancel_sessions();
+}
+
+void http_server::close_all() {
+    state_->stopping = true;
+    asio::post(state_->acceptor.get_executor(), [s = state_] {
+        beast::error_code ignored;
+        s->acceptor.close(ignored);
+    });
+}
+
+std::size_t http_server::active_sessions() const {
+    std::lock_guard lock(state_->mutex);
+    return state_->sessions.size();
+}
+
+}  // namespace moodring::net

@@ -1,0 +1,222 @@
+#include <moodring/core/clock.hpp>
+#include <moodring/core/error.hpp>
+#include <moodring/store/repository.hpp>
+#include <moodring/store/schema.hpp>
+
+#include <boost/uuid/random_generator.hpp>
+#include <boost/uuid/uuid_io.hpp>
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <limits>
+
+namespace moodring::store {
+namespace {
+
+const int open_flags = SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE;
+
+std::unique_ptr<SQLite::Database> open(const database_options& options) {
+    if (options.path != ":memory:") {
+        const auto dir = std::filesystem::path(options.path).parent_path();
+        if (!dir.empty()) std::filesystem::create_directories(dir);
+    }
+    auto db = std::make_unique<SQLite::Database>(options.path, open_flags);
+    configure_connection(*db, options.busy_timeout_ms);
+    migrate(*db);
+    return db;
+}
+
+message read_message(SQLite::Statement& q) {
+    message m;
+    m.id = q.getColumn(0).getInt64();
+    m.role = role_from_string(q.getColumn(1).getString()).value_or(message_role::user);
+    m.content = q.getColumn(2).getString();
+    m.timestamp = q.getColumn(3).getString();
+    m.status = status_from_string(q.getColumn(4).getString()).value_or(message_status::complete);
+    return m;
+}
+
+std::string new_conversation_id() {
+    // The generator is not thread-safe; the repository only ever runs on the store's thread.
+    thread_local boost::uuids::random_generator generate;
+    return boost::uuids::to_string(generate());
+}
+
+}  // namespace
+
+repository::repository(const database_options& options) : db_(open(options)) {}
+
+repository::~repository() = default;
+
+std::vector<conversation_summary> repository::list_conversations() {
+    SQLite::Statement q(*db_, R"sql(
+        SELECT c.id, c.title, c.created_at, c.updated_at,
+               (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id),
+               (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id AND m.role = 'user')
+        FROM conversations c ORDER BY c.updated_at DESC, c.rowid DESC)sql");
+    std::vector<conversation_summary> out;
+    while (q.executeStep()) {
+        out.push_back(conversation_summary{
+            q.getColumn(0).getString(),
+            q.getColumn(1).getString(),
+            q.getColumn(2).getString(),
+            q.getColumn(3).getString(),
+            q.getColumn(4).getInt64(),
+            q.getColumn(5).getInt64(),
+        });
+    }
+    return out;
+}
+
+conversation repository::create_conversation(
+    const std::string& title, const std::string& custom_context
+) {
+    conversation c;
+    c.id = new_conversation_id();
+    c.title = title;
+    c.custom_context = custom_context;
+    c.created_at = c.updated_at = now_timestamp();
+    SQLite::Statement q(
+        *db_,
+        "INSERT INTO conversations (id, title, custom_context, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?)"
+    );
+    q.bind(1, c.id);
+    q.bind(2, c.title);
+    q.bind(3, c.custom_context);
+    q.bind(4, c.created_at);
+    q.bind(5, c.updated_at);
+    q.exec();
+    return c;
+}
+
+result<conversation> repository::get_conversation(const std::string& id) {
+    SQLite::Statement q(*db_, R"sql(
+        SELECT c.title, c.custom_context, c.created_at, c.updated_at,
+               (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id AND m.role = 'user'),
+               (SELECT t.theme FROM themes t WHERE t.conversation_id = c.id)
+        FROM conversations c WHERE c.id = ?)sql");
+    q.bind(1, id);
+    if (!q.executeStep()) return errc::not_found;
+    conversation c;
+    c.id = id;
+    c.title = q.getColumn(0).getString();
+    c.custom_context = q.getColumn(1).getString();
+    c.created_at = q.getColumn(2).getString();
+    c.updated_at = q.getColumn(3).getString();
+    c.user_message_count = q.getColumn(4).getInt64();
+    if (!q.getColumn(5).isNull()) c.current_theme_json = q.getColumn(5).getString();
+    c.messages = messages_of(id);
+    return c;
+}
+
+result<conversation> repository::update_conversation(
+    const std::string& id,
+    const std::optional<std::string>& title,
+    const std::optional<std::string>& custom_context
+) {
+    SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    if (!exists(id)) return errc::not_found;
+    if (title) {
+        SQLite::Statement q(*db_, "UPDATE conversations SET title = ? WHERE id = ?");
+        q.bind(1, *title);
+        q.bind(2, id);
+        q.exec();
+    }
+    if (custom_context) {
+        SQLite::Statement q(*db_, "UPDATE conversations SET custom_context = ? WHERE id = ?");
+        q.bind(1, *custom_context);
+        q.bind(2, id);
+        q.exec();
+    }
+    touch(id, now_timestamp());
+    tx.commit();
+    return get_conversation(id);
+}
+
+result<void> repository::delete_conversation(const std::string& id) {
+    SQLite::Statement q(*db_, "DELETE FROM conversations WHERE id = ?");
+    q.bind(1, id);
+    if (q.exec() == 0) return errc::not_found;
+    return {};
+}
+
+result<void> repository::append_context(
+    const std::string& id, const std::string& addition, std::size_t max_context_bytes
+) {
+    SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement size(
+        *db_, "SELECT length(CAST(custom_context AS BLOB)) FROM conversations WHERE id = ?"
+    );
+    size.bind(1, id);
+    if (!size.executeStep()) return errc::not_found;
+    if (static_cast<std::size_t>(size.getColumn(0).getInt64()) + addition.size() >
+        max_context_bytes) {
+        return errc::too_large;
+    }
+    SQLite::Statement q(
+        *db_, "UPDATE conversations SET custom_context = custom_context || ? WHERE id = ?"
+    );
+    q.bind(1, addition);
+    q.bind(2, id);
+    q.exec();
+    touch(id, now_timestamp());
+    tx.commit();
+    return {};
+}
+
+result<message_page> repository::list_messages(
+    const std::string& id, std::optional<std::int64_t> before_id, int limit
+) {
+    if (!exists(id)) return errc::not_found;
+    // Newest first to apply the limit, one extra row to learn whether more remain.
+    SQLite::Statement q(*db_, R"sql(
+        SELECT id, role, content, created_at, status FROM messages
+        WHERE conversation_id = ? AND id < ? ORDER BY id DESC LIMIT ?)sql");
+    q.bind(1, id);
+    q.bind(2, before_id.value_or(std::numeric_limits<std::int64_t>::max()));
+    q.bind(3, limit + 1);
+    message_page page;
+    while (q.executeStep()) page.messages.push_back(read_message(q));
+    if (static_cast<int>(page.messages.size()) > limit) {
+        page.has_more = true;
+        page.messages.pop_back();
+    }
+    std::reverse(page.messages.begin(), page.messages.end());
+    return page;
+}
+
+int repository::mark_streaming_interrupted() {
+    return db_->exec("UPDATE messages SET status = 'interrupted' WHERE status = 'streaming'");
+}
+
+bool repository::healthy() { return db_->execAndGet("SELECT 1").getInt() == 1; }
+
+bool repository::exists(const std::string& id) {
+    SQLite::Statement q(*db_, "SELECT 1 FROM conversations WHERE id = ?");
+    q.bind(1, id);
+    return q.executeStep();
+}
+
+void repository::touch(const std::string& id, const std::string& now) {
+    SQLite::Statement q(*db_, "UPDATE conversations SET updated_at = ? WHERE id = ?");
+    q.bind(1, now);
+    q.bind(2, id);
+    q.exec();
+}
+
+std::vector<message> repository::messages_of(const std::string& id) {
+    SQLite::Statement q(*db_, R"sql(
+        SELECT id, role, content, created_at, status FROM messages
+        WHERE conversation_id = ? ORDER BY id)sql");
+    q.bind(1, id);
+    std::vector<message> out;
+    while (q.executeStep()) out.push_back(read_message(q));
+    return out;
+}
+
+}  // namespace moodring::store

@@ -1,0 +1,41 @@
+#include <moodring/core/error.hpp>
+#include <moodring/store/store.hpp>
+
+#include <SQLiteCpp/Exception.h>
+#include <spdlog/spdlog.h>
+
+namespace moodring::store {
+
+store::store(const database_options& options)
+    : repository_(std::make_unique<repository>(options)),
+      keep_running_(boost::asio::make_work_guard(context_)),
+      thread_([this] { context_.run(); }) {
+    // Before any request is served: a reply left `streaming` by a crash will never finish.
+    boost::asio::post(context_, [this] {
+        if (const int n = repository_->mark_streaming_interrupted(); n > 0) {
+            spdlog::warn("marked {} unfinished replies interrupted", n);
+        }
+    });
+}
+
+store::~store() { stop(); }
+
+void store::stop() {
+    if (!thread_.joinable()) return;
+    keep_running_.reset();
+    thread_.join();
+    repository_.reset();
+}
+
+std::exception_ptr store::translate(std::exception_ptr error) {
+    try {
+        std::rethrow_exception(error);
+    } catch (const SQLite::Exception& e) {
+        spdlog::error("database: {} (code {})", e.what(), e.getErrorCode());
+        return std::make_exception_ptr(service_error(errc::database_unavailable, e.what()));
+    } catch (...) {
+        return std::current_exception();
+    }
+}
+
+}  // namespace moodring::store

@@ -1,0 +1,195 @@
+#include "test_paths.hpp"
+#include <moodring/core/clock.hpp>
+#include <moodring/core/error.hpp>
+#include <moodring/store/repository.hpp>
+#include <moodring/store/schema.hpp>
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+#include <gtest/gtest.h>
+
+using namespace moodring;
+using namespace moodring::store;
+
+namespace {
+
+database_options in_memory() { return {":memory:", 1000}; }
+
+void add_message(repository& repo, const std::string& id, const char* role, const char* text) {
+    SQLite::Statement q(
+        repo.database(),
+        "INSERT INTO messages (conversation_id, role, content, status, created_at) "
+        "VALUES (?, ?, ?, 'complete', ?)"
+    );
+    q.bind(1, id);
+    q.bind(2, role);
+    q.bind(3, text);
+    q.bind(4, now_timestamp());
+    q.exec();
+}
+
+}  // namespace
+
+TEST(repository, migrates_a_new_file_to_the_current_schema) {
+    test::temp_dir dir;
+    const auto path = (dir / "nested/dir/moodring.db").string();
+    { repository repo({path, 1000}); }
+    SQLite::Database db(path);
+    EXPECT_EQ(db.execAndGet("PRAGMA user_version").getInt(), schema_version);
+    EXPECT_EQ(db.execAndGet("PRAGMA journal_mode").getString(), "wal");
+    EXPECT_TRUE(db.tableExists("conversations"));
+    EXPECT_TRUE(db.tableExists("messages"));
+    EXPECT_TRUE(db.tableExists("themes"));
+}
+
+TEST(repository, refuses_a_file_from_a_newer_build) {
+    test::temp_dir dir;
+    const auto path = (dir / "future.db").string();
+    {
+        SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        db.exec("PRAGMA user_version = 999");
+    }
+    EXPECT_THROW(repository({path, 1000}), std::runtime_error);
+}
+
+TEST(repository, reopening_keeps_data_and_does_not_migrate_twice) {
+    test::temp_dir dir;
+    const auto path = (dir / "moodring.db").string();
+    std::string id;
+    {
+        repository repo({path, 1000});
+        id = repo.create_conversation("kept", "ctx").id;
+    }
+    repository repo({path, 1000});
+    auto c = repo.get_conversation(id);
+    ASSERT_TRUE(c);
+    EXPECT_EQ(c->title, "kept");
+    EXPECT_EQ(c->custom_context, "ctx");
+}
+
+TEST(repository, creates_conversations_with_random_uuid_ids) {
+    repository repo(in_memory());
+    auto a = repo.create_conversation("a", "");
+    auto b = repo.create_conversation("b", "");
+    EXPECT_NE(a.id, b.id);
+    EXPECT_EQ(a.id.size(), 36u);
+    EXPECT_EQ(a.id[14], '4');  // version 4: random
+    EXPECT_TRUE(parse_timestamp(a.created_at));
+    EXPECT_EQ(a.created_at, a.updated_at);
+}
+
+TEST(repository, accepts_existing_ids_of_any_shape) {
+    repository repo(in_memory());
+    repo.database().exec(
+        "INSERT INTO conversations (id, title, created_at, updated_at) "
+        "VALUES ('legacy-42', 'old', '2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z')"
+    );
+    auto c = repo.get_conversation("legacy-42");
+    ASSERT_TRUE(c);
+    EXPECT_EQ(c->title, "old");
+}
+
+TEST(repository, lists_newest_update_first_with_counts) {
+    repository repo(in_memory());
+    auto first = repo.create_conversation("first", "");
+    auto second = repo.create_conversation("second", "");
+    add_message(repo, first.id, "user", "hi");
+    add_message(repo, first.id, "assistant", "hello");
+    add_message(repo, first.id, "user", "again");
+    repo.database().exec(
+        "UPDATE conversations SET updated_at = '2099-01-01T00:00:00.000Z' WHERE id = '" + first.id +
+        "'"
+    );
+    auto list = repo.list_conversations();
+    ASSERT_EQ(list.size(), 2u);
+    EXPECT_EQ(list[0].id, first.id);
+    EXPECT_EQ(list[0].message_count, 3);
+    EXPECT_EQ(list[0].user_message_count, 2);
+    EXPECT_EQ(list[1].id, second.id);
+    EXPECT_EQ(list[1].message_count, 0);
+}
+
+TEST(repository, get_returns_messages_in_order_and_unknown_is_not_found) {
+    repository repo(in_memory());
+    auto c = repo.create_conversation("t", "");
+    add_message(repo, c.id, "user", "one");
+    add_message(repo, c.id, "assistant", "two");
+    auto got = repo.get_conversation(c.id);
+    ASSERT_TRUE(got);
+    ASSERT_EQ(got->messages.size(), 2u);
+    EXPECT_EQ(got->messages[0].content, "one");
+    EXPECT_EQ(got->messages[1].role, message_role::assistant);
+    EXPECT_EQ(got->user_message_count, 1);
+    EXPECT_FALSE(got->current_theme_json);
+    auto missing = repo.get_conversation("nope");
+    ASSERT_FALSE(missing);
+    EXPECT_EQ(missing.error(), make_error_code(errc::not_found));
+}
+
+TEST(repository, update_changes_only_given_fields) {
+    repository repo(in_memory());
+    auto c = repo.create_conversation("title", "context");
+    auto renamed = repo.update_conversation(c.id, std::string("renamed"), std::nullopt);
+    ASSERT_TRUE(renamed);
+    EXPECT_EQ(renamed->title, "renamed");
+    EXPECT_EQ(renamed->custom_context, "context");
+    auto recontext = repo.update_conversation(c.id, std::nullopt, std::string("new"));
+    ASSERT_TRUE(recontext);
+    EXPECT_EQ(recontext->title, "renamed");
+    EXPECT_EQ(recontext->custom_context, "new");
+    EXPECT_FALSE(repo.update_conversation("nope", std::string("x"), std::nullopt));
+}
+
+TEST(repository, delete_cascades_to_messages_and_theme) {
+    repository repo(in_memory());
+    auto c = repo.create_conversation("t", "");
+    add_message(repo, c.id, "user", "one");
+    SQLite::Statement theme(
+        repo.database(),
+        "INSERT INTO themes (conversation_id, theme, updated_at) VALUES (?, '{}', '')"
+    );
+    theme.bind(1, c.id);
+    theme.exec();
+    ASSERT_TRUE(repo.delete_conversation(c.id));
+    EXPECT_EQ(repo.database().execAndGet("SELECT count(*) FROM messages").getInt(), 0);
+    EXPECT_EQ(repo.database().execAndGet("SELECT count(*) FROM themes").getInt(), 0);
+    EXPECT_EQ(repo.delete_conversation(c.id).error(), make_error_code(errc::not_found));
+}
+
+TEST(repository, append_context_respects_the_limit) {
+    repository repo(in_memory());
+    auto c = repo.create_conversation("t", "12345");
+    ASSERT_TRUE(repo.append_context(c.id, "678", 10));
+    EXPECT_EQ(repo.get_conversation(c.id)->custom_context, "12345678");
+    EXPECT_EQ(repo.append_context(c.id, "abc", 10).error(), make_error_code(errc::too_large));
+    EXPECT_EQ(repo.get_conversation(c.id)->custom_context, "12345678");
+    EXPECT_EQ(repo.append_context("nope", "x", 10).error(), make_error_code(errc::not_found));
+}
+
+TEST(repository, pages_messages_backwards) {
+    repository repo(in_memory());
+    auto c = repo.create_conversation("t", "");
+    for (int i = 0; i < 5; ++i) add_message(repo, c.id, "user", std::to_string(i).c_str());
+    auto last_two = repo.list_messages(c.id, std::nullopt, 2);
+    ASSERT_TRUE(last_two);
+    ASSERT_EQ(last_two->messages.size(), 2u);
+    EXPECT_EQ(last_two->messages[0].content, "3");
+    EXPECT_EQ(last_two->messages[1].content, "4");
+    EXPECT_TRUE(last_two->has_more);
+    auto rest = repo.list_messages(c.id, last_two->messages[0].id, 10);
+    ASSERT_TRUE(rest);
+    ASSERT_EQ(rest->messages.size(), 3u);
+    EXPECT_EQ(rest->messages[0].content, "0");
+    EXPECT_FALSE(rest->has_more);
+}
+
+TEST(repository, startup_marks_streaming_replies_interrupted) {
+    repository repo(in_memory());
+    auto c = repo.create_conversation("t", "");
+    repo.database().exec(
+        "INSERT INTO messages (conversation_id, role, content, status, created_at) VALUES ('" +
+        c.id + "', 'assistant', 'half', 'streaming', '')"
+    );
+    EXPECT_EQ(repo.mark_streaming_interrupted(), 1);
+    EXPECT_EQ(repo.get_conversation(c.id)->messages.at(0).status, message_status::interrupted);
+}
