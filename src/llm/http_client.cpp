@@ -79,6 +79,63 @@ http::request<http::string_body> make_request(const http_request& in, const base
     return req;
 }
 
+// Reads the body after its header: a 2xx stream into `decoder`, anything else into
+// `out.body`. References are safe: the only caller awaits it at once.
+asio::awaitable<error_code> read_body(
+    beast::tcp_stream& stream,
+    beast::flat_buffer& buffer,
+    http::response_parser<http::buffer_body>& parser,
+    stream_decoder* decoder,
+    const backend_options& options,
+    fetch_result& out
+) {
+    const bool streaming = decoder != nullptr;
+    if (!streaming) stream.expires_after(options.idle_timeout);
+    std::array<char, 16 * 1024> chunk;
+    bool got_body = false;
+    error_code ec;
+    while (!parser.is_done()) {
+        parser.get().body().data = chunk.data();
+        parser.get().body().size = chunk.size();
+        auto [rec, n] = co_await http::async_read_some(stream, buffer, parser, use_tuple);
+        if (rec == http::error::need_buffer) rec = {};
+        const std::size_t got = chunk.size() - parser.get().body().size;
+        if (got > 0) {
+            got_body = true;
+            const std::string_view bytes{chunk.data(), got};
+            if (!streaming) {
+                if (out.body.size() + got > options.max_body_bytes) {
+                    out.error_text = "response body over max_body_bytes";
+                    co_return error::line_too_long;
+                }
+                out.body.append(bytes);
+                stream.expires_after(options.idle_timeout);
+            } else if (!decoder->done()) {
+                if (auto failed = decoder->feed(bytes)) co_return failed;
+                stream.expires_after(
+                    decoder->done() ? options.drain_timeout : options.idle_timeout
+                );
+            }
+        }
+        if (cancelled(co_await asio::this_coro::cancellation_state)) co_return error::cancelled;
+        if (!rec) continue;
+        if (rec == asio::error::operation_aborted) {
+            ec = error::cancelled;
+        } else if (streaming && decoder->done()) {
+            // The reply is whole; only the connection is lost, and the caller won't pool it.
+        } else if (rec == beast::error::timeout) {
+            ec = streaming && !got_body ? error::timeout_first_byte : error::timeout_idle;
+        } else if (is_hang_up(rec)) {
+            ec = streaming ? decoder->finish() : make_error_code(error::stream_truncated);
+        } else {
+            ec = error::malformed_stream;
+        }
+        if (ec) out.error_text = rec.message();
+        co_return ec;
+    }
+    co_return ec;
+}
+
 }  // namespace
 
 http_client::http_client(base_url url, backend_options options)
@@ -152,57 +209,9 @@ asio::awaitable<fetch_result> http_client::exchange(
 
         out.status = parser.get().result_int();
         const bool streaming = decoder != nullptr && out.status / 100 == 2;
-        if (!streaming) stream.expires_after(options_.idle_timeout);
-        std::array<char, 16 * 1024> chunk;
-        bool got_body = false;
-        bool drained = false;  // the stream's terminator came and its rest may be skipped
-        error_code ec;
-        while (!parser.is_done()) {
-            parser.get().body().data = chunk.data();
-            parser.get().body().size = chunk.size();
-            auto [rec, n] = co_await http::async_read_some(stream, buffer, parser, use_tuple);
-            if (rec == http::error::need_buffer) rec = {};
-            const std::size_t got = chunk.size() - parser.get().body().size;
-            if (got > 0) {
-                got_body = true;
-                const std::string_view bytes{chunk.data(), got};
-                if (!streaming) {
-                    if (out.body.size() + got > options_.max_body_bytes) {
-                        ec = error::line_too_long;
-                        out.error_text = "response body over max_body_bytes";
-                        break;
-                    }
-                    out.body.append(bytes);
-                    stream.expires_after(options_.idle_timeout);
-                } else if (!decoder->done()) {
-                    if (auto failed = decoder->feed(bytes)) {
-                        ec = failed;
-                        break;
-                    }
-                    stream.expires_after(
-                        decoder->done() ? options_.drain_timeout : options_.idle_timeout
-                    );
-                }
-            }
-            if (cancelled(co_await asio::this_coro::cancellation_state)) {
-                ec = error::cancelled;
-                break;
-            }
-            if (!rec) continue;
-            if (rec == asio::error::operation_aborted) {
-                ec = error::cancelled;
-            } else if (streaming && decoder->done()) {
-                drained = true;  // the reply is whole; only the connection is lost
-            } else if (rec == beast::error::timeout) {
-                ec = streaming && !got_body ? error::timeout_first_byte : error::timeout_idle;
-            } else if (is_hang_up(rec)) {
-                ec = streaming ? decoder->finish() : make_error_code(error::stream_truncated);
-            } else {
-                ec = error::malformed_stream;
-            }
-            if (ec) out.error_text = rec.message();
-            break;
-        }
+        auto ec = co_await read_body(
+            stream, buffer, parser, streaming ? decoder : nullptr, options_, out
+        );
 
         const bool complete = !ec && parser.is_done();
         if (complete && streaming) ec = decoder->finish();
@@ -210,7 +219,7 @@ asio::awaitable<fetch_result> http_client::exchange(
         if (!streaming && out.status / 100 != 2 && ec != error::cancelled) {
             ec = status_error(out.status);
             out.error_text = error_body_text(out.body);
-        } else if (!ec && !complete && !drained && !(streaming && decoder->done())) {
+        } else if (!ec && !complete && !(streaming && decoder->done())) {
             ec = error::stream_truncated;
         }
         out.error = ec;
