@@ -33,7 +33,9 @@ struct theme_job_settings {
     // Sends theme_json_schema() as Ollama's `format`; off because not every model honours it
     // and the extractor copes with prose around the object anyway.
     bool structured_output = false;
-    // The whole job, from asking the model to the stored theme.
+    // Asking the model, from the request (its wait for the in-flight budget included) to the
+    // closed object; past it the request is cancelled and theme_error sent. A cold model can
+    // take most of it to load; the save that follows is local and not counted.
     std::chrono::milliseconds timeout{60'000};
     // Each recent user message is cut to this many characters for the prompt (mood_text_from).
     std::size_t max_chars_per_message = default_mood_chars_each;
@@ -71,8 +73,9 @@ public:
     // Runs one job to its end and says how it ended. `publish` gets exactly one serialized frame
     // (theme_update once the theme is stored, theme_error when no usable theme came) unless the
     // job is cancelled (terminal cancellation of the coroutine: it then returns `cancelled`
-    // promptly) or the conversation was deleted meanwhile. Never throws. Run it on a strand or
-    // a single-threaded io_context: the model's deltas and the job share state.
+    // promptly) or the conversation was deleted meanwhile. Throws only what `publish` throws.
+    // Run it on a strand or a single-threaded io_context: the model's deltas and the job share
+    // state.
     boost::asio::awaitable<theme_outcome> run(
         theme_job_input input, std::function<void(std::string)> publish
     );
