@@ -30,6 +30,7 @@
 #include <sstream>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace moodring::theme {
@@ -44,7 +45,8 @@ class spy_backend : public llm::backend {
 public:
     explicit spy_backend(llm::backend& real) : real_(real) {}
 
-    std::function<void(int)> on_delta;  // the 1-based count of deltas so far
+    std::function<void(int)> on_delta;           // the 1-based count of deltas so far
+    std::function<void(std::size_t)> on_queued;  // the request's place in the budget's queue
 
     asio::awaitable<llm::stream_result> chat(
         llm::chat_request request, llm::stream_handlers handlers
@@ -61,6 +63,12 @@ public:
             inner(t);
             if (on_delta) on_delta(++count);
         };
+        auto inner_position = std::move(handlers.on_queue_position);
+        handlers.on_queue_position =
+            [this, inner_position = std::move(inner_position)](std::size_t position) {
+                if (inner_position) inner_position(position);
+                if (on_queued) on_queued(position);
+            };
         return real_.generate(std::move(request), std::move(handlers));
     }
     asio::awaitable<llm::models_result> list_models() override { return real_.list_models(); }
@@ -404,6 +412,42 @@ TEST_F(ThemeJob, ChatModelSettingsAndSchemaAreSent) {
     EXPECT_EQ(body["options"]["num_ctx"], 4096);
     EXPECT_EQ(body["keep_alive"], "1h");
     EXPECT_TRUE(body["format"].is_object());
+}
+
+TEST_F(ThemeJob, WaitsBehindInteractiveRepliesWhenTheBudgetIsFull) {
+    auto o = backend_options(mock_->base_url());
+    o.max_in_flight = 1;
+    auto narrow = llm::make_backend(o);
+    spy_backend spy{*narrow};
+    theme_service service{spy, db_, settings(), read_template()};
+
+    std::vector<llm::stream_result> chats;
+    auto chat = [&](std::string text) -> asio::awaitable<void> {
+        llm::chat_request req;
+        req.model = "qwen2.5:0.5b";
+        req.messages = {{"user", std::move(text)}};
+        llm::stream_handlers h;
+        h.on_text = [](std::string_view) {};
+        auto op = narrow->chat(std::move(req), std::move(h));
+        chats.push_back(co_await std::move(op));
+    };
+    // The first reply holds the only slot; the theme job queues, then a second reply does,
+    // and is admitted first.
+    asio::co_spawn(io_, chat("[[mock tokens=20 interval_ms=5 id=first]]"), asio::detached);
+    bool second_sent = false;
+    spy.on_queued = [&](std::size_t) {
+        if (std::exchange(second_sent, true)) return;
+        asio::co_spawn(io_, chat("[[mock tokens=2 id=second]]"), asio::detached);
+    };
+    const auto run = run_job(service, "[[mock reply=theme id=theme]]");
+    EXPECT_EQ(run.outcome, theme_outcome::generated);
+    ASSERT_EQ(chats.size(), 2u);
+
+    const auto log = requests();
+    ASSERT_EQ(log.size(), 3u);
+    EXPECT_EQ(log[0]["label"], "first");
+    EXPECT_EQ(log[1]["label"], "second");
+    EXPECT_EQ(log[2]["label"], "theme");
 }
 
 // Not a check: how long from the mock writing the closing brace to the publish call.
