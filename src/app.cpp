@@ -11,7 +11,9 @@
 #include <moodring/net/router.hpp>
 #include <moodring/net/websocket_session.hpp>
 #include <moodring/store/store.hpp>
+#include <moodring/theme/theme_job.hpp>
 
+#include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -22,6 +24,7 @@
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <optional>
 #include <sstream>
@@ -42,6 +45,7 @@ struct app::parts {
     std::unique_ptr<llm::backend> llm;
     std::shared_ptr<api::models_api> models;
     std::unique_ptr<chat::conversation_hub> hub;
+    std::unique_ptr<theme::theme_service> themes;
     std::shared_ptr<net::websocket_registry> websockets =
         std::make_shared<net::websocket_registry>();
     std::unique_ptr<net::http_server> server;
@@ -114,11 +118,15 @@ struct app::parts {
 
 namespace {
 
-std::string read_prompt(const std::string& path) {
+// A prompt file the configuration names; a missing one is a start-up error, not a server that
+// quietly fails every turn.
+std::string read_prompt(const std::string& key, const std::string& path) {
     std::ifstream in(path);
     if (!in) {
-        spdlog::warn("no system prompt at {}; conversations without context get none", path);
-        return {};
+        throw std::runtime_error(
+            key + ": cannot read " + path + " (relative paths start at the working directory " +
+            std::filesystem::current_path().string() + ")"
+        );
     }
     std::ostringstream text;
     text << in.rdbuf();
@@ -139,6 +147,50 @@ llm::backend_options backend_options_from(const config::llm_section& s) {
     o.keep_alive = s.keep_alive;
     o.max_line_bytes = s.max_line_bytes;
     return o;
+}
+
+theme::theme_job_settings theme_settings_from(const config& s) {
+    theme::theme_job_settings t;
+    t.model = s.llm.theme_model;
+    t.temperature = s.theme.temperature;
+    t.top_p = s.theme.top_p;
+    t.num_predict = static_cast<int>(s.theme.num_predict);
+    // The same model with another keep_alive would make Ollama reload it.
+    if (s.llm.theme_model == s.llm.chat_model && !s.llm.keep_alive.empty()) {
+        t.keep_alive = s.llm.keep_alive;
+    }
+    t.structured_output = s.theme.structured_output;
+    t.timeout = s.theme.timeout;
+    t.max_chars_per_message = s.theme.max_chars_per_message;
+    return t;
+}
+
+// Each turn's theme job runs detached on the conversation's strand; a newer turn cancels it.
+void start_theme_jobs(chat::conversation_hub& hub, theme::theme_service& themes) {
+    hub.on_theme_start([&themes](chat::theme_start start) {
+        theme::theme_job_input input{
+            start.conversation_id,
+            start.turn_id,
+            std::move(start.recent_user_messages),
+            start.turn_started};
+        auto job = themes.run(std::move(input), std::move(start.publish));
+        auto slot = start.cancel->slot();
+        asio::co_spawn(
+            start.executor,
+            std::move(job),
+            asio::bind_cancellation_slot(
+                slot,
+                [keep = start.cancel](std::exception_ptr e, theme::theme_outcome) {
+                    if (!e) return;
+                    try {
+                        std::rethrow_exception(e);
+                    } catch (const std::exception& ex) {
+                        spdlog::error("theme job failed: {}", ex.what());
+                    }
+                }
+            )
+        );
+    });
 }
 
 }  // namespace
@@ -169,11 +221,24 @@ std::uint16_t app::start() {
     p.models = std::make_shared<api::models_api>(*p.llm, s.llm.chat_model, s.llm.theme_model);
     chat::chat_settings chat;
     chat.chat_model = s.llm.chat_model;
-    chat.system_prompt = read_prompt(s.chat.system_prompt_file);
+    if (!s.chat.system_prompt_file.empty()) {
+        chat.system_prompt = read_prompt("chat.system_prompt_file", s.chat.system_prompt_file);
+    }
     chat.history_messages = static_cast<int>(s.chat.history_messages);
     chat.max_message_bytes = s.chat.max_message_bytes;
     chat.max_waiting_turns = s.chat.max_waiting_turns;
+    chat.theme_messages = static_cast<int>(s.theme.context_messages);
     p.hub = std::make_unique<chat::conversation_hub>(p.io.get_executor(), *p.db, *p.llm, chat);
+    if (s.theme.enabled) {
+        p.themes = std::make_unique<theme::theme_service>(
+            *p.llm,
+            *p.db,
+            theme_settings_from(s),
+            read_prompt("theme.prompt_file", s.theme.prompt_file),
+            s.theme.cache_size
+        );
+        start_theme_jobs(*p.hub, *p.themes);
+    }
 
     auto websocket = std::make_shared<net::websocket_context>();
     websocket->limits = net::websocket_limits{

@@ -14,6 +14,15 @@ unsigned short port_from_banner(const std::string& line) {
     return static_cast<unsigned short>(std::stoi(m[1]));
 }
 
+std::vector<std::string> prompt_args() {
+    return {
+        "--chat.system_prompt_file",
+        (source_dir() / "prompts/system.txt").string(),
+        "--theme.prompt_file",
+        (source_dir() / "prompts/theme.txt").string(),
+    };
+}
+
 server_process::server_process(options opts)
     : options_(std::move(opts)), database_(data_dir_ / "data/moodring.db") {
     launch();
@@ -36,6 +45,8 @@ void server_process::launch() {
         "--log-level",
         "warn",
     };
+    const auto prompts = prompt_args();
+    args.insert(args.end(), prompts.begin(), prompts.end());
     args.insert(args.end(), options_.extra_args.begin(), options_.extra_args.end());
     process_ = std::make_unique<child_process>(server_binary(), args, options_.env);
     const auto banner = process_->read_line(std::chrono::seconds(20));

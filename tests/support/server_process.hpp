@@ -45,6 +45,10 @@ private:
     unsigned short port_ = 0;
 };
 
+// Flags naming the repository's prompt files, which tests need since they do not run from
+// the repository's root.
+std::vector<std::string> prompt_args();
+
 // The port in a "... listening on http://HOST:PORT ..." line; 0 if there is none.
 unsigned short port_from_banner(const std::string& line);
 

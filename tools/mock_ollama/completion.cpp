@@ -84,7 +84,8 @@ std::optional<completion::rejection> completion::prepare() {
     if (model.empty()) return rejection{400, "model is required", "completed"};
 
     const auto prompt = read_prompt(body, kind_);
-    for (const auto& problem : apply_directives(prompt.directives, script_)) {
+    const std::string_view endpoint_name = kind_ == endpoint::generate ? "generate" : "chat";
+    for (const auto& problem : apply_directives(prompt.directives, script_, endpoint_name)) {
         spdlog::warn("#{} {}", record_->seq, problem);
     }
     record_->label = script_.label;

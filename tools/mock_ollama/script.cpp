@@ -85,6 +85,7 @@ bool apply_pair(std::string_view key, std::string_view value, script& s) {
     if (key == "fault") return parse_name(fault_names, value, s.fault);
     if (key == "fail_first") return parse_number(value, s.fail_first);
     if (key == "seed") return parse_number(value, s.seed);
+    if (key == "for") return value == "chat" || value == "generate";  // read by apply_directives
     if (key == "id") {
         s.label = std::string{value};
         return true;
@@ -122,7 +123,24 @@ int script::tokens_before_fault() const {
     return fault == fault_kind::hang_body ? 0 : 3;
 }
 
-std::vector<std::string> apply_directives(std::string_view text, script& into) {
+// The endpoint a directive is limited to by its `for=` word, or "" for every endpoint.
+std::string_view directive_target(std::string_view body) {
+    constexpr std::string_view key = "for=";
+    std::size_t pos = 0;
+    while ((pos = body.find(key, pos)) != std::string_view::npos) {
+        if (pos == 0 || is_space(body[pos - 1])) {
+            auto end = pos + key.size();
+            while (end < body.size() && !is_space(body[end])) ++end;
+            return body.substr(pos + key.size(), end - pos - key.size());
+        }
+        pos += key.size();
+    }
+    return {};
+}
+
+std::vector<std::string> apply_directives(
+    std::string_view text, script& into, std::string_view endpoint
+) {
     std::vector<std::string> problems;
     std::size_t pos = 0;
     while ((pos = find_open(text, pos)) != std::string_view::npos) {
@@ -132,7 +150,11 @@ std::vector<std::string> apply_directives(std::string_view text, script& into) {
             problems.push_back("unterminated [[mock directive");
             break;
         }
-        apply_body(text.substr(body_start, close - body_start), into, problems);
+        const auto body = text.substr(body_start, close - body_start);
+        const auto target = directive_target(body);
+        if (target.empty() || endpoint.empty() || target == endpoint) {
+            apply_body(body, into, problems);
+        }
         pos = close + close_mark.size();
     }
     return problems;

@@ -54,7 +54,11 @@ struct script {
 
 // Applies every directive found in `text`, later keys winning. Returns one message per
 // key or value it did not understand, for the log.
-std::vector<std::string> apply_directives(std::string_view text, script& into);
+// A directive with `for=chat` or `for=generate` applies only to that endpoint (`/api/chat` and
+// `/v1/chat/completions` are "chat"); `endpoint` "" applies every directive.
+std::vector<std::string> apply_directives(
+    std::string_view text, script& into, std::string_view endpoint = {}
+);
 
 // `text` without its directives, trimmed.
 std::string strip_directives(std::string_view text);

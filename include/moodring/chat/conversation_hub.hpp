@@ -43,7 +43,7 @@ struct theme_start {
     std::int64_t turn_id = 0;
     std::vector<std::string> recent_user_messages;
     mono_clock::time_point turn_started;
-    boost::asio::any_io_executor executor;     // the conversation's strand
+    boost::asio::any_io_executor executor;  // the conversation's strand
     // Emitted (terminal) when a newer turn supersedes the job; keep it alive until the job ends.
     std::shared_ptr<boost::asio::cancellation_signal> cancel;
     std::function<void(std::string)> publish;  // sends a theme frame to every watcher

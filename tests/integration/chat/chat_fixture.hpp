@@ -16,8 +16,6 @@ namespace moodring::test {
 // The real server in front of the real mock Ollama, with a fresh conversation.
 class chat_test : public ::testing::Test {
 protected:
-    std::vector<std::string> server_args() { return {"--llm.warm_up", "false"}; }
-
     void SetUp() override {
         mock =
             std::make_unique<mock_ollama_process>(std::vector<std::string>{"--interval-ms", "2"});
@@ -26,6 +24,9 @@ protected:
         options.extra_args = extra_args;
         options.extra_args.push_back("--llm.warm_up");
         options.extra_args.push_back("false");
+        // Reply tests see only the reply's frames; theme tests turn themes on.
+        options.extra_args.push_back("--theme.enabled");
+        options.extra_args.push_back(themes ? "true" : "false");
         server = std::make_unique<server_process>(options);
         conversation = create_conversation("chat");
     }
@@ -55,6 +56,7 @@ protected:
         return text;
     }
 
+    bool themes = false;
     std::vector<std::string> extra_args;
     std::unique_ptr<mock_ollama_process> mock;
     std::unique_ptr<server_process> server;

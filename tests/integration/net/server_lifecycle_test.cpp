@@ -20,7 +20,9 @@ using nlohmann::json;
 namespace {
 
 // Runs moodring with `args` and returns its exit code and everything it wrote to stdout.
-int run_to_exit(const std::vector<std::string>& args, std::map<std::string, std::string> env = {}) {
+int run_to_exit(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
+    const auto prompts = prompt_args();
+    args.insert(args.end(), prompts.begin(), prompts.end());
     child_process p(server_binary(), args, env);
     return p.wait(std::chrono::seconds(20));
 }
@@ -29,18 +31,18 @@ int run_to_exit(const std::vector<std::string>& args, std::map<std::string, std:
 
 TEST(server_startup, prints_where_it_listens_and_which_llm_it_uses) {
     temp_dir dir;
-    child_process p(
-        server_binary(),
-        {"--port",
-         "0",
-         "--db",
-         (dir / "m.db").string(),
-         "--chat-model",
-         "chatty",
-         "--theme-model",
-         "painter"},
-        {{"OLLAMA_HOST", "0.0.0.0:12345"}}
-    );
+    std::vector<std::string> args{
+        "--port",
+        "0",
+        "--db",
+        (dir / "m.db").string(),
+        "--chat-model",
+        "chatty",
+        "--theme-model",
+        "painter"};
+    const auto prompts = prompt_args();
+    args.insert(args.end(), prompts.begin(), prompts.end());
+    child_process p(server_binary(), args, {{"OLLAMA_HOST", "0.0.0.0:12345"}});
     const auto banner = p.read_line(std::chrono::seconds(20));
     EXPECT_NE(port_from_banner(banner), 0) << banner;
     EXPECT_NE(banner.find("http://127.0.0.1:12345"), std::string::npos) << banner;
@@ -73,6 +75,22 @@ TEST(server_startup, unusable_database_exits_non_zero) {
         ::chmod((dir / "locked").c_str(), 0500);
         EXPECT_EQ(run_to_exit({"--port", "0", "--db", (dir / "locked/sub/m.db").string()}), 1);
     }
+}
+
+TEST(server_startup, a_missing_prompt_file_is_named_and_exits_non_zero) {
+    temp_dir dir;
+    child_process p(
+        server_binary(),
+        {"--port",
+         "0",
+         "--db",
+         (dir / "m.db").string(),
+         "--theme.prompt_file",
+         (dir / "none.txt").string(),
+         "--chat.system_prompt_file",
+         (source_dir() / "prompts/system.txt").string()}
+    );
+    EXPECT_EQ(p.wait(std::chrono::seconds(20)), 1);
 }
 
 TEST(server_startup, port_in_use_exits_non_zero) {

@@ -72,3 +72,15 @@ TEST(mock_script, strip_removes_directives_and_their_gap) {
     EXPECT_EQ(strip_directives("[[mock a=b]][[mock c=d]]"), "");
     EXPECT_EQ(strip_directives("keep [[mock unterminated"), "keep [[mock unterminated");
 }
+
+TEST(mock_script, directives_scoped_to_an_endpoint) {
+    const std::string text =
+        "[[mock for=generate reply=theme]] [[mock for=chat reply=counter tokens=4]]";
+    mock_ollama::script chat;
+    EXPECT_TRUE(mock_ollama::apply_directives(text, chat, "chat").empty());
+    EXPECT_EQ(chat.reply, mock_ollama::reply_kind::counter);
+    EXPECT_EQ(chat.tokens, 4);
+    mock_ollama::script generate;
+    EXPECT_TRUE(mock_ollama::apply_directives(text, generate, "generate").empty());
+    EXPECT_EQ(generate.reply, mock_ollama::reply_kind::theme);
+}
