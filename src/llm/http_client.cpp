@@ -117,7 +117,8 @@ asio::awaitable<error_code> read_body(
                 );
             }
         }
-        if (cancelled(co_await asio::this_coro::cancellation_state)) co_return error::cancelled;
+        const auto state = co_await asio::this_coro::cancellation_state;
+        if (cancelled(state)) co_return error::cancelled;
         if (!rec) continue;
         if (rec == asio::error::operation_aborted) {
             ec = error::cancelled;
@@ -166,13 +167,15 @@ asio::awaitable<fetch_result> http_client::exchange(
 ) {
     fetch_result out;
     const auto message = make_request(request, url_);
+    const auto executor = co_await asio::this_coro::executor;
     bool may_reuse = true;
     for (;;) {
-        if (cancelled(co_await asio::this_coro::cancellation_state)) {
+        const auto state = co_await asio::this_coro::cancellation_state;
+        if (cancelled(state)) {
             out.error = error::cancelled;
             co_return out;
         }
-        auto conn = may_reuse ? pool_.take() : nullptr;
+        auto conn = may_reuse ? pool_.take(executor) : nullptr;
         const bool reused = conn != nullptr;
         if (!conn) {
             auto [ec, fresh] = co_await connect();
@@ -238,8 +241,8 @@ asio::awaitable<stream_result> http_client::stream(
     http_request request, priority prio, stream_handlers handlers, decoder_factory make_decoder
 ) {
     stream_result out;
-    // Arguments of a co_await are named first throughout: g++ 12 can destroy temporaries
-    // of a co_await full-expression twice.
+    // co_await stands alone in its statement throughout, its arguments named first: g++ 12
+    // miscompiles temporaries and conditionals around a co_await (seen crashing here).
     auto on_position = handlers.on_queue_position;
     auto [queued, permit] = co_await budget_.acquire(prio, std::move(on_position));
     if (queued) {
@@ -261,10 +264,12 @@ asio::awaitable<stream_result> http_client::stream(
         if (out.streamed || !is_retryable(r.error) || attempt >= options_.max_retries)
             co_return out;
 
-        asio::steady_timer backoff{co_await asio::this_coro::executor};
+        const auto executor = co_await asio::this_coro::executor;
+        asio::steady_timer backoff{executor};
         backoff.expires_after(options_.retry_backoff * (1 << attempt));
         auto [wec] = co_await backoff.async_wait(use_tuple);
-        if (wec || cancelled(co_await asio::this_coro::cancellation_state)) {
+        const auto state = co_await asio::this_coro::cancellation_state;
+        if (wec || cancelled(state)) {
             out.error = error::cancelled;
             co_return out;
         }
