@@ -15,7 +15,8 @@ namespace moodring::llm {
 // result, never by exception, and supports per-operation cancellation (bind a cancellation
 // slot to the co_spawn, or race it with `||`): the request stops at once with
 // error::cancelled and its connection is closed, which makes Ollama stop generating.
-// One object serves many concurrent callers on the same io_context.
+// One object serves many concurrent callers, each on its own strand of one io_context, and
+// must outlive every operation started on it.
 class backend {
 public:
     virtual ~backend() = default;

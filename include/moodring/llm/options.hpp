@@ -17,7 +17,8 @@ struct backend_options {
     // (/v1/chat/completions, SSE), e.g. llama.cpp's llama-server or Ollama's /v1.
     std::string kind = "ollama";
 
-    // Establishing one TCP connection (name resolution included).
+    // Establishing one TCP connection. Name resolution runs before it, unbounded: fine for
+    // addresses and localhost, which is what a local model server is.
     std::chrono::milliseconds connect_timeout{5'000};
 
     // From sending the request to the first byte of the reply body. Long: a cold model can
