@@ -78,12 +78,17 @@ function startProcess(name, bin, args, pattern, { cwd, logDir, timeoutMs = 15000
 }
 
 async function stopProcess(proc) {
-    if (!proc || proc.child.exitCode !== null || proc.child.signalCode !== null) return;
-    const exited = new Promise((r) => proc.child.once('exit', r));
-    proc.child.kill('SIGTERM');
-    const timer = setTimeout(() => proc.child.kill('SIGKILL'), 8000);
-    await exited;
-    clearTimeout(timer);
+    if (!proc) return;
+    if (proc.child.exitCode === null && proc.child.signalCode === null) {
+        const exited = new Promise((r) => proc.child.once('exit', r));
+        proc.child.kill('SIGTERM');
+        const timer = setTimeout(() => proc.child.kill('SIGKILL'), 8000);
+        await exited;
+        clearTimeout(timer);
+    }
+    // A grandchild could hold the pipes open; they must not keep the tests alive.
+    proc.child.stdout?.destroy();
+    proc.child.stderr?.destroy();
 }
 
 /**

@@ -410,7 +410,7 @@ describe('moodring page', { timeout: 15 * 60_000 }, () => {
         await reply.locator('.code-block .copy-btn').click();
         await page.waitForFunction(() => document.querySelector('.code-block .copy-btn.copied'));
         const copied = await page.evaluate(() => navigator.clipboard.readText());
-        assert.equal(copied, 'def greet(name):\n    return f"hello {name}"\n');
+        assert.equal(copied, 'def greet(name):\n    return f"hello {name}"');
         assertClean(record, 'markdown');
         await context.close();
     });
