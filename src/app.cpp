@@ -18,6 +18,7 @@
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -35,6 +36,7 @@ struct app::parts {
     std::unique_ptr<net::http_server> server;
     std::vector<std::thread> threads;
     std::atomic<bool> stopping{false};
+    std::optional<asio::signal_set> signals;
 
     explicit parts(config c)
         : settings(std::move(c)), io(static_cast<int>(settings.server.io_threads)) {}
@@ -127,11 +129,15 @@ std::uint16_t app::start() {
     return port;
 }
 
-void app::run_until_signalled() {
+void app::stop_on_signals() {
     auto& p = *parts_;
-    asio::signal_set signals(p.io, SIGINT, SIGTERM);
-    std::function<void(const boost::system::error_code&, int)> on_signal;
-    on_signal = [&](const boost::system::error_code& ec, int number) {
+    p.signals.emplace(p.io, SIGINT, SIGTERM);
+    wait_for_signal();
+}
+
+void app::wait_for_signal() {
+    parts_->signals->async_wait([this](const boost::system::error_code& ec, int number) {
+        auto& p = *parts_;
         if (ec) return;
         if (p.stopping) {
             spdlog::warn("second signal: stopping now");
@@ -140,10 +146,8 @@ void app::run_until_signalled() {
         }
         spdlog::info("signal {}: shutting down", number);
         request_stop();
-        signals.async_wait(on_signal);
-    };
-    signals.async_wait(on_signal);
-    wait();
+        wait_for_signal();
+    });
 }
 
 void app::request_stop() {

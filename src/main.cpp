@@ -28,8 +28,9 @@ int main(int argc, char** argv) {
     moodring::init_logging(loaded.settings.log.level);
     try {
         moodring::app server(loaded.settings);
+        server.stop_on_signals();
         server.start();
-        server.run_until_signalled();
+        server.wait();
     } catch (const std::exception& e) {
         spdlog::critical("cannot start: {}", e.what());
         std::fprintf(stderr, "moodring: cannot start: %s\n", e.what());

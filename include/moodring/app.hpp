@@ -20,8 +20,9 @@ public:
     // is impossible (unwritable database, port in use).
     std::uint16_t start();
 
-    // Stops on SIGINT or SIGTERM (a second signal stops at once), then returns.
-    void run_until_signalled();
+    // From now on SIGINT and SIGTERM stop the server gracefully (a second one at once).
+    // Call before `start`, so that no signal can arrive unhandled once the banner is out.
+    void stop_on_signals();
 
     // Graceful stop from any thread: stop accepting, let requests finish within the grace
     // period, close the database.
@@ -33,6 +34,8 @@ public:
     struct parts;
 
 private:
+    void wait_for_signal();
+
     std::unique_ptr<parts> parts_;
 };
 

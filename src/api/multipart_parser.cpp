@@ -32,8 +32,10 @@ std::vector<std::pair<std::string, std::string>> parameters(std::string_view val
         pos = eq + 1;
         if (pos < value.size() && value[pos] == '"') {
             ++pos;
+            // Browsers send backslashes literally (Windows paths) and percent-encode quotes;
+            // only a backslash before a quote is read as an escape.
             while (pos < value.size() && value[pos] != '"') {
-                if (value[pos] == '\\' && pos + 1 < value.size()) ++pos;
+                if (value[pos] == '\\' && pos + 1 < value.size() && value[pos + 1] == '"') ++pos;
                 val += value[pos++];
             }
             pos = value.find(';', pos);

@@ -110,12 +110,26 @@ http_server::http_server(
 http_server::~http_server() { close_all(); }
 
 std::uint16_t http_server::listen(const std::string& host, std::uint16_t port) {
-    tcp::endpoint endpoint(asio::ip::make_address(host), port);
     auto& acceptor = state_->acceptor;
-    acceptor.open(endpoint.protocol());
-    acceptor.set_option(asio::socket_base::reuse_address(true));
-    acceptor.bind(endpoint);
-    acceptor.listen(asio::socket_base::max_listen_connections);
+    const std::string where = host + ":" + std::to_string(port);
+    beast::error_code ec;
+    const auto address = asio::ip::make_address(host, ec);
+    if (ec) throw std::runtime_error("cannot listen on " + where + ": not an IP address");
+    tcp::endpoint endpoint(address, port);
+    auto check = [&](const char* step) {
+        if (ec)
+            throw std::runtime_error(
+                "cannot listen on " + where + " (" + step + "): " + ec.message()
+            );
+    };
+    acceptor.open(endpoint.protocol(), ec);
+    check("open");
+    acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+    check("reuse_address");
+    acceptor.bind(endpoint, ec);
+    check("bind");
+    acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    check("listen");
     asio::co_spawn(acceptor.get_executor(), state_->accept_loop(), [](std::exception_ptr e) {
         if (e) std::rethrow_exception(e);
     });

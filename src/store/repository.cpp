@@ -57,7 +57,7 @@ std::vector<conversation_summary> repository::list_conversations() {
         SELECT c.id, c.title, c.created_at, c.updated_at,
                (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id),
                (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id AND m.role = 'user')
-        FROM conversations c ORDER BY c.updated_at DESC, c.rowid DESC)sql");
+        FROM conversations c ORDER BY c.activity DESC)sql");
     std::vector<conversation_summary> out;
     while (q.executeStep()) {
         out.push_back(conversation_summary{
@@ -82,8 +82,8 @@ conversation repository::create_conversation(
     c.created_at = c.updated_at = now_timestamp();
     SQLite::Statement q(
         *db_,
-        "INSERT INTO conversations (id, title, custom_context, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?)"
+        "INSERT INTO conversations (id, title, custom_context, created_at, updated_at, activity) "
+        "VALUES (?, ?, ?, ?, ?, (SELECT coalesce(max(activity), 0) + 1 FROM conversations))"
     );
     q.bind(1, c.id);
     q.bind(2, c.title);
@@ -190,6 +190,82 @@ result<message_page> repository::list_messages(
     return page;
 }
 
+result<turn_context> repository::begin_turn(const turn_request& request) {
+    SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement conversation(*db_, "SELECT custom_context FROM conversations WHERE id = ?");
+    conversation.bind(1, request.conversation_id);
+    if (!conversation.executeStep()) return errc::not_found;
+    turn_context turn;
+    turn.custom_context = conversation.getColumn(0).getString();
+    turn.user_timestamp = now_timestamp();
+
+    SQLite::Statement insert(
+        *db_,
+        "INSERT INTO messages (conversation_id, role, content, status, created_at) "
+        "VALUES (?, ?, ?, ?, ?)"
+    );
+    auto add = [&](const char* role, const std::string& content, const char* status) {
+        insert.reset();
+        insert.bind(1, request.conversation_id);
+        insert.bind(2, role);
+        insert.bind(3, content);
+        insert.bind(4, status);
+        insert.bind(5, turn.user_timestamp);
+        insert.exec();
+        return db_->getLastInsertRowid();
+    };
+    turn.user_message_id = add("user", request.user_text, "complete");
+    turn.reply_message_id = add("assistant", "", "streaming");
+    touch(request.conversation_id, turn.user_timestamp);
+
+    // Replies that ended empty (failed before their first token) say nothing to the model.
+    SQLite::Statement history(*db_, R"sql(
+        SELECT id, role, content, created_at, status FROM messages
+        WHERE conversation_id = ? AND id < ? AND status != 'streaming' AND content != ''
+        ORDER BY id DESC LIMIT ?)sql");
+    history.bind(1, request.conversation_id);
+    history.bind(2, turn.reply_message_id);
+    history.bind(3, request.history_messages);
+    while (history.executeStep()) turn.history.push_back(read_message(history));
+    std::reverse(turn.history.begin(), turn.history.end());
+
+    SQLite::Statement recent(*db_, R"sql(
+        SELECT content FROM messages WHERE conversation_id = ? AND role = 'user'
+        ORDER BY id DESC LIMIT ?)sql");
+    recent.bind(1, request.conversation_id);
+    recent.bind(2, request.theme_messages);
+    while (recent.executeStep())
+        turn.recent_user_messages.push_back(recent.getColumn(0).getString());
+    std::reverse(turn.recent_user_messages.begin(), turn.recent_user_messages.end());
+    tx.commit();
+    return turn;
+}
+
+void repository::finish_reply(
+    std::int64_t reply_id, const std::string& content, message_status status
+) {
+    SQLite::Statement q(*db_, "UPDATE messages SET content = ?, status = ? WHERE id = ?");
+    q.bind(1, content);
+    q.bind(2, std::string(to_string(status)));
+    q.bind(3, reply_id);
+    q.exec();
+}
+
+result<void> repository::save_theme(
+    const std::string& conversation_id, const std::string& theme_json
+) {
+    SQLite::Statement q(*db_, R"sql(
+        INSERT INTO themes (conversation_id, theme, updated_at)
+        SELECT id, ?, ? FROM conversations WHERE id = ?
+        ON CONFLICT (conversation_id) DO UPDATE SET theme = excluded.theme,
+                                                    updated_at = excluded.updated_at)sql");
+    q.bind(1, theme_json);
+    q.bind(2, now_timestamp());
+    q.bind(3, conversation_id);
+    if (q.exec() == 0) return errc::not_found;
+    return {};
+}
+
 int repository::mark_streaming_interrupted() {
     return db_->exec("UPDATE messages SET status = 'interrupted' WHERE status = 'streaming'");
 }
@@ -203,7 +279,11 @@ bool repository::exists(const std::string& id) {
 }
 
 void repository::touch(const std::string& id, const std::string& now) {
-    SQLite::Statement q(*db_, "UPDATE conversations SET updated_at = ? WHERE id = ?");
+    SQLite::Statement q(
+        *db_,
+        "UPDATE conversations SET updated_at = ?, "
+        "activity = (SELECT max(activity) + 1 FROM conversations) WHERE id = ?"
+    );
     q.bind(1, now);
     q.bind(2, id);
     q.exec();

@@ -18,9 +18,11 @@ CREATE TABLE conversations (
     title          TEXT NOT NULL,
     custom_context TEXT NOT NULL DEFAULT '',
     created_at     TEXT NOT NULL,
-    updated_at     TEXT NOT NULL
+    updated_at     TEXT NOT NULL,
+    -- Orders the list by latest change: timestamps tie within a millisecond, this never does.
+    activity       INTEGER NOT NULL DEFAULT 0
 );
-CREATE INDEX conversations_by_update ON conversations (updated_at DESC);
+CREATE INDEX conversations_by_activity ON conversations (activity DESC);
 
 CREATE TABLE messages (
     id              INTEGER PRIMARY KEY AUTOINCREMENT,

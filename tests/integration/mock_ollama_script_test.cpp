@@ -227,6 +227,14 @@ TEST_F(mock_ollama_script, header_delay_holds_back_the_headers) {
     EXPECT_GE(ms_since(start), 250);
 }
 
+TEST_F(mock_ollama_script, header_delay_holds_back_scripted_errors_too) {
+    const auto start = std::chrono::steady_clock::now();
+    auto reply =
+        http_post(port(), "/api/chat", chat_body("[[mock fault=503 header_delay_ms=300]]"));
+    EXPECT_EQ(reply.status, 503u);
+    EXPECT_GE(ms_since(start), 250);
+}
+
 TEST_F(mock_ollama_script, ttft_holds_back_the_first_token_and_interval_the_others) {
     http_connection c{port()};
     c.send("POST", "/api/chat", chat_body("[[mock ttft_ms=300 interval_ms=150 tokens=3]]"));

@@ -272,6 +272,22 @@ TEST_F(mock_ollama_api, openai_stream_follows_the_v0_32_6_shape) {
     EXPECT_EQ(without_usage.size(), 5u);
 }
 
+TEST_F(mock_ollama_api, odd_field_types_do_not_break_a_request) {
+    const auto body = json{
+        {"model", "llama3.2"},
+        {"messages", {{{"role", "user"}, {"content", 42}}, "not an object"}},
+        {"stream", true},
+        {"stream_options", {{"include_usage", "yes"}}},
+        {"max_tokens", "many"},
+        {"keep_alive", {1, 2}},
+    };
+    auto reply = http_post(port(), "/v1/chat/completions", body.dump());
+    EXPECT_EQ(reply.status, 200u);
+    EXPECT_EQ(sse_payloads(reply.body).back(), "[DONE]");
+    auto chat = http_post(port(), "/api/chat", body.dump());
+    EXPECT_EQ(chat.status, 200u);
+}
+
 TEST_F(mock_ollama_api, openai_without_stream_gives_a_completion_object) {
     auto reply =
         http_post(port(), "/v1/chat/completions", chat_body("[[mock reply=counter tokens=2]]"));

@@ -85,7 +85,10 @@ void http_connection::send(
     const header_list& headers
 ) {
     http::request<http::string_body> req{http::string_to_verb(method), target, 11};
-    req.set(http::field::host, "127.0.0.1");
+    // As a browser sends it: with the port, which same-origin checks compare.
+    req.set(
+        http::field::host, "127.0.0.1:" + std::to_string(stream_.socket().remote_endpoint().port())
+    );
     for (const auto& [key, value] : headers) req.set(key, value);
     if (!body.empty()) req.set(http::field::content_type, content_type);
     req.body() = std::move(body);

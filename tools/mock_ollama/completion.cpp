@@ -2,13 +2,13 @@
 
 #include "replies.hpp"
 #include "reply_format.hpp"
+#include "request_fields.hpp"
 #include "responses.hpp"
 
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <cctype>
 
 namespace mock_ollama {
 
@@ -25,97 +25,11 @@ constexpr std::int64_t fake_prompt_ns_per_word = 250'000;
 // What a stream:false request announces before a hang_body fault stops it.
 constexpr std::size_t hang_body_length = 1024;
 
-std::string string_field(const json& j, const char* key) {
-    const auto it = j.find(key);
-    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string{};
-}
-
-// A message's content: a string, or OpenAI's list of parts.
-std::string content_text(const json& message) {
-    const auto it = message.find("content");
-    if (it == message.end()) return {};
-    if (it->is_string()) return it->get<std::string>();
-    std::string out;
-    if (it->is_array()) {
-        for (const auto& part : *it) {
-            if (part.is_object()) out += string_field(part, "text");
-        }
-    }
-    return out;
-}
-
-struct prompt_parts {
-    std::string directives;  // where [[mock ...]] is looked for
-    std::string user;        // the last user text, directives still in it
-    bool empty = true;       // a load/unload request
-};
-
-prompt_parts read_prompt(const json& body, endpoint kind) {
-    prompt_parts p;
-    if (kind == endpoint::generate) {
-        p.user = string_field(body, "prompt");
-        p.directives = string_field(body, "system") + "\n" + p.user;
-        p.empty = p.user.empty();
-        return p;
-    }
-    const auto messages = body.find("messages");
-    if (messages == body.end() || !messages->is_array()) return p;
-    p.empty = messages->empty();
-    for (const auto& m : *messages) {
-        if (!m.is_object()) continue;
-        auto role = string_field(m, "role");
-        std::transform(role.begin(), role.end(), role.begin(), [](unsigned char c) {
-            return static_cast<char>(std::tolower(c));
-        });
-        if (role == "system" || role == "developer") p.directives += content_text(m) + "\n";
-        if (role == "user") p.user = content_text(m);
-    }
-    p.directives += p.user;
-    return p;
-}
-
-// keep_alive 0, "0" or "0s": the client asks for the model to be unloaded.
-bool asks_unload(const json& body) {
-    const auto it = body.find("keep_alive");
-    if (it == body.end()) return false;
-    if (it->is_number()) return it->get<double>() == 0;
-    if (!it->is_string()) return false;
-    const auto text = it->get<std::string>();
-    const auto digits = text.find_first_not_of('0');
-    return !text.empty() && text[0] == '0' &&
-           (digits == std::string::npos || std::isalpha(static_cast<unsigned char>(text[digits])));
-}
-
-std::optional<std::size_t> token_limit(const json& body, endpoint kind) {
-    const json* limit = nullptr;
-    if (kind == endpoint::openai_chat) {
-        for (const char* key : {"max_tokens", "max_completion_tokens"}) {
-            if (body.contains(key)) limit = &body[key];
-        }
-    } else if (body.contains("options") && body["options"].is_object()) {
-        const auto& options = body["options"];
-        if (options.contains("num_predict")) limit = &options["num_predict"];
-    }
-    if (!limit || !limit->is_number_integer() || limit->get<long long>() <= 0) return std::nullopt;
-    return static_cast<std::size_t>(limit->get<long long>());
-}
-
-std::int64_t word_count(std::string_view text) {
-    std::int64_t n = 0;
-    bool in_word = false;
-    for (char c : text) {
-        const bool space = std::isspace(static_cast<unsigned char>(c)) != 0;
-        if (!space && !in_word) ++n;
-        in_word = !space;
-    }
-    return std::max<std::int64_t>(n, 1);
-}
-
 // One generation request from its first byte to its last.
 class completion {
 public:
     completion(session& io, mock_state& state, http_request req, endpoint kind)
-        : io_{io}, state_{state}, req_{std::move(req)}, kind_{kind} {}
+        : io_{io}, state_{state}, req_{std::move(req)}, kind_{kind}, script_{state.defaults} {}
 
     awaitable<bool> run();
 
@@ -170,7 +84,6 @@ std::optional<completion::rejection> completion::prepare() {
     if (model.empty()) return rejection{400, "model is required", "completed"};
 
     const auto prompt = read_prompt(body, kind_);
-    script_ = state_.defaults;
     for (const auto& problem : apply_directives(prompt.directives, script_)) {
         spdlog::warn("#{} {}", record_->seq, problem);
     }
@@ -192,8 +105,8 @@ std::optional<completion::rejection> completion::prepare() {
     }
     if (openai) {
         const auto options = body.find("stream_options");
-        const bool usage =
-            options != body.end() && options->is_object() && options->value("include_usage", false);
+        const bool usage = options != body.end() && options->is_object() &&
+                           options->value("include_usage", json{}) == true;
         format_ = make_openai_format(model, usage);
         if (prompt.empty) return rejection{400, "[] is too short - 'messages'", "completed"};
     } else if (prompt.empty) {
@@ -213,7 +126,11 @@ std::optional<completion::rejection> completion::prepare() {
 }
 
 awaitable<bool> completion::run() {
-    if (auto r = prepare()) co_return co_await fail(r->status, r->message, r->outcome);
+    if (auto r = prepare()) {
+        // A scripted header delay holds back error responses too, as a slow server would.
+        if (!co_await io_.pause(script_.header_delay)) co_return finish("client_gone");
+        co_return co_await fail(r->status, r->message, r->outcome);
+    }
     if (!load_request_.empty()) co_return co_await load_reply();
     state_.catalog.mark_loaded(record_->model);
 

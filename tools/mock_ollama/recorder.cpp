@@ -1,5 +1,7 @@
 #include "recorder.hpp"
 
+#include <moodring/core/clock.hpp>
+
 #include <chrono>
 
 namespace mock_ollama {
@@ -13,7 +15,7 @@ nlohmann::json optional_ns(const std::optional<std::int64_t>& v) {
 
 std::int64_t mono_ns() {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(
-               std::chrono::steady_clock::now().time_since_epoch()
+               moodring::mono_clock::now().time_since_epoch()
     )
         .count();
 }

@@ -98,7 +98,6 @@ bool apply_pair(std::string_view key, std::string_view value, script& s) {
     return false;
 }
 
-
 void apply_body(std::string_view body, script& s, std::vector<std::string>& problems) {
     std::size_t pos = 0;
     while (pos < body.size()) {

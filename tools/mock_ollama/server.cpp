@@ -5,10 +5,12 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/ip/address.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <exception>
 
 namespace mock_ollama {
@@ -34,7 +36,10 @@ asio::awaitable<void> server::accept_loop() {
         auto [ec, socket] = co_await acceptor_.async_accept(asio::as_tuple(asio::use_awaitable));
         if (ec == asio::error::operation_aborted) co_return;
         if (ec) {
+            // Out of descriptors under a benchmark's load: back off instead of spinning.
             spdlog::warn("accept failed: {}", ec.message());
+            asio::steady_timer pause{acceptor_.get_executor(), std::chrono::milliseconds{50}};
+            co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
             continue;
         }
         auto s = std::make_shared<session>(std::move(socket), state_);

@@ -23,7 +23,7 @@ using http_response = boost::beast::http::response<boost::beast::http::string_bo
 // One TCP connection: reads requests one after another (keep-alive) and answers each.
 // The helpers below are what a reply is written with; each returns false once the client
 // is gone.
-class session : public std::enable_shared_from_this<session> {
+class session {
 public:
     session(boost::asio::ip::tcp::socket socket, mock_state& state);
     ~session();

@@ -52,6 +52,24 @@ struct message_page {
     bool has_more = false;
 };
 
+// Everything a chat turn needs from the database, read in the same transaction that stores
+// the user's message, so the turn makes one trip before asking the model.
+struct turn_context {
+    std::int64_t user_message_id = 0;
+    std::int64_t reply_message_id = 0;  // the reply's row, `streaming` until it is finished
+    std::string user_timestamp;
+    std::string custom_context;
+    std::vector<message> history;                   // oldest first, ending with the new message
+    std::vector<std::string> recent_user_messages;  // for the theme job, oldest first
+};
+
+struct turn_request {
+    std::string conversation_id;
+    std::string user_text;
+    int history_messages = 20;
+    int theme_messages = 1;
+};
+
 void to_json(nlohmann::json& j, const message& m);
 void to_json(nlohmann::json& j, const conversation_summary& s);
 void to_json(nlohmann::json& j, const conversation& c);

@@ -49,6 +49,15 @@ public:
         const std::string& id, std::optional<std::int64_t> before_id, int limit
     );
 
+    // Stores the user's message and an empty `streaming` reply, and reads the context.
+    result<turn_context> begin_turn(const turn_request& request);
+
+    // The reply's final text and status; afterwards `GET` shows it.
+    void finish_reply(std::int64_t reply_id, const std::string& content, message_status status);
+
+    // The conversation's current theme, as validated JSON text.
+    result<void> save_theme(const std::string& conversation_id, const std::string& theme_json);
+
     // Replies left `streaming` by a crash cannot resume; start-up marks them interrupted.
     int mark_streaming_interrupted();
 

@@ -96,10 +96,8 @@ TEST(repository, lists_newest_update_first_with_counts) {
     add_message(repo, first.id, "user", "hi");
     add_message(repo, first.id, "assistant", "hello");
     add_message(repo, first.id, "user", "again");
-    repo.database().exec(
-        "UPDATE conversations SET updated_at = '2099-01-01T00:00:00.000Z' WHERE id = '" + first.id +
-        "'"
-    );
+    // Within the same millisecond as the creations: order must still follow the update.
+    ASSERT_TRUE(repo.update_conversation(first.id, std::string("renamed"), std::nullopt));
     auto list = repo.list_conversations();
     ASSERT_EQ(list.size(), 2u);
     EXPECT_EQ(list[0].id, first.id);
@@ -192,4 +190,62 @@ TEST(repository, startup_marks_streaming_replies_interrupted) {
     );
     EXPECT_EQ(repo.mark_streaming_interrupted(), 1);
     EXPECT_EQ(repo.get_conversation(c.id)->messages.at(0).status, message_status::interrupted);
+}
+
+TEST(repository, begin_turn_stores_the_message_and_reads_the_context_at_once) {
+    repository repo(in_memory());
+    auto c = repo.create_conversation("t", "You are terse.");
+    auto first = repo.begin_turn({c.id, "first question", 20, 1});
+    ASSERT_TRUE(first);
+    EXPECT_EQ(first->custom_context, "You are terse.");
+    ASSERT_EQ(first->history.size(), 1u);
+    EXPECT_EQ(first->history[0].content, "first question");
+    EXPECT_EQ(first->history[0].id, first->user_message_id);
+    EXPECT_EQ(first->recent_user_messages, (std::vector<std::string>{"first question"}));
+    EXPECT_GT(first->reply_message_id, first->user_message_id);
+
+    // While generating, the reply is `streaming` and not part of any history.
+    auto during = repo.get_conversation(c.id);
+    ASSERT_EQ(during->messages.size(), 2u);
+    EXPECT_EQ(during->messages[1].status, message_status::streaming);
+    EXPECT_EQ(during->user_message_count, 1);
+
+    repo.finish_reply(first->reply_message_id, "first answer", message_status::complete);
+    auto second = repo.begin_turn({c.id, "second question", 20, 2});
+    ASSERT_TRUE(second);
+    ASSERT_EQ(second->history.size(), 3u);
+    EXPECT_EQ(second->history[1].content, "first answer");
+    EXPECT_EQ(second->history[1].role, message_role::assistant);
+    EXPECT_EQ(second->history[2].content, "second question");
+    EXPECT_EQ(
+        second->recent_user_messages,
+        (std::vector<std::string>{"first question", "second question"})
+    );
+}
+
+TEST(repository, begin_turn_limits_history_and_skips_empty_replies) {
+    repository repo(in_memory());
+    auto c = repo.create_conversation("t", "");
+    for (int i = 0; i < 5; ++i) {
+        auto turn = repo.begin_turn({c.id, "q" + std::to_string(i), 20, 1});
+        repo.finish_reply(
+            turn->reply_message_id,
+            i == 2 ? "" : "a" + std::to_string(i),
+            i == 2 ? message_status::interrupted : message_status::complete
+        );
+    }
+    auto turn = repo.begin_turn({c.id, "last", 4, 1});
+    ASSERT_EQ(turn->history.size(), 4u);
+    EXPECT_EQ(turn->history[0].content, "a3");
+    EXPECT_EQ(turn->history[3].content, "last");
+    EXPECT_EQ(repo.begin_turn({"missing", "x", 20, 1}).error(), make_error_code(errc::not_found));
+}
+
+TEST(repository, theme_is_saved_replaced_and_returned) {
+    repository repo(in_memory());
+    auto c = repo.create_conversation("t", "");
+    ASSERT_TRUE(repo.save_theme(c.id, R"({"name":"calm"})"));
+    ASSERT_TRUE(repo.save_theme(c.id, R"({"name":"storm"})"));
+    EXPECT_EQ(repo.get_conversation(c.id)->current_theme_json, R"({"name":"storm"})");
+    EXPECT_EQ(repo.save_theme("missing", "{}").error(), make_error_code(errc::not_found));
 }

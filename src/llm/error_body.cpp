@@ -1,0 +1,32 @@
+#include <moodring/llm/error_body.hpp>
+
+namespace moodring::llm {
+namespace {
+
+constexpr std::size_t max_raw_text = 512;
+
+}  // namespace
+
+std::string error_value_text(const nlohmann::json& value) {
+    if (value.is_string()) return value.get<std::string>();
+    if (value.is_object()) {
+        const auto message = value.find("message");
+        if (message != value.end() && message->is_string()) return message->get<std::string>();
+    }
+    return value.dump();
+}
+
+std::string error_body_text(std::string_view body) {
+    const auto json = nlohmann::json::parse(body, nullptr, false);
+    if (json.is_object()) {
+        const auto error = json.find("error");
+        if (error != json.end()) return error_value_text(*error);
+    }
+    const auto first = body.find_first_not_of(" \t\r\n");
+    if (first == std::string_view::npos) return {};
+    body.remove_prefix(first);
+    body = body.substr(0, body.find_last_not_of(" \t\r\n") + 1);
+    return std::string{body.substr(0, max_raw_text)};
+}
+
+}  // namespace moodring::llm

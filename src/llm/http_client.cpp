@@ -1,0 +1,269 @@
+#include "http_client.hpp"
+
+#include <moodring/llm/error.hpp>
+#include <moodring/llm/error_body.hpp>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <spdlog/spdlog.h>
+
+#include <array>
+
+namespace moodring::llm::detail {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using boost::system::error_code;
+
+namespace {
+
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+bool is_hang_up(error_code ec) {
+    return ec == http::error::end_of_stream || ec == http::error::partial_message ||
+           ec == asio::error::eof || ec == asio::error::connection_reset ||
+           ec == asio::error::broken_pipe || ec == asio::error::connection_aborted;
+}
+
+// Cancellation that arrives while no operation is pending only marks the coroutine's state,
+// so the loops look at it themselves.
+bool cancelled(const asio::cancellation_state& state) {
+    return state.cancelled() != asio::cancellation_type::none;
+}
+
+// Failures before the body: the peer is up (we connected) but did not answer properly.
+error_code before_body_error(error_code ec) {
+    if (ec == asio::error::operation_aborted) return error::cancelled;
+    if (ec == beast::error::timeout) return error::timeout_first_byte;
+    if (ec.category() == error_code{http::error::end_of_stream}.category() && !is_hang_up(ec))
+        return error::malformed_stream;
+    return error::stream_truncated;
+}
+
+error_code status_error(unsigned status) {
+    switch (status) {
+        case 400:
+            return error::bad_request;
+        case 404:
+            return error::model_not_found;
+        case 429:
+        case 503:
+            return error::busy;
+        default:
+            return status >= 500 ? error::server_error : error::bad_request;
+    }
+}
+
+http::request<http::string_body> make_request(const http_request& in, const base_url& url) {
+    http::request<http::string_body> req{in.method, in.target, 11};
+    req.set(http::field::host, url.host_header);
+    req.set(http::field::user_agent, "moodring/" MOODRING_VERSION);
+    req.set(http::field::accept, "application/x-ndjson, text/event-stream, application/json");
+    if (!in.body.empty()) {
+        req.set(http::field::content_type, "application/json");
+        req.body() = in.body;
+    }
+    req.prepare_payload();
+    return req;
+}
+
+}  // namespace
+
+http_client::http_client(base_url url, backend_options options)
+    : url_(std::move(url)),
+      options_(std::move(options)),
+      pool_(options_.pool_size),
+      budget_(options_.max_in_flight) {}
+
+asio::awaitable<std::pair<error_code, connection_pool::connection>> http_client::connect() {
+    auto executor = co_await asio::this_coro::executor;
+    asio::ip::tcp::resolver resolver{executor};
+    auto [rec, endpoints] = co_await resolver.async_resolve(url_.host, url_.port, use_tuple);
+    if (rec == asio::error::operation_aborted) co_return std::pair{error::cancelled, nullptr};
+    if (rec) co_return std::pair{make_error_code(error::connect_failed), nullptr};
+
+    auto stream = std::make_unique<beast::tcp_stream>(executor);
+    stream->expires_after(options_.connect_timeout);
+    auto [cec, endpoint] = co_await stream->async_connect(endpoints, use_tuple);
+    if (cec == asio::error::operation_aborted) co_return std::pair{error::cancelled, nullptr};
+    if (cec == beast::error::timeout) co_return std::pair{error::timeout_connect, nullptr};
+    if (cec) co_return std::pair{make_error_code(error::connect_failed), nullptr};
+    stream->socket().set_option(asio::ip::tcp::no_delay{true}, cec);
+    co_return std::pair{error_code{}, std::move(stream)};
+}
+
+asio::awaitable<fetch_result> http_client::exchange(
+    const http_request& request, stream_decoder* decoder
+) {
+    fetch_result out;
+    const auto message = make_request(request, url_);
+    bool may_reuse = true;
+    for (;;) {
+        if (cancelled(co_await asio::this_coro::cancellation_state)) {
+            out.error = error::cancelled;
+            co_return out;
+        }
+        auto conn = may_reuse ? pool_.take() : nullptr;
+        const bool reused = conn != nullptr;
+        if (!conn) {
+            auto [ec, fresh] = co_await connect();
+            if (ec) {
+                out.error = ec;
+                out.error_text = ec.message() + " (" + url_.host_header + ")";
+                co_return out;
+            }
+            conn = std::move(fresh);
+        }
+        auto& stream = *conn;
+
+        // One deadline from the request to the first body byte: header and first chunk.
+        stream.expires_after(options_.first_byte_timeout);
+        auto [wec, written] = co_await http::async_write(stream, message, use_tuple);
+        beast::flat_buffer buffer;
+        http::response_parser<http::buffer_body> parser;
+        parser.body_limit(boost::none);  // the decoders bound their lines
+        error_code hec = wec;
+        if (!hec)
+            std::tie(hec, written) =
+                co_await http::async_read_header(stream, buffer, parser, use_tuple);
+        if (hec) {
+            // A kept-alive connection the server closed meanwhile: the request never got
+            // there, so sending it again on a new connection is safe.
+            if (reused && buffer.size() == 0 && is_hang_up(hec)) {
+                may_reuse = false;
+                continue;
+            }
+            out.error = before_body_error(hec);
+            out.error_text = hec.message();
+            co_return out;
+        }
+
+        out.status = parser.get().result_int();
+        const bool streaming = decoder != nullptr && out.status / 100 == 2;
+        if (!streaming) stream.expires_after(options_.idle_timeout);
+        std::array<char, 16 * 1024> chunk;
+        bool got_body = false;
+        bool drained = false;  // the stream's terminator came and its rest may be skipped
+        error_code ec;
+        while (!parser.is_done()) {
+            parser.get().body().data = chunk.data();
+            parser.get().body().size = chunk.size();
+            auto [rec, n] = co_await http::async_read_some(stream, buffer, parser, use_tuple);
+            if (rec == http::error::need_buffer) rec = {};
+            const std::size_t got = chunk.size() - parser.get().body().size;
+            if (got > 0) {
+                got_body = true;
+                const std::string_view bytes{chunk.data(), got};
+                if (!streaming) {
+                    if (out.body.size() + got > options_.max_body_bytes) {
+                        ec = error::line_too_long;
+                        out.error_text = "response body over max_body_bytes";
+                        break;
+                    }
+                    out.body.append(bytes);
+                    stream.expires_after(options_.idle_timeout);
+                } else if (!decoder->done()) {
+                    if (auto failed = decoder->feed(bytes)) {
+                        ec = failed;
+                        break;
+                    }
+                    stream.expires_after(
+                        decoder->done() ? options_.drain_timeout : options_.idle_timeout
+                    );
+                }
+            }
+            if (cancelled(co_await asio::this_coro::cancellation_state)) {
+                ec = error::cancelled;
+                break;
+            }
+            if (!rec) continue;
+            if (rec == asio::error::operation_aborted) {
+                ec = error::cancelled;
+            } else if (streaming && decoder->done()) {
+                drained = true;  // the reply is whole; only the connection is lost
+            } else if (rec == beast::error::timeout) {
+                ec = streaming && !got_body ? error::timeout_first_byte : error::timeout_idle;
+            } else if (is_hang_up(rec)) {
+                ec = streaming ? decoder->finish() : make_error_code(error::stream_truncated);
+            } else {
+                ec = error::malformed_stream;
+            }
+            if (ec) out.error_text = rec.message();
+            break;
+        }
+
+        const bool complete = !ec && parser.is_done();
+        if (complete && streaming) ec = decoder->finish();
+        if (streaming && ec && out.error_text.empty()) out.error_text = decoder->error_text();
+        if (!streaming && out.status / 100 != 2 && ec != error::cancelled) {
+            ec = status_error(out.status);
+            out.error_text = error_body_text(out.body);
+        } else if (!ec && !complete && !drained && !(streaming && decoder->done())) {
+            ec = error::stream_truncated;
+        }
+        out.error = ec;
+
+        if (complete && parser.keep_alive() && buffer.size() == 0) {
+            pool_.give_back(std::move(conn));
+        } else {
+            // Closing is how Ollama learns to stop generating; never pool such a connection.
+            stream.close();
+        }
+        co_return out;
+    }
+}
+
+asio::awaitable<stream_result> http_client::stream(
+    http_request request, priority prio, stream_handlers handlers, decoder_factory make_decoder
+) {
+    stream_result out;
+    // Arguments of a co_await are named first throughout: g++ 12 can destroy temporaries
+    // of a co_await full-expression twice.
+    auto on_position = handlers.on_queue_position;
+    auto [queued, permit] = co_await budget_.acquire(prio, std::move(on_position));
+    if (queued) {
+        out.error = error::cancelled;
+        co_return out;
+    }
+    for (int attempt = 0;; ++attempt) {
+        auto decoder = make_decoder(handlers);
+        auto r = co_await exchange(request, decoder.get());
+        ++out.attempts;
+        out.http_status = r.status;
+        out.streamed = out.streamed || decoder->streamed();
+        out.error = r.error;
+        out.error_text = std::move(r.error_text);
+        if (!r.error) {
+            out.final = decoder->final();
+            co_return out;
+        }
+        if (out.streamed || !is_retryable(r.error) || attempt >= options_.max_retries)
+            co_return out;
+
+        asio::steady_timer backoff{co_await asio::this_coro::executor};
+        backoff.expires_after(options_.retry_backoff * (1 << attempt));
+        auto [wec] = co_await backoff.async_wait(use_tuple);
+        if (wec || cancelled(co_await asio::this_coro::cancellation_state)) {
+            out.error = error::cancelled;
+            co_return out;
+        }
+    }
+}
+
+asio::awaitable<fetch_result> http_client::fetch(http_request request) {
+    co_return co_await exchange(request, nullptr);
+}
+
+}  // namespace moodring::llm::detail

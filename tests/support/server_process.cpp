@@ -1,0 +1,56 @@
+#include "server_process.hpp"
+
+#include <signal.h>
+
+#include <regex>
+#include <stdexcept>
+
+namespace moodring::test {
+
+unsigned short port_from_banner(const std::string& line) {
+    static const std::regex pattern(R"(listening on http://[^:/\s]+:(\d+))");
+    std::smatch m;
+    if (!std::regex_search(line, m, pattern)) return 0;
+    return static_cast<unsigned short>(std::stoi(m[1]));
+}
+
+server_process::server_process(options opts)
+    : options_(std::move(opts)), database_(data_dir_ / "data/moodring.db") {
+    launch();
+}
+
+server_process::~server_process() {
+    if (process_ && process_->running()) stop();
+}
+
+void server_process::launch() {
+    std::vector<std::string> args{
+        "--port",
+        "0",
+        "--db",
+        database_.string(),
+        "--ollama-url",
+        options_.llm_url,
+        "--web-root",
+        options_.web_root.string(),
+        "--log-level",
+        "warn",
+    };
+    args.insert(args.end(), options_.extra_args.begin(), options_.extra_args.end());
+    process_ = std::make_unique<child_process>(server_binary(), args, options_.env);
+    const auto banner = process_->read_line(std::chrono::seconds(20));
+    port_ = port_from_banner(banner);
+    if (port_ == 0) throw std::runtime_error("unexpected first line from moodring: " + banner);
+}
+
+int server_process::stop() {
+    process_->signal(SIGTERM);
+    return process_->wait(std::chrono::seconds(20));
+}
+
+void server_process::restart() {
+    if (process_->running()) stop();
+    launch();
+}
+
+}  // namespace moodring::test

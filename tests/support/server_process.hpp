@@ -1,0 +1,51 @@
+#pragma once
+
+#include "child_process.hpp"
+#include "test_paths.hpp"
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace moodring::test {
+
+// The real moodring binary on a free port with a database of its own, for one test.
+// The database file outlives a restart of the process (it lives in `data_dir`).
+class server_process {
+public:
+    struct options {
+        std::vector<std::string> extra_args;
+        std::map<std::string, std::string> env;
+        std::string llm_url = "http://127.0.0.1:9";  // nothing listens there: "unreachable"
+        std::filesystem::path web_root = source_dir() / "web";
+    };
+
+    explicit server_process(options opts);
+    server_process() : server_process(options{}) {}
+    ~server_process();
+
+    unsigned short port() const { return port_; }
+    std::string origin() const { return "http://127.0.0.1:" + std::to_string(port_); }
+    const std::filesystem::path& database() const { return database_; }
+    child_process& process() { return *process_; }
+
+    // SIGTERM and the exit code.
+    int stop();
+    // Starts the process again on the same database (a new port).
+    void restart();
+
+private:
+    void launch();
+
+    options options_;
+    temp_dir data_dir_;
+    std::filesystem::path database_;
+    std::unique_ptr<child_process> process_;
+    unsigned short port_ = 0;
+};
+
+// The port in a "... listening on http://HOST:PORT ..." line; 0 if there is none.
+unsigned short port_from_banner(const std::string& line);
+
+}  // namespace moodring::test
