@@ -543,6 +543,7 @@ function onChunk(frame) {
             }
         }
     }
+    if (live.chunks === 0) setStatus('');
     live.content += frame.content;
     live.chunks += 1;
     if (live.thinking && !live.thinking.hidden) {
@@ -749,9 +750,12 @@ function updateComposer({ refocus = false } = {}) {
     els.stop.hidden = !running;
     els.send.hidden = running;
     els.composer.dataset.running = running ? 'true' : 'false';
+    // The log is announced once the reply is whole, not chunk by chunk.
+    els.messages.setAttribute('aria-busy', String(Boolean(state.live)));
     if (!state.current) els.input.placeholder = 'Open or start a conversation to chat.';
-    else if (running) els.input.placeholder = 'Wait for the reply, or press Stop.';
+    else if (running) els.input.placeholder = 'Wait for the reply, or press Stop (Esc).';
     else if (!open) els.input.placeholder = 'Offline — you can write, and send once reconnected.';
+    else if (phoneLayout()) els.input.placeholder = 'Message';
     else els.input.placeholder = 'Message (Enter sends, Shift+Enter adds a line)';
     if (!running && state.current && (refocus || hadFocus) && !els.dialog.open && !els.confirm.open) {
         els.input.focus();
@@ -1013,9 +1017,12 @@ function wire() {
     els.toggleSidebar.addEventListener('click', () => setSidebar(els.app.dataset.sidebar !== 'open'));
     els.scrim.addEventListener('click', () => setSidebar(false));
     document.addEventListener('keydown', (event) => {
-        if (event.key === 'Escape' && els.app.dataset.sidebar === 'open' && phoneLayout()) {
+        if (event.key !== 'Escape' || els.dialog.open || els.confirm.open) return;
+        if (els.app.dataset.sidebar === 'open' && phoneLayout()) {
             setSidebar(false);
             els.toggleSidebar.focus();
+        } else if (busy()) {
+            stopReply();
         }
     });
     document.addEventListener('visibilitychange', () => {
