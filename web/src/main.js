@@ -86,6 +86,11 @@ function el(tag, className, text) {
     return node;
 }
 
+/** Message ids compare as strings, whatever JSON type the server used. */
+function idOf(value) {
+    return value == null ? undefined : String(value);
+}
+
 function newRequestId() {
     if (crypto.randomUUID) return crypto.randomUUID();
     return `r-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
@@ -264,7 +269,7 @@ function adoptConversation(conversation) {
     state.current = { ...rest, current_theme: theme };
     state.messages = messages.map((m, i) => ({
         key: m.id != null ? `m${m.id}` : `s${i}`,
-        id: m.id,
+        id: idOf(m.id),
         role: m.role === 'user' ? 'user' : 'assistant',
         content: String(m.content ?? ''),
         status: m.status || 'complete',
@@ -358,6 +363,10 @@ function messageElement(m) {
     article.setAttribute('aria-label', m.role === 'user' ? 'You said' : 'Reply');
     const bubble = el('div', 'msg-bubble');
     const body = el('div', 'msg-body md');
+    if (m.status === 'streaming' && !m.content) {
+        // Stored as in progress: the socket brings its text (or the reply ends meanwhile).
+        body.append(el('span', 'msg-placeholder', 'Reply in progress…'));
+    }
     body.append(renderMarkdown(m.content));
     decorateCodeBlocks(body);
     bubble.append(body);
@@ -496,7 +505,7 @@ function placeCursor(body) {
 
 function onStart(frame) {
     const requestId = typeof frame.request_id === 'string' ? frame.request_id : null;
-    const messageId = frame.message_id ?? null;
+    const messageId = idOf(frame.message_id) ?? null;
     const ownIndex = requestId ? state.pendingTurns.indexOf(requestId) : -1;
     const own = ownIndex >= 0 || (!requestId && state.pendingTurns.length > 0);
     if (own) state.pendingTurns.splice(ownIndex >= 0 ? ownIndex : 0, 1);
@@ -586,7 +595,7 @@ function onEnd(frame) {
     const status = typeof frame.status === 'string' ? frame.status : 'complete';
     const wasOwn = state.live?.own ?? false;
     if (state.live) {
-        finishLive({ status, messageId: frame.message_id ?? null, timings: frame.timings ?? null });
+        finishLive({ status, messageId: idOf(frame.message_id) ?? null, timings: frame.timings ?? null });
     } else {
         // The reply ended while we could not see it: the stored copy is the truth.
         refreshConversation();
@@ -685,6 +694,13 @@ function openSocket(id) {
         },
         onOpen: ({ reconnect }) => {
             if (reconnect) refreshConversation();
+            // A reply stored as in progress gets a `start` on connect; if none comes, it
+            // ended in between and the stored copy is final.
+            setTimeout(() => {
+                if (state.current?.id === id && !state.live && state.messages.some((m) => m.status === 'streaming')) {
+                    refreshConversation();
+                }
+            }, 1500);
         },
         onGone: () => {
             resetConversationView();
