@@ -148,7 +148,8 @@ function assertClean(record, what) {
 
 describe('moodring page', { timeout: 15 * 60_000 }, () => {
     before(async () => {
-        stack = await new Stack().start();
+        stack = new Stack(); // assigned first, so after() stops whatever start() began
+        await stack.start();
         browser = await launchBrowser();
         noWebSocket = await stack.websocketUnavailable();
         if (noWebSocket) console.log(`# WebSocket tests will be skipped: ${noWebSocket}`);
