@@ -534,7 +534,8 @@ function onStart(frame) {
 }
 
 function onChunk(frame) {
-    if (typeof frame.content !== 'string') return;
+    // A resumed reply that has no text yet comes as an empty chunk: keep "thinking".
+    if (typeof frame.content !== 'string' || frame.content === '') return;
     if (!state.live) {
         state.live = newLive({ messageId: null, requestId: null, own: false });
         state.live.resumed = true;
