@@ -516,6 +516,31 @@ describe('moodring page', { timeout: 15 * 60_000 }, () => {
         await context.close();
     });
 
+    it('streams to every tab open on the conversation', { timeout: TEST_TIMEOUT }, async (t) => {
+        if (needsWebSocket(t)) return;
+        const id = await stack.createConversation('Two tabs');
+        const a = await openPage(browser, stack);
+        const b = await openPage(browser, stack);
+        await openConversation(a.page, id);
+        await openConversation(b.page, id);
+        await waitForConnected(b.page);
+        const tokens = 40;
+        await send(a.page, `[[mock reply=counter tokens=${tokens} interval_ms=25]] both of you`);
+        await b.page.waitForSelector('#messages .msg-assistant.live', { timeout: 5000 });
+        assert.equal(await b.page.isDisabled('#composer-input'), true, 'the other tab waits too');
+        await waitForReplyEnd(a.page);
+        await waitForReplyEnd(b.page);
+        const expected = Array.from({ length: tokens }, (_, i) => `token${i}`).join(' ');
+        assert.equal((await lastAssistant(a.page)).text.trim(), expected);
+        assert.equal((await lastAssistant(b.page)).text.trim(), expected);
+        await b.page.waitForFunction(() => document.querySelectorAll('#messages .msg-user').length === 1);
+        assert.match(await b.page.textContent('#messages .msg-user .msg-body'), /both of you/);
+        assertClean(a.record, 'tab A');
+        assertClean(b.record, 'tab B');
+        await a.context.close();
+        await b.context.close();
+    });
+
     it('works at phone width and from the keyboard', { timeout: TEST_TIMEOUT }, async () => {
         const id = await stack.createConversation('Phone');
         const { context, page, record } = await openPage(browser, stack, { viewport: { width: 390, height: 844 } });
