@@ -541,6 +541,32 @@ describe('moodring page', { timeout: 15 * 60_000 }, () => {
         await b.context.close();
     });
 
+    it('follows the reply until the reader scrolls up', { timeout: TEST_TIMEOUT }, async (t) => {
+        if (needsWebSocket(t)) return;
+        const id = await stack.createConversation('Scrolling');
+        const { context, page } = await openPage(browser, stack, { viewport: { width: 900, height: 500 } });
+        await openConversation(page, id);
+        await send(page, '[[mock reply=counter tokens=600 interval_ms=15]] a long one');
+        const gap = () => page.evaluate(() => {
+            const m = document.getElementById('messages');
+            return m.scrollHeight - m.scrollTop - m.clientHeight;
+        });
+        await waitFor(async () => /token150\b/.test((await lastAssistant(page))?.text ?? ''), { message: 'token150' });
+        assert.ok((await gap()) < 48, 'pinned to the bottom while streaming');
+        await page.mouse.move(450, 250);
+        await page.mouse.wheel(0, -400);
+        await waitFor(async () => (await gap()) > 100, { message: 'scrolled up' });
+        const top = await page.evaluate(() => document.getElementById('messages').scrollTop);
+        await page.waitForTimeout(600);
+        assert.equal(await page.evaluate(() => document.getElementById('messages').scrollTop), top, 'stays where the reader is');
+        await page.waitForSelector('#jump-latest:visible');
+        await page.click('#jump-latest');
+        assert.ok((await gap()) < 48);
+        await page.click('#stop');
+        await waitForReplyEnd(page);
+        await context.close();
+    });
+
     it('works at phone width and from the keyboard', { timeout: TEST_TIMEOUT }, async () => {
         const id = await stack.createConversation('Phone');
         const { context, page, record } = await openPage(browser, stack, { viewport: { width: 390, height: 844 } });
