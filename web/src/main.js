@@ -3,7 +3,7 @@
 
 import { api, ApiError } from './api.js';
 import { checkContextFile } from './files.js';
-import { renderMarkdown } from './markdown.js';
+import { renderMarkdown, StreamingMarkdown } from './markdown.js';
 import { ConversationSocket } from './socket.js';
 import { applyTheme } from './theme.js';
 import {
@@ -443,6 +443,7 @@ function newLive({ messageId, requestId, own }) {
     bubble.append(thinking, body);
     article.append(bubble);
     return {
+        markdown: new StreamingMarkdown(body, decorateCodeBlocks),
         key: messageId != null ? `m${messageId}` : `live${++state.localKey}`,
         messageId: messageId ?? null,
         requestId: requestId ?? null,
@@ -480,9 +481,7 @@ function renderLive(live) {
         live.thinking.hidden = true;
         live.body.hidden = false;
     }
-    const fragment = renderMarkdown(live.content, { streaming: true });
-    live.body.replaceChildren(fragment);
-    decorateCodeBlocks(live.body);
+    live.markdown.update(live.content);
     placeCursor(live.body);
     const cost = performance.now() - started;
     live.lastRenderAt = performance.now();
@@ -515,6 +514,8 @@ function onStart(frame) {
         state.live.content = '';
         state.live.chunks = 0;
         state.live.resumed = true;
+        state.live.markdown = new StreamingMarkdown(state.live.body, decorateCodeBlocks);
+        state.live.body.replaceChildren();
     } else {
         if (state.live) finishLive({ status: 'interrupted' });
         state.live = newLive({ messageId, requestId, own });

@@ -154,3 +154,35 @@ export function renderMarkdown(text, { streaming = false } = {}) {
     const html = md.parse(String(text ?? ''));
     return purifier.sanitize(html, PURIFY_CONFIG);
 }
+
+/**
+ * Renders a growing Markdown text into `container`, block by block: top-level blocks whose
+ * source did not change keep their DOM; the changed tail is parsed, sanitized and replaced.
+ * `decorate(fragment)` runs on each new block before it is inserted.
+ */
+export class StreamingMarkdown {
+    constructor(container, decorate = () => {}) {
+        this.container = container;
+        this.decorate = decorate;
+        this.blocks = []; // {raw, nodes}
+    }
+
+    update(text) {
+        const tokens = streamingMarked.lexer(String(text ?? ''));
+        let keep = 0;
+        while (keep < this.blocks.length && keep < tokens.length - 1 && this.blocks[keep].raw === tokens[keep].raw) {
+            keep += 1;
+        }
+        for (const block of this.blocks.splice(keep)) for (const node of block.nodes) node.remove();
+        for (const stray of this.container.querySelectorAll('.cursor')) stray.remove();
+        for (let i = keep; i < tokens.length; i += 1) {
+            const one = [tokens[i]];
+            one.links = tokens.links;
+            const fragment = purifier.sanitize(streamingMarked.parser(one), PURIFY_CONFIG);
+            this.decorate(fragment);
+            const nodes = [...fragment.childNodes];
+            this.container.append(fragment);
+            this.blocks.push({ raw: tokens[i].raw, nodes });
+        }
+    }
+}
