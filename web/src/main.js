@@ -258,13 +258,13 @@ async function selectConversation(id, { push = true } = {}) {
         return;
     }
     if (state.current?.id !== id) return;
-    adoptConversation(conversation);
+    adoptConversation(conversation, { instant: true });
     els.messages.setAttribute('aria-busy', 'false');
     openSocket(id);
 }
 
 /** Takes a Conversation from the REST API as the truth for completed messages and theme. */
-function adoptConversation(conversation) {
+function adoptConversation(conversation, { instant = false } = {}) {
     const { messages = [], current_theme: theme = null, ...rest } = conversation;
     state.current = { ...rest, current_theme: theme };
     state.messages = messages.map((m, i) => ({
@@ -275,7 +275,7 @@ function adoptConversation(conversation) {
         status: m.status || 'complete',
         timestamp: m.timestamp,
     }));
-    showTheme(theme);
+    showTheme(theme, { instant });
     renderHeader();
     renderConversationList();
     renderMessages();
@@ -325,7 +325,13 @@ function renderHeader() {
     document.title = c ? `${icon}${c.title || 'Untitled'} · moodring` : 'moodring';
 }
 
-function showTheme(theme) {
+/** `instant` skips the animation: opening a conversation should not fade in its colours. */
+function showTheme(theme, { instant = false } = {}) {
+    const root = document.documentElement;
+    if (instant) {
+        root.dataset.instant = 'true';
+        requestAnimationFrame(() => requestAnimationFrame(() => delete root.dataset.instant));
+    }
     const applied = applyTheme(theme);
     if (state.current) state.current.themeShown = applied;
     document.documentElement.dataset.themed = applied ? 'true' : 'false';
