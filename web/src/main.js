@@ -534,7 +534,8 @@ function onStart(frame) {
     state.live.startedAt = performance.now();
     if (!state.themeSeenSinceEnd) setThemePending(true);
     state.themeSeenSinceEnd = false;
-    setStatus('');
+    const position = Number(frame.queue_position);
+    setStatus(position > 0 ? describeQueue(position) : '');
     renderMessages();
     scrollToBottom();
     updateComposer();

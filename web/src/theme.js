@@ -69,7 +69,7 @@ export function sanitizeTheme(theme) {
     if (Object.keys(colours).length === 0) return null;
     return {
         name: cleanText(theme.name, 40),
-        icon: cleanText(theme.icon, 4),
+        icon: cleanText(theme.icon, 8), // one emoji, which may be a ZWJ sequence
         colours,
     };
 }
