@@ -1,11 +1,15 @@
 #include <moodring/api/conversations_api.hpp>
 #include <moodring/api/health_api.hpp>
+#include <moodring/api/models_api.hpp>
 #include <moodring/api/origin_policy.hpp>
 #include <moodring/api/static_files.hpp>
 #include <moodring/app.hpp>
+#include <moodring/chat/conversation_hub.hpp>
+#include <moodring/llm/backend.hpp>
 #include <moodring/llm/reachability.hpp>
 #include <moodring/net/http_server.hpp>
 #include <moodring/net/router.hpp>
+#include <moodring/net/websocket_session.hpp>
 #include <moodring/store/store.hpp>
 
 #include <boost/asio/co_spawn.hpp>
@@ -18,7 +22,9 @@
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
+#include <fstream>
 #include <optional>
+#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -33,6 +39,11 @@ struct app::parts {
     std::shared_ptr<api::conversations_api> conversations;
     std::shared_ptr<api::health_api> health;
     std::shared_ptr<api::static_files> files;
+    std::unique_ptr<llm::backend> llm;
+    std::shared_ptr<api::models_api> models;
+    std::unique_ptr<chat::conversation_hub> hub;
+    std::shared_ptr<net::websocket_registry> websockets =
+        std::make_shared<net::websocket_registry>();
     std::unique_ptr<net::http_server> server;
     std::vector<std::thread> threads;
     std::atomic<bool> stopping{false};
@@ -65,25 +76,72 @@ struct app::parts {
             "POST", "/api/conversations/{id}/files", bind(conversations, &conversations_api::upload)
         );
         r->add("GET", "/health", bind(health, &api::health_api::health));
+        r->add("GET", "/api/models", bind(models, &api::models_api::list));
         r->set_fallback(bind(files, &api::static_files::serve));
         return r;
     }
 
+    // Stop accepting (done by the caller), let replies finish within the grace period and
+    // interrupt the rest, then close every WebSocket with 1001 and wait for the connections.
     asio::awaitable<void> drain_then_stop() {
+        co_await hub->shutdown(settings.server.shutdown_grace);
+        websockets->close_all();
         // Shutdown only: a short poll while connections finish is simpler than a
         // notification path through every session.
-        const auto deadline = std::chrono::steady_clock::now() + settings.server.shutdown_grace;
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
         asio::steady_timer timer(io);
         while (server->active_sessions() > 0 && std::chrono::steady_clock::now() < deadline) {
             timer.expires_after(std::chrono::milliseconds(20));
             co_await timer.async_wait(asio::use_awaitable);
         }
         if (server->active_sessions() > 0) {
-            spdlog::warn("grace period over; closing {} connections", server->active_sessions());
+            spdlog::warn("closing {} connections that did not finish", server->active_sessions());
         }
         io.stop();
     }
+
+    asio::awaitable<void> warm_up(std::string model) {
+        const auto result = co_await llm->warm_up(model);
+        if (result.error) {
+            spdlog::warn(
+                "warm-up of {} failed: {} {}", model, result.error.message(), result.error_text
+            );
+        } else {
+            spdlog::info("warm-up of {} took {} ms", model, result.elapsed.count());
+        }
+    }
 };
+
+namespace {
+
+std::string read_prompt(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) {
+        spdlog::warn("no system prompt at {}; conversations without context get none", path);
+        return {};
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+llm::backend_options backend_options_from(const config::llm_section& s) {
+    llm::backend_options o;
+    o.base_url = s.url;
+    o.kind = s.kind;
+    o.connect_timeout = s.connect_timeout;
+    o.first_byte_timeout = s.first_byte_timeout;
+    o.idle_timeout = s.idle_timeout;
+    o.max_in_flight = s.max_in_flight;
+    o.pool_size = s.pool_size;
+    o.max_retries = static_cast<int>(s.max_retries);
+    o.retry_backoff = s.retry_backoff;
+    o.keep_alive = s.keep_alive;
+    o.max_line_bytes = s.max_line_bytes;
+    return o;
+}
+
+}  // namespace
 
 app::app(config settings) : parts_(std::make_unique<parts>(std::move(settings))) {}
 
@@ -107,13 +165,41 @@ std::uint16_t app::start() {
         return llm::backend_reachable(url, std::chrono::milliseconds(1500));
     });
     p.files = std::make_shared<api::static_files>(s.server.web_root);
+    p.llm = llm::make_backend(backend_options_from(s.llm));
+    p.models = std::make_shared<api::models_api>(*p.llm, s.llm.chat_model, s.llm.theme_model);
+    chat::chat_settings chat;
+    chat.chat_model = s.llm.chat_model;
+    chat.system_prompt = read_prompt(s.chat.system_prompt_file);
+    chat.history_messages = static_cast<int>(s.chat.history_messages);
+    chat.max_message_bytes = s.chat.max_message_bytes;
+    chat.max_waiting_turns = s.chat.max_waiting_turns;
+    p.hub = std::make_unique<chat::conversation_hub>(p.io.get_executor(), *p.db, *p.llm, chat);
+
+    auto websocket = std::make_shared<net::websocket_context>();
+    websocket->limits = net::websocket_limits{
+        s.websocket.max_frame_bytes,
+        s.websocket.max_outbound_bytes,
+        s.chat.max_message_bytes,
+        s.websocket.messages_per_second,
+        s.websocket.message_burst,
+        s.websocket.max_connections_per_address};
+    websocket->hub = p.hub.get();
+    websocket->registry = p.websockets;
     p.server = std::make_unique<net::http_server>(
         p.io,
         net::http_limits{s.http.max_header_bytes, s.http.max_body_bytes, s.http.request_timeout},
         p.routes(),
-        std::make_shared<api::origin_policy>(s.server.allowed_origins)
+        std::make_shared<api::origin_policy>(s.server.allowed_origins),
+        websocket
     );
     const auto port = p.server->listen(s.server.host, s.server.port);
+    if (s.llm.warm_up) {
+        // In the background: the server is ready before the models are loaded.
+        asio::co_spawn(p.io, p.warm_up(s.llm.chat_model), asio::detached);
+        if (s.llm.theme_model != s.llm.chat_model) {
+            asio::co_spawn(p.io, p.warm_up(s.llm.theme_model), asio::detached);
+        }
+    }
     for (unsigned i = 0; i < s.server.io_threads; ++i) {
         p.threads.emplace_back([&io = p.io] { io.run(); });
     }

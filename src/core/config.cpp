@@ -107,6 +107,34 @@ struct codec<std::vector<std::string>> {
     }
 };
 
+template <>
+struct codec<bool> {
+    static bool decode(const json& j) {
+        if (!j.is_boolean()) fail("must be true or false");
+        return j.get<bool>();
+    }
+    static json encode(bool v) { return v; }
+    static json from_text(const std::string& t) {
+        if (t == "true" || t == "1") return true;
+        if (t == "false" || t == "0") return false;
+        fail("must be true or false, got \"" + t + "\"");
+    }
+};
+
+template <>
+struct codec<double> {
+    static double decode(const json& j) {
+        if (!j.is_number()) fail("must be a number");
+        return j.get<double>();
+    }
+    static json encode(double v) { return v; }
+    static json from_text(const std::string& t) {
+        auto j = json::parse(t, nullptr, false);
+        if (j.is_discarded() || !j.is_number()) fail("must be a number, got \"" + t + "\"");
+        return j;
+    }
+};
+
 template <class T>
 using check_fn = std::function<void(const T&)>;
 
@@ -160,6 +188,14 @@ void origin_list(const std::vector<std::string>& origins) {
             fail("must hold origins like \"http://localhost:5173\", got \"" + origin + "\"");
         }
     }
+}
+
+void positive_number(const double& v) {
+    if (!(v > 0)) fail("must be a positive number");
+}
+
+void backend_kind(const std::string& v) {
+    if (v != "ollama" && v != "openai") fail("must be \"ollama\" or \"openai\"");
 }
 
 void log_level(const std::string& v) {
@@ -290,6 +326,141 @@ const std::vector<setting>& settings() {
             &c::llm,
             &c::llm_section::theme_model,
             check_fn<std::string>{not_empty}
+        ),
+        make_setting(
+            "llm.kind",
+            "ollama (native API) or openai (/v1/chat/completions)",
+            &c::llm,
+            &c::llm_section::kind,
+            check_fn<std::string>{backend_kind}
+        ),
+        make_setting(
+            "llm.connect_timeout_ms",
+            "time to open a connection to the backend",
+            &c::llm,
+            &c::llm_section::connect_timeout,
+            check_fn<std::chrono::milliseconds>{positive_ms}
+        ),
+        make_setting(
+            "llm.first_byte_timeout_ms",
+            "time for the first byte of an answer (model loading included)",
+            &c::llm,
+            &c::llm_section::first_byte_timeout,
+            check_fn<std::chrono::milliseconds>{positive_ms}
+        ),
+        make_setting(
+            "llm.idle_timeout_ms",
+            "longest silence between two chunks of an answer",
+            &c::llm,
+            &c::llm_section::idle_timeout,
+            check_fn<std::chrono::milliseconds>{positive_ms}
+        ),
+        make_setting(
+            "llm.max_in_flight",
+            "requests to the backend at once; more wait in line",
+            &c::llm,
+            &c::llm_section::max_in_flight,
+            at_least<std::size_t>(1)
+        ),
+        make_setting(
+            "llm.pool_size",
+            "idle keep-alive connections kept for reuse",
+            &c::llm,
+            &c::llm_section::pool_size,
+            at_least<std::size_t>(1)
+        ),
+        make_setting(
+            "llm.max_retries",
+            "extra attempts before anything streamed (refused, 503)",
+            &c::llm,
+            &c::llm_section::max_retries
+        ),
+        make_setting(
+            "llm.retry_backoff_ms",
+            "wait before the first retry, doubled for each next one",
+            &c::llm,
+            &c::llm_section::retry_backoff,
+            check_fn<std::chrono::milliseconds>{positive_ms}
+        ),
+        make_setting(
+            "llm.keep_alive",
+            "Ollama keep_alive sent with each request (empty: Ollama's default)",
+            &c::llm,
+            &c::llm_section::keep_alive
+        ),
+        make_setting(
+            "llm.max_line_bytes",
+            "longest streamed line or event accepted from the backend",
+            &c::llm,
+            &c::llm_section::max_line_bytes,
+            at_least<std::size_t>(1024)
+        ),
+        make_setting(
+            "llm.warm_up",
+            "load the models at start, without delaying readiness",
+            &c::llm,
+            &c::llm_section::warm_up
+        ),
+        make_setting(
+            "chat.system_prompt_file",
+            "system prompt for conversations without a custom context",
+            &c::chat,
+            &c::chat_section::system_prompt_file
+        ),
+        make_setting(
+            "chat.history_messages",
+            "messages sent to the model per turn, the new one included",
+            &c::chat,
+            &c::chat_section::history_messages,
+            at_least(1u)
+        ),
+        make_setting(
+            "chat.max_message_bytes",
+            "longest user message",
+            &c::chat,
+            &c::chat_section::max_message_bytes,
+            at_least<std::size_t>(1)
+        ),
+        make_setting(
+            "chat.max_waiting_turns",
+            "messages one connection may have waiting behind a reply",
+            &c::chat,
+            &c::chat_section::max_waiting_turns
+        ),
+        make_setting(
+            "websocket.max_frame_bytes",
+            "largest incoming WebSocket message (1009 beyond)",
+            &c::websocket,
+            &c::websocket_section::max_frame_bytes,
+            at_least<std::size_t>(1024)
+        ),
+        make_setting(
+            "websocket.max_outbound_bytes",
+            "unsent bytes after which a client that does not read is dropped",
+            &c::websocket,
+            &c::websocket_section::max_outbound_bytes,
+            at_least<std::size_t>(1024)
+        ),
+        make_setting(
+            "websocket.messages_per_second",
+            "sustained rate of user messages per connection",
+            &c::websocket,
+            &c::websocket_section::messages_per_second,
+            check_fn<double>{positive_number}
+        ),
+        make_setting(
+            "websocket.message_burst",
+            "user messages a connection may send at once",
+            &c::websocket,
+            &c::websocket_section::message_burst,
+            check_fn<double>{positive_number}
+        ),
+        make_setting(
+            "websocket.max_connections_per_address",
+            "open WebSockets per client address (503 beyond)",
+            &c::websocket,
+            &c::websocket_section::max_connections_per_address,
+            at_least(1u)
         ),
         make_setting(
             "log.level",

@@ -232,7 +232,9 @@ asio::awaitable<stream_result> http_client::stream(
     // Arguments of a co_await are named first throughout: g++ 12 can destroy temporaries
     // of a co_await full-expression twice.
     auto on_position = handlers.on_queue_position;
+    const auto asked = std::chrono::steady_clock::now();
     auto [queued, permit] = co_await budget_.acquire(prio, std::move(on_position));
+    out.queue_wait = std::chrono::steady_clock::now() - asked;
     if (queued) {
         out.error = error::cancelled;
         co_return out;

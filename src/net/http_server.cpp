@@ -97,9 +97,11 @@ http_server::http_server(
     asio::io_context& io,
     http_limits limits,
     std::shared_ptr<const router> routes,
-    std::shared_ptr<const api::origin_policy> origins
+    std::shared_ptr<const api::origin_policy> origins,
+    std::shared_ptr<const websocket_context> websocket
 ) {
     auto context = std::make_shared<session_context>();
+    context->websocket = std::move(websocket);
     context->limits = limits;
     context->routes = std::move(routes);
     context->origins = std::move(origins);

@@ -7,9 +7,12 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 #include <boost/url/parse.hpp>
 
 #include <spdlog/spdlog.h>
+
+#include <array>
 
 namespace moodring::net {
 namespace {
@@ -75,6 +78,21 @@ asio::awaitable<bool> write_response(
     co_return !ec;
 }
 
+// After refusing a request whose body is still arriving: keep reading (and discarding) for a
+// moment so the client finishes sending and gets to read the answer instead of a reset.
+asio::awaitable<void> linger(beast::tcp_stream& stream) {
+    beast::error_code ignored;
+    stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+    stream.expires_after(std::chrono::seconds(2));
+    std::array<char, 16 * 1024> scratch;
+    for (std::size_t total = 0; total < 64 * 1024 * 1024;) {
+        auto [ec, n] =
+            co_await stream.async_read_some(asio::buffer(scratch), as_tuple(use_awaitable));
+        if (ec) break;
+        total += n;
+    }
+}
+
 // The answer to a request Beast could not read, or nothing if the connection just ends.
 std::optional<api::http_response> answer_read_error(const beast::error_code& ec) {
     if (ec == http::error::header_limit) {
@@ -88,6 +106,15 @@ std::optional<api::http_response> answer_read_error(const beast::error_code& ec)
         return api::error_response(400, "Malformed HTTP request");
     }
     return std::nullopt;
+}
+
+// The conversation id of a /ws/{id} path, or nothing.
+std::optional<std::string> websocket_conversation(const std::string& path) {
+    constexpr std::string_view prefix = "/ws/";
+    if (!path.starts_with(prefix)) return std::nullopt;
+    std::string id = path.substr(prefix.size());
+    if (id.empty() || id.find('/') != std::string::npos) return std::nullopt;
+    return id;
 }
 
 asio::awaitable<api::http_response> handle(
@@ -115,6 +142,42 @@ asio::awaitable<api::http_response> handle(
     }
     origins.decorate(cors_view, response);
     co_return response;
+}
+
+// Hands the connection to a WebSocket session, or answers why not.
+asio::awaitable<void> upgrade(
+    beast::tcp_stream stream, http::request<http::string_body> raw, const session_context& context
+) {
+    const unsigned version = raw.version();
+    auto request = to_request(http::request<http::string_body>(raw), stream);
+    auto refuse = [&](unsigned status, std::string_view message) -> asio::awaitable<void> {
+        auto response = api::error_response(status, message);
+        co_await write_response(stream, std::move(response), version, false);
+        beast::error_code ignored;
+        stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+    };
+    const auto conversation = request ? websocket_conversation(request->path) : std::nullopt;
+    if (!conversation) {
+        co_await refuse(404, "Not found");
+        co_return;
+    }
+    if (!context.origins->allows(*request)) {
+        spdlog::warn("websocket refused: origin {}", request->header("origin"));
+        co_await refuse(403, "Origin not allowed");
+        co_return;
+    }
+    const auto& ws = *context.websocket;
+    if (context.stopping->load()) {
+        co_await refuse(503, "The server is shutting down");
+        co_return;
+    }
+    if (!ws.registry->admit(request->remote_address, ws.limits.max_connections_per_address)) {
+        co_await refuse(503, "Too many connections from your address");
+        co_return;
+    }
+    co_await run_websocket_session(
+        std::move(stream), std::move(raw), *conversation, request->remote_address, context.websocket
+    );
 }
 
 }  // namespace
@@ -149,8 +212,15 @@ asio::awaitable<void> run_http_session(
         if (ec) {
             if (auto answer = answer_read_error(ec)) {
                 co_await write_response(stream, std::move(*answer), 11, false);
+                co_await linger(stream);
             }
             break;
+        }
+
+        if (beast::websocket::is_upgrade(parser.get()) && context->websocket) {
+            auto raw = parser.release();
+            co_await upgrade(std::move(stream), std::move(raw), *context);
+            co_return;
         }
 
         const auto started = mono_clock::now();

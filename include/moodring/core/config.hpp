@@ -40,9 +40,35 @@ struct config {
 
     struct llm_section {
         std::string url = "http://127.0.0.1:11434";
+        std::string kind = "ollama";
         std::string chat_model = "llama3.2";
         std::string theme_model = "llama3.2";
+        std::chrono::milliseconds connect_timeout{5'000};
+        std::chrono::milliseconds first_byte_timeout{120'000};
+        std::chrono::milliseconds idle_timeout{30'000};
+        std::size_t max_in_flight = 4;
+        std::size_t pool_size = 4;
+        unsigned max_retries = 2;
+        std::chrono::milliseconds retry_backoff{200};
+        std::string keep_alive = "30m";
+        std::size_t max_line_bytes = 8 * 1024 * 1024;
+        bool warm_up = true;
     } llm;
+
+    struct chat_section {
+        std::string system_prompt_file = "prompts/system.txt";
+        unsigned history_messages = 20;
+        std::size_t max_message_bytes = 32 * 1024;
+        unsigned max_waiting_turns = 8;
+    } chat;
+
+    struct websocket_section {
+        std::size_t max_frame_bytes = 64 * 1024;
+        std::size_t max_outbound_bytes = 1024 * 1024;
+        double messages_per_second = 1.0;
+        double message_burst = 10.0;
+        unsigned max_connections_per_address = 32;
+    } websocket;
 
     struct log_section {
         std::string level = "info";

@@ -35,12 +35,13 @@ struct stream_handlers {
 };
 
 struct stream_result {
-    boost::system::error_code error;  // of moodring::llm::error; empty on success
-    std::string error_text;           // the backend's message, for logs
-    unsigned http_status = 0;         // of the last response, 0 if none arrived
-    final_result final;               // when !error
-    bool streamed = false;            // at least one text delta reached on_text
-    int attempts = 0;                 // HTTP requests made, retries included
+    boost::system::error_code error;         // of moodring::llm::error; empty on success
+    std::string error_text;                  // the backend's message, for logs
+    unsigned http_status = 0;                // of the last response, 0 if none arrived
+    final_result final;                      // when !error
+    bool streamed = false;                   // at least one text delta reached on_text
+    int attempts = 0;                        // HTTP requests made, retries included
+    std::chrono::nanoseconds queue_wait{0};  // spent waiting for a slot of the budget
 };
 
 struct model_info {

@@ -27,7 +27,8 @@ public:
         boost::asio::io_context& io,
         http_limits limits,
         std::shared_ptr<const router> routes,
-        std::shared_ptr<const api::origin_policy> origins
+        std::shared_ptr<const api::origin_policy> origins,
+        std::shared_ptr<const struct websocket_context> websocket = nullptr
     );
     ~http_server();
     http_server(const http_server&) = delete;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <moodring/net/http_server.hpp>
+#include <moodring/net/websocket_session.hpp>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -15,6 +16,7 @@ struct session_context {
     std::shared_ptr<const router> routes;
     std::shared_ptr<const api::origin_policy> origins;
     const std::atomic<bool>* stopping = nullptr;
+    std::shared_ptr<const websocket_context> websocket;  // null: no /ws/ endpoint
 };
 
 // Serves HTTP/1.1 requests on one connection until it closes, keep-alive included.

@@ -61,11 +61,11 @@ public:
     // Replies left `streaming` by a crash cannot resume; start-up marks them interrupted.
     int mark_streaming_interrupted();
 
+    bool exists(const std::string& id);
     bool healthy();
     SQLite::Database& database() { return *db_; }
 
 private:
-    bool exists(const std::string& id);
     void touch(const std::string& id, const std::string& now);
     std::vector<message> messages_of(const std::string& id);
 

@@ -1,0 +1,52 @@
+#pragma once
+
+#include <moodring/core/error.hpp>
+#include <moodring/store/records.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+namespace moodring::chat {
+
+// Client to server.
+struct user_message {
+    std::string text;
+    std::optional<std::string> model;  // extension: another chat model for this turn
+    nlohmann::json request_id;         // extension: echoed back; null when absent
+};
+struct cancel_request {};
+struct frame_error {
+    std::string message;  // a sentence for the client
+};
+using client_frame = std::variant<user_message, cancel_request, frame_error>;
+
+// Reads one text frame. Never throws: anything that is not a protocol frame is a
+// `frame_error` naming what is wrong.
+client_frame parse_client_frame(std::string_view text);
+
+// Server to client. Each returns the frame's JSON text.
+struct turn_timings {
+    double queue_ms = 0;
+    double ttft_ms = 0;
+    double total_ms = 0;
+};
+
+std::string start_frame(
+    std::int64_t message_id, std::int64_t reply_id, const nlohmann::json& request_id
+);
+std::string chunk_frame(std::string_view content);
+std::string end_frame(
+    std::int64_t reply_id,
+    store::message_status status,
+    const turn_timings& timings,
+    const nlohmann::json& request_id
+);
+std::string error_frame(errc code, std::string_view message, const nlohmann::json& request_id = {});
+std::string status_frame(std::string_view stage, std::optional<std::size_t> position = {});
+
+}  // namespace moodring::chat

@@ -1,0 +1,133 @@
+#include <moodring/chat/frames.hpp>
+#include <moodring/core/utf8.hpp>
+
+#include <cmath>
+
+namespace moodring::chat {
+namespace {
+
+using nlohmann::json;
+
+std::string dump(const json& frame) {
+    // A WebSocket text frame must be valid UTF-8 whatever the model produced.
+    return frame.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+double round_ms(double ms) { return std::round(ms * 10.0) / 10.0; }
+
+void append_escaped(std::string& out, std::string_view text) {
+    static constexpr char hex[] = "0123456789abcdef";
+    for (char c : text) {
+        switch (c) {
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            default:
+                if (static_cast<unsigned char>(c) < 0x20) {
+                    out += "\\u00";
+                    out += hex[(c >> 4) & 0xf];
+                    out += hex[c & 0xf];
+                } else {
+                    out += c;
+                }
+        }
+    }
+}
+
+}  // namespace
+
+client_frame parse_client_frame(std::string_view text) {
+    auto frame = json::parse(text, nullptr, false);
+    if (frame.is_discarded()) return frame_error{"Frames must be JSON"};
+    if (!frame.is_object()) return frame_error{"Frames must be JSON objects"};
+    if (auto type = frame.find("type"); type != frame.end()) {
+        if (!type->is_string()) return frame_error{"Field \"type\" must be a string"};
+        if (*type == "cancel") return cancel_request{};
+        if (*type != "message")
+            return frame_error{"Unknown frame type \"" + type->get<std::string>() + "\""};
+    }
+    auto message = frame.find("message");
+    if (message == frame.end()) {
+        return frame_error{"Expected {\"message\": ...} or {\"type\": \"cancel\"}"};
+    }
+    if (!message->is_string()) return frame_error{"Field \"message\" must be a string"};
+    user_message out;
+    out.text = message->get<std::string>();
+    if (auto model = frame.find("model"); model != frame.end() && !model->is_null()) {
+        if (!model->is_string() || model->get<std::string>().empty()) {
+            return frame_error{"Field \"model\" must be a non-empty string"};
+        }
+        out.model = model->get<std::string>();
+    }
+    if (auto id = frame.find("request_id"); id != frame.end() && !id->is_null()) {
+        if (!id->is_string() && !id->is_number_integer()) {
+            return frame_error{"Field \"request_id\" must be a string or an integer"};
+        }
+        out.request_id = *id;
+    }
+    return out;
+}
+
+std::string start_frame(
+    std::int64_t message_id, std::int64_t reply_id, const nlohmann::json& request_id
+) {
+    json frame{{"type", "start"}, {"message_id", message_id}, {"reply_id", reply_id}};
+    if (!request_id.is_null()) frame["request_id"] = request_id;
+    return dump(frame);
+}
+
+// The hot path: one per token per watcher, so no JSON document is built.
+std::string chunk_frame(std::string_view content) {
+    if (!is_valid_utf8(content)) return dump(json{{"type", "chunk"}, {"content", content}});
+    std::string out;
+    out.reserve(content.size() + 32);
+    out += R"({"type":"chunk","content":")";
+    append_escaped(out, content);
+    out += "\"}";
+    return out;
+}
+
+std::string end_frame(
+    std::int64_t reply_id,
+    store::message_status status,
+    const turn_timings& timings,
+    const nlohmann::json& request_id
+) {
+    json frame{
+        {"type", "end"},
+        {"message_id", reply_id},
+        {"status", store::to_string(status)},
+        {"timings",
+         {{"queue_ms", round_ms(timings.queue_ms)},
+          {"ttft_ms", round_ms(timings.ttft_ms)},
+          {"total_ms", round_ms(timings.total_ms)}}},
+    };
+    if (!request_id.is_null()) frame["request_id"] = request_id;
+    return dump(frame);
+}
+
+std::string error_frame(errc code, std::string_view message, const nlohmann::json& request_id) {
+    json frame{{"type", "error"}, {"message", message}, {"code", protocol_code(code)}};
+    if (!request_id.is_null()) frame["request_id"] = request_id;
+    return dump(frame);
+}
+
+std::string status_frame(std::string_view stage, std::optional<std::size_t> position) {
+    json frame{{"type", "status"}, {"stage", stage}};
+    if (position) frame["position"] = *position;
+    return dump(frame);
+}
+
+}  // namespace moodring::chat

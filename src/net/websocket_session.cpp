@@ -1,0 +1,266 @@
+#include <moodring/chat/conversation_hub.hpp>
+#include <moodring/chat/frames.hpp>
+#include <moodring/chat/subscriber.hpp>
+#include <moodring/core/clock.hpp>
+#include <moodring/net/websocket_session.hpp>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include <spdlog/spdlog.h>
+
+#include <deque>
+
+namespace moodring::net {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+using asio::as_tuple;
+using asio::use_awaitable;
+
+std::size_t payload_size(const chat::outbound_frame& f) {
+    return f.payload ? f.payload->size() : 0;
+}
+
+// One connection on /ws/{id}. The reader turns frames into turns and cancels; the writer is
+// the only code that writes to the socket; everyone else calls `deliver`.
+class websocket_session : public chat::subscriber,
+                          public std::enable_shared_from_this<websocket_session> {
+public:
+    websocket_session(
+        beast::tcp_stream stream,
+        std::string conversation_id,
+        std::shared_ptr<const websocket_context> context
+    )
+        : ws_(std::move(stream)),
+          wake_(ws_.get_executor()),
+          conversation_id_(std::move(conversation_id)),
+          context_(std::move(context)),
+          tokens_(context_->limits.message_burst) {}
+
+    void deliver(chat::outbound_frame frame) override {
+        asio::post(
+            ws_.get_executor(),
+            [self = shared_from_this(), frame = std::move(frame)]() mutable {
+                self->enqueue(std::move(frame));
+            }
+        );
+    }
+
+    // From any thread: close with `code` once the frames before it are written.
+    void close_later(websocket::close_code code, std::string reason) {
+        asio::post(
+            ws_.get_executor(),
+            [self = shared_from_this(), code, reason = std::move(reason)] {
+                self->request_close(code, reason);
+            }
+        );
+    }
+
+    asio::awaitable<void> run(beast::http::request<beast::http::string_body> request) {
+        beast::get_lowest_layer(ws_).expires_never();
+        ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+        ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
+            res.set(beast::http::field::server, "moodring/" MOODRING_VERSION);
+        }));
+        ws_.read_message_max(context_->limits.max_frame_bytes);
+        ws_.auto_fragment(false);
+        auto [ec] = co_await ws_.async_accept(request, as_tuple(use_awaitable));
+        if (ec) co_return;
+
+        auto self = shared_from_this();
+        asio::co_spawn(ws_.get_executor(), write_loop(), [self](std::exception_ptr) {
+            self->writer_done_ = true;
+            self->wake_.cancel();
+        });
+
+        if (!co_await context_->hub->subscribe(conversation_id_, self)) {
+            enqueue(chat::json_frame(chat::error_frame(errc::not_found, "Conversation not found")));
+            request_close(websocket::close_code::policy_error, "conversation not found");
+        } else {
+            subscribed_ = true;
+            co_await read_loop();
+        }
+
+        if (subscribed_) context_->hub->unsubscribe(conversation_id_, this);
+        if (!closing_) request_close(websocket::close_code::normal, "");
+        while (!writer_done_) {
+            wake_.expires_at(asio::steady_timer::time_point::max());
+            co_await wake_.async_wait(as_tuple(use_awaitable));
+        }
+    }
+
+private:
+    asio::awaitable<void> read_loop() {
+        beast::flat_buffer buffer;
+        for (;;) {
+            auto [ec, n] = co_await ws_.async_read(buffer, as_tuple(use_awaitable));
+            if (ec) co_return;  // closed, too big (1009), bad UTF-8 (1007): Beast has answered
+            if (!ws_.got_text()) {
+                request_close(websocket::close_code::unknown_data, "text frames only");
+                co_return;
+            }
+            on_text(beast::buffers_to_string(buffer.data()));
+            buffer.consume(n);
+            if (closing_) co_return;
+        }
+    }
+
+    void on_text(const std::string& text) {
+        auto frame = chat::parse_client_frame(text);
+        if (auto* error = std::get_if<chat::frame_error>(&frame)) {
+            enqueue(chat::json_frame(chat::error_frame(errc::bad_request, error->message)));
+            return;
+        }
+        if (std::holds_alternative<chat::cancel_request>(frame)) {
+            context_->hub->cancel(conversation_id_);
+            return;
+        }
+        auto& message = std::get<chat::user_message>(frame);
+        const auto& limits = context_->limits;
+        if (message.text.find_first_not_of(" \t\r\n") == std::string::npos) {
+            enqueue(chat::json_frame(
+                chat::error_frame(errc::bad_request, "The message is empty", message.request_id)
+            ));
+            return;
+        }
+        if (message.text.size() > limits.max_message_bytes) {
+            enqueue(chat::json_frame(chat::error_frame(
+                errc::too_large,
+                "The message is longer than " + std::to_string(limits.max_message_bytes) + " bytes",
+                message.request_id
+            )));
+            return;
+        }
+        if (!take_token()) {
+            enqueue(chat::json_frame(chat::error_frame(
+                errc::rate_limited,
+                "You are sending messages too fast; wait a moment",
+                message.request_id
+            )));
+            return;
+        }
+        context_->hub->submit(
+            conversation_id_, shared_from_this(), std::move(message), mono_clock::now()
+        );
+    }
+
+    bool take_token() {
+        const auto now = mono_clock::now();
+        const double seconds = std::chrono::duration<double>(now - refilled_).count();
+        refilled_ = now;
+        const auto& limits = context_->limits;
+        tokens_ = std::min(limits.message_burst, tokens_ + seconds * limits.messages_per_second);
+        if (tokens_ < 1.0) return false;
+        tokens_ -= 1.0;
+        return true;
+    }
+
+    void enqueue(chat::outbound_frame frame) {
+        if (closing_) return;
+        queued_bytes_ += payload_size(frame);
+        if (queued_bytes_ > context_->limits.max_outbound_bytes) {
+            spdlog::warn("websocket conversation={} dropped: client not reading", conversation_id_);
+            queue_.clear();
+            queued_bytes_ = 0;
+            request_close(websocket::close_code::policy_error, "client too slow");
+            return;
+        }
+        queue_.push_back(std::move(frame));
+        wake_.cancel();
+    }
+
+    void request_close(websocket::close_code code, std::string reason) {
+        if (closing_) return;
+        closing_ = true;
+        close_reason_ = websocket::close_reason(code, reason);
+        wake_.cancel();
+    }
+
+    // Consecutive chunks of one turn leave as one frame: a slow reader costs fewer frames.
+    std::string next_frame_text() {
+        auto frame = std::move(queue_.front());
+        queue_.pop_front();
+        queued_bytes_ -= payload_size(frame);
+        if (frame.type == chat::outbound_frame::kind::json) return *frame.payload;
+        std::string text = *frame.payload;
+        while (!queue_.empty() && queue_.front().type == chat::outbound_frame::kind::chunk &&
+               queue_.front().turn == frame.turn) {
+            text += *queue_.front().payload;
+            queued_bytes_ -= payload_size(queue_.front());
+            queue_.pop_front();
+        }
+        return chat::chunk_frame(text);
+    }
+
+    asio::awaitable<void> write_loop() {
+        for (;;) {
+            while (queue_.empty() && !closing_) {
+                wake_.expires_at(asio::steady_timer::time_point::max());
+                co_await wake_.async_wait(as_tuple(use_awaitable));
+            }
+            if (!queue_.empty()) {
+                const std::string text = next_frame_text();
+                auto [ec, _] =
+                    co_await ws_.async_write(asio::buffer(text), as_tuple(use_awaitable));
+                if (ec) break;
+                continue;
+            }
+            // Closing, and everything before the close has been written.
+            co_await ws_.async_close(close_reason_, as_tuple(use_awaitable));
+            break;
+        }
+        closing_ = true;
+        queue_.clear();
+        beast::error_code ignored;
+        beast::get_lowest_layer(ws_).socket().close(ignored);
+    }
+
+    websocket::stream<beast::tcp_stream> ws_;
+    asio::steady_timer wake_;
+    std::string conversation_id_;
+    std::shared_ptr<const websocket_context> context_;
+    std::deque<chat::outbound_frame> queue_;
+    std::size_t queued_bytes_ = 0;
+    bool closing_ = false;
+    bool writer_done_ = false;
+    bool subscribed_ = false;
+    websocket::close_reason close_reason_;
+    double tokens_;
+    mono_clock::time_point refilled_ = mono_clock::now();
+};
+
+}  // namespace
+
+asio::awaitable<void> run_websocket_session(
+    beast::tcp_stream stream,
+    beast::http::request<beast::http::string_body> request,
+    std::string conversation_id,
+    std::string remote_address,
+    std::shared_ptr<const websocket_context> context
+) {
+    auto session = std::make_shared<websocket_session>(std::move(stream), conversation_id, context);
+    const auto id = context->registry->add([weak = std::weak_ptr(session)] {
+        if (auto s = weak.lock())
+            s->close_later(websocket::close_code::going_away, "server shutting down");
+    });
+    try {
+        co_await session->run(std::move(request));
+    } catch (...) {
+        context->registry->remove(id);
+        context->registry->release(remote_address);
+        throw;
+    }
+    context->registry->remove(id);
+    context->registry->release(remote_address);
+}
+
+}  // namespace moodring::net
