@@ -664,7 +664,7 @@ function setThemePending(on) {
 function endThemeWait() {
     state.themeSeenSinceEnd = false;
     clearTimeout(state.themeTimer);
-    if (state.themePending) state.themeTimer = setTimeout(() => setThemePending(false), 60000);
+    if (state.themePending) state.themeTimer = setTimeout(() => setThemePending(false), 75000); // past the server's theme timeout
 }
 
 function onThemeUpdate(frame) {
