@@ -97,7 +97,9 @@ async function stopProcess(proc) {
  * port, after `stopServer()`, to test reconnection.
  */
 export class Stack {
-    constructor() {
+    /** `serverArgs`: extra moodring flags, e.g. ['--llm.max_in_flight', '1']. */
+    constructor({ serverArgs = [] } = {}) {
+        this.serverArgs = serverArgs;
         this.tmp = mkdtempSync(join(tmpdir(), 'moodring-e2e-'));
         mkdirSync(outputDir, { recursive: true });
         this.mock = null;
@@ -123,6 +125,7 @@ export class Stack {
             '--web-root', config.webRoot,
             '--db', join(this.tmp, 'moodring.db'),
             '--ollama-url', this.mockUrl,
+            ...this.serverArgs,
         ], /moodring listening on (http:\/\/[^\s]+)/, { cwd: this.tmp, logDir: outputDir });
         this.baseUrl = this.server.match[1].replace(/\/$/, '');
         this.port = Number(new URL(this.baseUrl).port);

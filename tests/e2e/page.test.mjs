@@ -585,6 +585,41 @@ describe('moodring page', { timeout: 15 * 60_000 }, () => {
         await context.close();
     });
 
+    it('shows the place in line while the model is busy', { timeout: TEST_TIMEOUT }, async (t) => {
+        if (needsWebSocket(t)) return;
+        // A server of its own that lets one request reach the model at a time.
+        const narrow = new Stack({ serverArgs: ['--llm.max_in_flight', '1'] });
+        try {
+            await narrow.start();
+            const first = await narrow.createConversation('First');
+            const second = await narrow.createConversation('Second');
+            const a = await openPage(browser, narrow);
+            const b = await openPage(browser, narrow);
+            await openConversation(a.page, first);
+            await openConversation(b.page, second);
+            await send(a.page, '[[mock reply=counter tokens=200 interval_ms=20]] long');
+            await waitFor(async () => /token3\b/.test((await lastAssistant(a.page))?.text ?? ''), { message: 'token3' });
+            await send(b.page, '[[mock reply=counter tokens=5 interval_ms=5]] short');
+            const queued = await waitFor(async () => {
+                const line = await b.page.textContent('#status-line');
+                return /Waiting for the model/.test(line) ? line : false;
+            }, { timeout: 5000, message: 'a queue status' }).catch(() => null);
+            if (!queued) {
+                t.skip('the server sent no queued status with --llm.max_in_flight 1');
+            } else {
+                assert.match(queued, /next in line|position \d+/);
+                await a.page.click('#stop');
+                await waitForReplyEnd(b.page, { timeout: 20000 });
+                assert.equal((await lastAssistant(b.page)).text.trim(), 'token0 token1 token2 token3 token4');
+                assert.equal(await b.page.textContent('#status-line'), '');
+            }
+            await a.context.close();
+            await b.context.close();
+        } finally {
+            await narrow.stop();
+        }
+    });
+
     it('works at phone width and from the keyboard', { timeout: TEST_TIMEOUT }, async () => {
         const id = await stack.createConversation('Phone');
         const { context, page, record } = await openPage(browser, stack, { viewport: { width: 390, height: 844 } });
