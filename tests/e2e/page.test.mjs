@@ -430,6 +430,7 @@ describe('moodring page', { timeout: 15 * 60_000 }, () => {
         await page.waitForFunction(() => document.querySelector('.code-block .copy-btn.copied'));
         const copied = await page.evaluate(() => navigator.clipboard.readText());
         assert.equal(copied, 'def greet(name):\n    return f"hello {name}"');
+        await page.screenshot({ path: join(outputDir, 'markdown-conversation.png') });
         assertClean(record, 'markdown');
         await context.close();
     });
