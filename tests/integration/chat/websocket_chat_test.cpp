@@ -316,3 +316,37 @@ TEST_F(chat_test, sigterm_mid_reply_stores_the_partial_reply_and_closes_with_100
     EXPECT_EQ(c["messages"][1]["status"], "interrupted");
     EXPECT_FALSE(c["messages"][1]["content"].get<std::string>().empty());
 }
+
+TEST_F(chat_test, a_full_llm_budget_says_queued_with_the_position) {
+    extra_args = {"--llm.max_in_flight", "1"};
+    SetUp();
+    const auto other = create_conversation("other");
+    auto first = connect(conversation);
+    auto second = connect(other);
+    first->send_json({{"message", "a [[mock reply=counter tokens=20 interval_ms=30]]"}});
+    ASSERT_EQ(first->read_json()["type"], "start");
+    ASSERT_EQ(first->read_json()["type"], "chunk");
+    second->send_json({{"message", "b [[mock reply=counter tokens=2]]"}});
+    auto frames = second->read_until("end");
+    ASSERT_GE(frames.size(), 3u);
+    EXPECT_EQ(frames[0]["type"], "start");
+    EXPECT_EQ(frames[1], (json{{"type", "status"}, {"stage", "queued"}, {"position", 1}}));
+    EXPECT_GT(frames.back()["timings"]["queue_ms"].get<double>(), 0.0);
+    first->read_until("end");
+}
+
+TEST_F(chat_test, connections_per_address_are_capped) {
+    extra_args = {"--websocket.max_connections_per_address", "2"};
+    SetUp();
+    auto a = connect(conversation);
+    auto b = connect(conversation);
+    try {
+        ws_client c(server->port(), "/ws/" + conversation);
+        FAIL() << "a third connection was accepted";
+    } catch (const std::system_error& e) {
+        EXPECT_NE(std::string(e.what()).find("503"), std::string::npos) << e.what();
+    }
+    a->close();
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    EXPECT_NO_THROW(ws_client(server->port(), "/ws/" + conversation));
+}
