@@ -310,6 +310,8 @@ describe('moodring page', { timeout: 15 * 60_000 }, () => {
         assert.equal(await page.isVisible('#stop'), false);
         const userBubbles = await page.$$eval('#messages .msg-user .msg-body', (n) => n.map((x) => x.innerText.trim()));
         assert.deepEqual(userBubbles, [text]);
+        // The sidebar catches up with the new messages.
+        await page.waitForSelector(`#conversation-list a[data-id="${id}"] >> text=2 messages`, { timeout: 5000 });
         const end = frames.received.find((f) => f.type === 'end');
         if (end?.timings) {
             assert.match(await page.textContent('#messages .msg-assistant .msg-timings'), /first token .* tokens\/s/);
