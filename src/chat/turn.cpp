@@ -89,13 +89,14 @@ asio::awaitable<void> conversation_hub::run_turn(std::shared_ptr<room> r, pendin
         if (r->theme_cancel) r->theme_cancel->emit(asio::cancellation_type::terminal);
         r->theme_cancel = std::make_shared<asio::cancellation_signal>();
         const auto turn_id = context->reply_message_id;
+        r->broadcast(json_frame(status_frame("theme_pending")));
         start_theme_(theme_start{
             r->id,
             turn_id,
             context->recent_user_messages,
             turn.received,
             r->strand,
-            r->theme_cancel->slot(),
+            r->theme_cancel,
             [r](std::string frame) { r->broadcast(json_frame(std::move(frame))); },
         });
     }

@@ -427,6 +427,16 @@ const std::vector<setting>& settings() {
             &c::chat,
             &c::chat_section::max_waiting_turns
         ),
+        make_setting("theme.enabled", "make a colour theme for every turn", &c::theme, &c::theme_section::enabled),
+        make_setting("theme.prompt_file", "template of the theme prompt ({{mood}} is the mood text)", &c::theme, &c::theme_section::prompt_file, check_fn<std::string>{not_empty}),
+        make_setting("theme.temperature", "sampling temperature of the theme model", &c::theme, &c::theme_section::temperature),
+        make_setting("theme.top_p", "nucleus sampling of the theme model", &c::theme, &c::theme_section::top_p, check_fn<double>{positive_number}),
+        make_setting("theme.num_predict", "most tokens the theme model may produce", &c::theme, &c::theme_section::num_predict, at_least(1u)),
+        make_setting("theme.structured_output", "send the theme's JSON schema as Ollama's format", &c::theme, &c::theme_section::structured_output),
+        make_setting("theme.timeout_ms", "longest a theme may take before theme_error", &c::theme, &c::theme_section::timeout, check_fn<std::chrono::milliseconds>{positive_ms}),
+        make_setting("theme.context_messages", "recent user messages the mood is read from", &c::theme, &c::theme_section::context_messages, at_least(1u)),
+        make_setting("theme.max_chars_per_message", "characters of each message the mood is read from", &c::theme, &c::theme_section::max_chars_per_message, at_least<std::size_t>(1)),
+        make_setting("theme.cache_size", "themes remembered by model, prompt and mood", &c::theme, &c::theme_section::cache_size, at_least<std::size_t>(1)),
         make_setting(
             "websocket.max_frame_bytes",
             "largest incoming WebSocket message (1009 beyond)",

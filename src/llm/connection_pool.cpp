@@ -2,6 +2,8 @@
 
 #include <boost/asio/error.hpp>
 
+#include <unistd.h>
+
 namespace moodring::llm::detail {
 namespace {
 
@@ -20,9 +22,28 @@ bool still_open(boost::beast::tcp_stream& stream) {
     return open && !ec;
 }
 
+// The same socket under a stream bound to `executor`.
+connection_pool::connection rebind(
+    connection_pool::connection c, const boost::asio::any_io_executor& executor
+) {
+    if (c->get_executor() == executor) return c;
+    boost::system::error_code ec;
+    const auto protocol = c->socket().local_endpoint(ec).protocol();
+    if (ec) return nullptr;
+    const auto native = c->socket().release(ec);
+    if (ec) return nullptr;
+    auto moved = std::make_unique<boost::beast::tcp_stream>(executor);
+    moved->socket().assign(protocol, native, ec);
+    if (ec) {
+        ::close(native);
+        return nullptr;
+    }
+    return moved;
+}
+
 }  // namespace
 
-connection_pool::connection connection_pool::take() {
+connection_pool::connection connection_pool::take(const boost::asio::any_io_executor& executor) {
     for (;;) {
         connection c;
         {
@@ -31,7 +52,8 @@ connection_pool::connection connection_pool::take() {
             c = std::move(idle_.back());
             idle_.pop_back();
         }
-        if (still_open(*c)) return c;
+        if (!still_open(*c)) continue;
+        if (auto ready = rebind(std::move(c), executor)) return ready;
     }
 }
 

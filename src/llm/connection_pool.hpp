@@ -1,5 +1,6 @@
 #pragma once
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 
 #include <cstddef>
@@ -16,8 +17,10 @@ public:
 
     explicit connection_pool(std::size_t capacity) : capacity_(capacity) {}
 
-    // The most recently used idle connection the peer has not closed, or null.
-    connection take();
+    // The most recently used idle connection the peer has not closed, or null. It comes back
+    // bound to `executor`: a tcp_stream runs its timer on its own executor, which must be the
+    // caller's strand, not the one of whoever used the connection before.
+    connection take(const boost::asio::any_io_executor& executor);
 
     // Keeps `c` for reuse, or closes it when the pool is full.
     void give_back(connection c);

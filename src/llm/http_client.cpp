@@ -79,6 +79,64 @@ http::request<http::string_body> make_request(const http_request& in, const base
     return req;
 }
 
+// Reads the body after its header: a 2xx stream into `decoder`, anything else into
+// `out.body`. References are safe: the only caller awaits it at once.
+asio::awaitable<error_code> read_body(
+    beast::tcp_stream& stream,
+    beast::flat_buffer& buffer,
+    http::response_parser<http::buffer_body>& parser,
+    stream_decoder* decoder,
+    const backend_options& options,
+    fetch_result& out
+) {
+    const bool streaming = decoder != nullptr;
+    if (!streaming) stream.expires_after(options.idle_timeout);
+    std::array<char, 16 * 1024> chunk;
+    bool got_body = false;
+    error_code ec;
+    while (!parser.is_done()) {
+        parser.get().body().data = chunk.data();
+        parser.get().body().size = chunk.size();
+        auto [rec, n] = co_await http::async_read_some(stream, buffer, parser, use_tuple);
+        if (rec == http::error::need_buffer) rec = {};
+        const std::size_t got = chunk.size() - parser.get().body().size;
+        if (got > 0) {
+            got_body = true;
+            const std::string_view bytes{chunk.data(), got};
+            if (!streaming) {
+                if (out.body.size() + got > options.max_body_bytes) {
+                    out.error_text = "response body over max_body_bytes";
+                    co_return error::line_too_long;
+                }
+                out.body.append(bytes);
+                stream.expires_after(options.idle_timeout);
+            } else if (!decoder->done()) {
+                if (auto failed = decoder->feed(bytes)) co_return failed;
+                stream.expires_after(
+                    decoder->done() ? options.drain_timeout : options.idle_timeout
+                );
+            }
+        }
+        const auto state = co_await asio::this_coro::cancellation_state;
+        if (cancelled(state)) co_return error::cancelled;
+        if (!rec) continue;
+        if (rec == asio::error::operation_aborted) {
+            ec = error::cancelled;
+        } else if (streaming && decoder->done()) {
+            // The reply is whole; only the connection is lost, and the caller won't pool it.
+        } else if (rec == beast::error::timeout) {
+            ec = streaming && !got_body ? error::timeout_first_byte : error::timeout_idle;
+        } else if (is_hang_up(rec)) {
+            ec = streaming ? decoder->finish() : make_error_code(error::stream_truncated);
+        } else {
+            ec = error::malformed_stream;
+        }
+        if (ec) out.error_text = rec.message();
+        co_return ec;
+    }
+    co_return ec;
+}
+
 }  // namespace
 
 http_client::http_client(base_url url, backend_options options)
@@ -109,13 +167,15 @@ asio::awaitable<fetch_result> http_client::exchange(
 ) {
     fetch_result out;
     const auto message = make_request(request, url_);
+    const auto executor = co_await asio::this_coro::executor;
     bool may_reuse = true;
     for (;;) {
-        if (cancelled(co_await asio::this_coro::cancellation_state)) {
+        const auto state = co_await asio::this_coro::cancellation_state;
+        if (cancelled(state)) {
             out.error = error::cancelled;
             co_return out;
         }
-        auto conn = may_reuse ? pool_.take() : nullptr;
+        auto conn = may_reuse ? pool_.take(executor) : nullptr;
         const bool reused = conn != nullptr;
         if (!conn) {
             auto [ec, fresh] = co_await connect();
@@ -152,57 +212,9 @@ asio::awaitable<fetch_result> http_client::exchange(
 
         out.status = parser.get().result_int();
         const bool streaming = decoder != nullptr && out.status / 100 == 2;
-        if (!streaming) stream.expires_after(options_.idle_timeout);
-        std::array<char, 16 * 1024> chunk;
-        bool got_body = false;
-        bool drained = false;  // the stream's terminator came and its rest may be skipped
-        error_code ec;
-        while (!parser.is_done()) {
-            parser.get().body().data = chunk.data();
-            parser.get().body().size = chunk.size();
-            auto [rec, n] = co_await http::async_read_some(stream, buffer, parser, use_tuple);
-            if (rec == http::error::need_buffer) rec = {};
-            const std::size_t got = chunk.size() - parser.get().body().size;
-            if (got > 0) {
-                got_body = true;
-                const std::string_view bytes{chunk.data(), got};
-                if (!streaming) {
-                    if (out.body.size() + got > options_.max_body_bytes) {
-                        ec = error::line_too_long;
-                        out.error_text = "response body over max_body_bytes";
-                        break;
-                    }
-                    out.body.append(bytes);
-                    stream.expires_after(options_.idle_timeout);
-                } else if (!decoder->done()) {
-                    if (auto failed = decoder->feed(bytes)) {
-                        ec = failed;
-                        break;
-                    }
-                    stream.expires_after(
-                        decoder->done() ? options_.drain_timeout : options_.idle_timeout
-                    );
-                }
-            }
-            if (cancelled(co_await asio::this_coro::cancellation_state)) {
-                ec = error::cancelled;
-                break;
-            }
-            if (!rec) continue;
-            if (rec == asio::error::operation_aborted) {
-                ec = error::cancelled;
-            } else if (streaming && decoder->done()) {
-                drained = true;  // the reply is whole; only the connection is lost
-            } else if (rec == beast::error::timeout) {
-                ec = streaming && !got_body ? error::timeout_first_byte : error::timeout_idle;
-            } else if (is_hang_up(rec)) {
-                ec = streaming ? decoder->finish() : make_error_code(error::stream_truncated);
-            } else {
-                ec = error::malformed_stream;
-            }
-            if (ec) out.error_text = rec.message();
-            break;
-        }
+        auto ec = co_await read_body(
+            stream, buffer, parser, streaming ? decoder : nullptr, options_, out
+        );
 
         const bool complete = !ec && parser.is_done();
         if (complete && streaming) ec = decoder->finish();
@@ -210,7 +222,7 @@ asio::awaitable<fetch_result> http_client::exchange(
         if (!streaming && out.status / 100 != 2 && ec != error::cancelled) {
             ec = status_error(out.status);
             out.error_text = error_body_text(out.body);
-        } else if (!ec && !complete && !drained && !(streaming && decoder->done())) {
+        } else if (!ec && !complete && !(streaming && decoder->done())) {
             ec = error::stream_truncated;
         }
         out.error = ec;
@@ -229,8 +241,8 @@ asio::awaitable<stream_result> http_client::stream(
     http_request request, priority prio, stream_handlers handlers, decoder_factory make_decoder
 ) {
     stream_result out;
-    // Arguments of a co_await are named first throughout: g++ 12 can destroy temporaries
-    // of a co_await full-expression twice.
+    // co_await stands alone in its statement throughout, its arguments named first: g++ 12
+    // miscompiles temporaries and conditionals around a co_await (seen crashing here).
     auto on_position = handlers.on_queue_position;
     const auto asked = std::chrono::steady_clock::now();
     auto [queued, permit] = co_await budget_.acquire(prio, std::move(on_position));
@@ -254,10 +266,12 @@ asio::awaitable<stream_result> http_client::stream(
         if (out.streamed || !is_retryable(r.error) || attempt >= options_.max_retries)
             co_return out;
 
-        asio::steady_timer backoff{co_await asio::this_coro::executor};
+        const auto executor = co_await asio::this_coro::executor;
+        asio::steady_timer backoff{executor};
         backoff.expires_after(options_.retry_backoff * (1 << attempt));
         auto [wec] = co_await backoff.async_wait(use_tuple);
-        if (wec || cancelled(co_await asio::this_coro::cancellation_state)) {
+        const auto state = co_await asio::this_coro::cancellation_state;
+        if (wec || cancelled(state)) {
             out.error = error::cancelled;
             co_return out;
         }

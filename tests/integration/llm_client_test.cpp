@@ -11,6 +11,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <gtest/gtest.h>
@@ -269,6 +270,22 @@ TEST_F(LlmClient, SequentialRequestsShareOneKeptAliveConnection) {
     const auto log = requests();
     ASSERT_EQ(log.size(), 6u);
     for (const auto& r : log) EXPECT_EQ(r["connection_id"], log[0]["connection_id"]) << r.dump();
+}
+
+TEST_F(LlmClient, ConnectionMovesBetweenStrandsOfItsUsers) {
+    auto b = make_backend(options());
+    for (int i = 0; i < 3; ++i) {
+        seen out;
+        asio::co_spawn(
+            asio::make_strand(io_), stream_into(*b, chat("[[mock tokens=2]]"), out), asio::detached
+        );
+        io_.restart();
+        io_.run();
+        ASSERT_FALSE(out.result.error) << out.result.error_text;
+    }
+    const auto log = requests();
+    ASSERT_EQ(log.size(), 3u);
+    for (const auto& r : log) EXPECT_EQ(r["connection_id"], log[0]["connection_id"]);
 }
 
 TEST_F(LlmClient, CancelClosesTheConnectionAndTheMockSeesTheClientGo) {

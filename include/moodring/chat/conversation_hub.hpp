@@ -44,7 +44,8 @@ struct theme_start {
     std::vector<std::string> recent_user_messages;
     mono_clock::time_point turn_started;
     boost::asio::any_io_executor executor;     // the conversation's strand
-    boost::asio::cancellation_slot cancel;     // emitted when a newer turn supersedes it
+    // Emitted (terminal) when a newer turn supersedes the job; keep it alive until the job ends.
+    std::shared_ptr<boost::asio::cancellation_signal> cancel;
     std::function<void(std::string)> publish;  // sends a theme frame to every watcher
 };
 

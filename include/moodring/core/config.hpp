@@ -62,6 +62,19 @@ struct config {
         unsigned max_waiting_turns = 8;
     } chat;
 
+    struct theme_section {
+        bool enabled = true;
+        std::string prompt_file = "prompts/theme.txt";
+        double temperature = 0.3;
+        double top_p = 0.8;
+        unsigned num_predict = 300;
+        bool structured_output = false;
+        std::chrono::milliseconds timeout{60'000};
+        unsigned context_messages = 1;
+        std::size_t max_chars_per_message = 60;
+        std::size_t cache_size = 64;
+    } theme;
+
     struct websocket_section {
         std::size_t max_frame_bytes = 64 * 1024;
         std::size_t max_outbound_bytes = 1024 * 1024;

@@ -1,0 +1,248 @@
+#include <moodring/core/clock.hpp>
+#include <moodring/core/error.hpp>
+#include <moodring/llm/error.hpp>
+#include <moodring/theme/theme_extractor.hpp>
+#include <moodring/theme/theme_frames.hpp>
+#include <moodring/theme/theme_job.hpp>
+#include <moodring/theme/theme_validator.hpp>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include <cmath>
+#include <exception>
+#include <variant>
+
+namespace moodring::theme {
+namespace asio = boost::asio;
+using namespace boost::asio::experimental::awaitable_operators;
+
+// What one job learned on its way, for its frame and its log line.
+struct theme_service::job {
+    theme_job_input input;
+    std::string mood;
+    mono_clock::time_point started;
+    std::optional<nlohmann::json> object;  // the model's first JSON object, unvalidated
+    std::optional<theme> value;            // validated, or from the cache
+    bool cache_hit = false;
+    std::optional<double> first_token_ms;
+    std::optional<double> extracted_ms;
+    std::string repairs;
+    theme_outcome outcome = theme_outcome::failed;
+    std::string_view reason = "no_object";  // a fixed word for the log
+    std::string_view message;               // the theme_error sentence
+};
+
+namespace {
+
+constexpr std::string_view no_object_message =
+    "The theme model gave no usable theme, so the current theme stays.";
+constexpr std::string_view timeout_message =
+    "The theme took too long to make, so the current theme stays.";
+constexpr std::string_view unavailable_message =
+    "The theme model could not be reached, so the current theme stays.";
+constexpr std::string_view model_error_message =
+    "The theme model failed while answering, so the current theme stays.";
+constexpr std::string_view store_message =
+    "The new theme could not be saved, so the current theme stays.";
+
+bool is_cancelled(const asio::cancellation_state& state) {
+    return state.cancelled() != asio::cancellation_type::none;
+}
+
+llm::generate_request make_request(const theme_job_settings& s, std::string prompt) {
+    llm::generate_request r;
+    r.model = s.model;
+    r.prompt = std::move(prompt);
+    r.options.temperature = s.temperature;
+    r.options.top_p = s.top_p;
+    r.options.num_predict = s.num_predict;
+    r.options.num_ctx = s.num_ctx;
+    r.keep_alive = s.keep_alive;
+    if (s.structured_output) r.format = theme_json_schema();
+    r.prio = llm::priority::background;
+    return r;
+}
+
+std::string format_ms(const std::optional<double>& ms) {
+    return ms ? std::to_string(std::llround(*ms)) : std::string{"-"};
+}
+
+}  // namespace
+
+std::string_view to_string(theme_outcome outcome) noexcept {
+    switch (outcome) {
+        case theme_outcome::generated:
+            return "generated";
+        case theme_outcome::cached:
+            return "cached";
+        case theme_outcome::failed:
+            return "failed";
+        case theme_outcome::cancelled:
+            return "cancelled";
+        case theme_outcome::conversation_gone:
+            return "conversation_gone";
+    }
+    return "unknown";
+}
+
+theme_service::theme_service(
+    llm::backend& llm,
+    store::store& db,
+    theme_job_settings settings,
+    std::string prompt_template,
+    std::size_t cache_capacity
+)
+    : llm_(llm),
+      db_(db),
+      settings_(std::move(settings)),
+      template_(std::move(prompt_template)),
+      prompt_version_(theme_prompt_version(template_)),
+      cache_(cache_capacity) {}
+
+asio::awaitable<theme_outcome> theme_service::run(
+    theme_job_input input, std::function<void(std::string)> publish
+) {
+    // Cancellation is looked at after every step instead of arriving as an exception, so a
+    // superseded job ends quietly with `cancelled` whichever step it was in.
+    co_await asio::this_coro::throw_if_cancelled(false);
+    job j;
+    j.input = std::move(input);
+    j.started = mono_clock::now();
+    j.mood = mood_text_from(j.input.recent_user_messages, settings_.max_chars_per_message);
+    const theme_cache_key key{settings_.model, prompt_version_, j.mood};
+
+    try {
+        if (auto hit = cache_.get(key)) {
+            j.cache_hit = true;
+            j.value = std::move(*hit);
+        } else {
+            co_await ask_model(j);
+            if (j.object) {
+                validation_report report;
+                j.value = validate_theme(*j.object, report);
+                j.repairs = report.summary();
+                cache_.put(key, *j.value);
+            }
+        }
+        if (j.value && !is_cancelled(co_await asio::this_coro::cancellation_state))
+            co_await store_theme(j);
+    } catch (const std::exception& e) {
+        // The store's failures arrive as exceptions; anything else here would be a bug, and
+        // either way the page keeps its theme and gets told so.
+        spdlog::warn("theme job conversation={} failed: {}", j.input.conversation_id, e.what());
+        j.outcome = theme_outcome::failed;
+        j.reason = "store_error";
+        j.message = store_message;
+    }
+
+    // Checked last as well: a job superseded while its save was in flight must not publish.
+    if (is_cancelled(co_await asio::this_coro::cancellation_state)) {
+        j.outcome = theme_outcome::cancelled;
+        j.reason = "cancelled";
+    }
+    const auto now = mono_clock::now();
+    if (j.outcome == theme_outcome::generated || j.outcome == theme_outcome::cached) {
+        const auto elapsed = std::llround(elapsed_ms(j.input.turn_started, now));
+        publish(theme_update_frame(*j.value, j.cache_hit, elapsed));
+    } else if (j.outcome == theme_outcome::failed) {
+        publish(theme_error_frame(j.message));
+    }
+
+    spdlog::info(
+        "theme job conversation={} turn={} outcome={} reason={} cache_hit={} first_token_ms={} "
+        "extract_ms={} total_ms={} repairs=[{}]",
+        j.input.conversation_id,
+        j.input.turn_id,
+        to_string(j.outcome),
+        j.reason,
+        j.cache_hit,
+        format_ms(j.first_token_ms),
+        format_ms(j.extracted_ms),
+        std::llround(elapsed_ms(j.started, now)),
+        j.repairs
+    );
+    co_return j.outcome;
+}
+
+asio::awaitable<void> theme_service::ask_model(job& j) {
+    // `stop` ends the race below: at the deadline, or at once when the extractor has its
+    // object. `||` then cancels the request, which closes its connection, so Ollama stops
+    // generating the prose models like to add and the request's budget slot is freed.
+    asio::steady_timer stop{co_await asio::this_coro::executor};
+    stop.expires_after(settings_.timeout);
+    theme_extractor extractor;
+
+    llm::stream_handlers handlers;
+    handlers.on_text = [&j, &extractor, &stop](std::string_view delta) {
+        if (!j.first_token_ms) j.first_token_ms = elapsed_ms(j.started, mono_clock::now());
+        if (extractor.done()) return;
+        if (auto object = extractor.feed(delta)) {
+            j.object = std::move(object);
+            j.extracted_ms = elapsed_ms(j.started, mono_clock::now());
+            // Not cancel(): a time in the past also ends a wait that has not started yet.
+            stop.expires_at(asio::steady_timer::time_point::min());
+        }
+    };
+
+    auto prompt = render_theme_prompt(template_, j.mood);
+    auto request = make_request(settings_, std::move(prompt));
+    auto generate = llm_.generate(std::move(request), std::move(handlers));
+    auto deadline = stop.async_wait(asio::as_tuple(asio::use_awaitable));
+    auto race = std::move(generate) || std::move(deadline);
+    const auto winner = co_await std::move(race);
+
+    if (j.object || is_cancelled(co_await asio::this_coro::cancellation_state)) co_return;
+    if (winner.index() == 1) {
+        j.reason = "timeout";
+        j.message = timeout_message;
+        co_return;
+    }
+    const auto& result = std::get<0>(winner);
+    if (!result.error) {
+        // An unmatched `{` in the prose may have swallowed the object; finish() looks again.
+        j.object = extractor.finish();
+        if (!j.object) {
+            j.reason = "no_object";
+            j.message = no_object_message;
+        }
+        co_return;
+    }
+    spdlog::warn(
+        "theme job conversation={}: model request failed: {} ({})",
+        j.input.conversation_id,
+        result.error.message(),
+        result.error_text
+    );
+    const bool unavailable = llm::to_errc(result.error) == errc::llm_unavailable;
+    j.reason = unavailable ? "llm_unavailable" : "llm_error";
+    j.message = unavailable ? unavailable_message : model_error_message;
+}
+
+asio::awaitable<void> theme_service::store_theme(job& j) {
+    auto text = nlohmann::json(*j.value).dump();
+    auto work = [id = j.input.conversation_id, text = std::move(text)](store::repository& r) {
+        return r.save_theme(id, text);
+    };
+    const auto saved = co_await db_.run(std::move(work));
+    if (saved) {
+        j.outcome = j.cache_hit ? theme_outcome::cached : theme_outcome::generated;
+        j.reason = "stored";
+    } else if (saved.error() == errc::not_found) {
+        // Nobody is left to show a theme or an error to.
+        j.outcome = theme_outcome::conversation_gone;
+        j.reason = "conversation_gone";
+    } else {
+        j.outcome = theme_outcome::failed;
+        j.reason = "store_error";
+        j.message = store_message;
+    }
+}
+
+}  // namespace moodring::theme
