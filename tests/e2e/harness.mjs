@@ -125,6 +125,9 @@ export class Stack {
             '--web-root', config.webRoot,
             '--db', join(this.tmp, 'moodring.db'),
             '--ollama-url', this.mockUrl,
+            // The server runs in a temporary directory: its prompts by absolute path.
+            '--theme.prompt_file', join(repoRoot, 'prompts', 'theme.txt'),
+            '--chat.system_prompt_file', join(repoRoot, 'prompts', 'system.txt'),
             ...this.serverArgs,
         ], /moodring listening on (http:\/\/[^\s]+)/, { cwd: this.tmp, logDir: outputDir });
         this.baseUrl = this.server.match[1].replace(/\/$/, '');

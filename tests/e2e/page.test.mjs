@@ -335,7 +335,7 @@ describe('moodring page', { timeout: 15 * 60_000 }, () => {
         const frames = recordFrames(page);
         await openConversation(page, id);
         const defaultPrimary = (await computedColours(page)).primary;
-        await send(page, '[[mock reply=theme interval_ms=3]] A sunny, cheerful day at the beach!');
+        await send(page, '[[mock reply=theme ttft_ms=1500 interval_ms=3]] A sunny, cheerful day at the beach!');
         await page.waitForSelector('#theme-pending:visible', { timeout: 5000 });
         await waitForReplyEnd(page);
         // The theme may come before, during or after the reply.
@@ -526,6 +526,8 @@ describe('moodring page', { timeout: 15 * 60_000 }, () => {
         await page.waitForSelector('#messages .msg-assistant.live .cursor', { timeout: 5000 });
         const resumed = await lastAssistant(page);
         assert.match(resumed.text, /^token0 token1/, 'the text so far came back');
+        assert.equal(await page.$$eval('#messages .msg-user', (n) => n.length), 1, 'the question shows once while the reply resumes');
+        assert.equal(await page.$$eval('#messages .msg-placeholder', (n) => n.length), 0, 'the stored placeholder gives way to the live reply');
         assert.ok(!/token99/.test(resumed.text), 'caught it before the end');
         await waitForReplyEnd(page, { timeout: 20000 });
         const expected = Array.from({ length: tokens }, (_, i) => `token${i}`).join(' ');

@@ -510,7 +510,8 @@ function placeCursor(body) {
 
 function onStart(frame) {
     const requestId = typeof frame.request_id === 'string' ? frame.request_id : null;
-    const messageId = idOf(frame.message_id) ?? null;
+    // `reply_id` is the reply's stored message (`message_id` on `start` is the user's).
+    const messageId = idOf(frame.reply_id) ?? null;
     const ownIndex = requestId ? state.pendingTurns.indexOf(requestId) : -1;
     const own = ownIndex >= 0 || (!requestId && state.pendingTurns.length > 0);
     if (own) state.pendingTurns.splice(ownIndex >= 0 ? ownIndex : 0, 1);
