@@ -670,6 +670,7 @@ function endThemeWait() {
 
 function onThemeUpdate(frame) {
     state.themeSeenSinceEnd = true;
+    refreshConversationListSoon();
     setThemePending(false);
     if (state.current) state.current.current_theme = frame.theme;
     showTheme(frame.theme);
