@@ -47,7 +47,7 @@ function startProcess(name, bin, args, pattern, { cwd, logDir, timeoutMs = 15000
     // moodring reads MOODRING_* variables as settings and refuses unknown ones.
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('MOODRING_')));
     const child = spawn(bin, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const log = createWriteStream(join(logDir, `${name}.log`));
+    const log = createWriteStream(join(logDir, `${name}.log`), { flags: 'a' });
     child.stderr.pipe(log);
     return new Promise((resolvePromise, reject) => {
         let buffered = '';
