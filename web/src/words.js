@@ -1,0 +1,81 @@
+// Sentences for people: errors, queue positions, timings, dates.
+
+const ERROR_WORDS = {
+    llm_unavailable: 'The language model is not reachable right now. Is Ollama running? Try again in a moment.',
+    llm_error: 'The language model ran into a problem while answering. Try again.',
+    busy: 'Too many messages are waiting already. Let the current reply finish first.',
+    rate_limited: 'You are sending messages faster than the server allows. Wait a moment and try again.',
+    too_large: 'That message is too long to send. Shorten it and try again.',
+    bad_request: 'The server could not accept that message.',
+    internal: 'Something went wrong on the server. Try again in a moment.',
+};
+
+/** The sentence to show for a `{"type":"error"}` frame. */
+export function describeErrorFrame(frame) {
+    const code = typeof frame?.code === 'string' ? frame.code : '';
+    const said = typeof frame?.message === 'string' ? frame.message.trim() : '';
+    if (code === 'bad_request' && said) return `${ERROR_WORDS.bad_request} (${said})`;
+    if (ERROR_WORDS[code]) return ERROR_WORDS[code];
+    return said || 'Something went wrong with this reply.';
+}
+
+/** The status line for a queued turn. */
+export function describeQueue(position) {
+    const n = Number(position);
+    if (!Number.isFinite(n) || n <= 0) return 'Waiting for the model…';
+    if (n === 1) return 'Waiting for the model — you are next in line.';
+    return `Waiting for the model — position ${n} in line.`;
+}
+
+function seconds(ms) {
+    return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(ms < 10000 ? 1 : 0)} s`;
+}
+
+/**
+ * "first token 240 ms · ~38 tokens/s" from `end.timings` and the chunks seen.
+ * `tokens` is an estimate (chunks, or characters / 4 when chunks were merged or resumed).
+ */
+export function describeTimings(timings, tokens) {
+    if (!timings || typeof timings !== 'object') return '';
+    const parts = [];
+    const ttft = Number(timings.ttft_ms);
+    const total = Number(timings.total_ms);
+    const queue = Number(timings.queue_ms);
+    if (Number.isFinite(queue) && queue >= 50) parts.push(`queued ${seconds(queue)}`);
+    if (Number.isFinite(ttft) && ttft >= 0) parts.push(`first token ${seconds(ttft)}`);
+    if (Number.isFinite(total) && Number.isFinite(ttft) && tokens > 1) {
+        const streaming = Math.max(total - ttft, 1);
+        const rate = ((tokens - 1) * 1000) / streaming;
+        if (rate > 0 && rate < 100000) parts.push(`~${rate >= 10 ? Math.round(rate) : rate.toFixed(1)} tokens/s`);
+    }
+    if (Number.isFinite(total) && total >= 0) parts.push(`${seconds(total)} total`);
+    return parts.join(' · ');
+}
+
+/** "just now", "5 min ago", "yesterday", or a date. */
+export function relativeTime(iso, now = Date.now()) {
+    const t = Date.parse(iso);
+    if (!Number.isFinite(t)) return '';
+    const s = Math.max(0, (now - t) / 1000);
+    if (s < 45) return 'just now';
+    if (s < 3600) return `${Math.round(s / 60)} min ago`;
+    if (s < 86400) return `${Math.round(s / 3600)} h ago`;
+    if (s < 2 * 86400) return 'yesterday';
+    return new Date(t).toLocaleDateString(undefined, { day: 'numeric', month: 'short' });
+}
+
+/** "14:03" for today, a short date and time otherwise. */
+export function clockTime(iso) {
+    const t = Date.parse(iso);
+    if (!Number.isFinite(t)) return '';
+    const d = new Date(t);
+    const today = new Date().toDateString() === d.toDateString();
+    return today
+        ? d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
+        : d.toLocaleString(undefined, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+}
+
+export const STATUS_WORDS = {
+    stopped: 'stopped',
+    interrupted: 'interrupted',
+};
