@@ -18,7 +18,7 @@ struct config {
         std::string host = "127.0.0.1";
         std::uint16_t port = 8000;
         unsigned io_threads = 1;
-        std::string web_root = "web";
+        std::string web_root = "web/dist";
         std::vector<std::string> allowed_origins = {
             "http://localhost:5173", "http://127.0.0.1:5173"};
         std::chrono::milliseconds shutdown_grace{10'000};
