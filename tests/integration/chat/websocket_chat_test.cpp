@@ -3,6 +3,7 @@
 
 #include <signal.h>
 
+#include <set>
 #include <thread>
 
 using namespace moodring::test;
@@ -349,4 +350,60 @@ TEST_F(chat_test, connections_per_address_are_capped) {
     a->close();
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     EXPECT_NO_THROW(ws_client(server->port(), "/ws/" + conversation));
+}
+
+TEST_F(chat_test, a_silent_model_times_out_with_the_right_code) {
+    extra_args = {"--llm.first_byte_timeout_ms", "400", "--llm.idle_timeout_ms", "400"};
+    SetUp();
+    auto ws = connect(conversation);
+    ws->send_json({{"message", "x [[mock reply=counter tokens=5 fault=hang_headers]]"}});
+    auto before_first_byte = ws->read_until("error");
+    EXPECT_EQ(before_first_byte.back()["code"], "llm_unavailable");
+    ws->send_json({{"message", "y [[mock reply=counter tokens=5 fault=hang_body fault_after=2]]"}});
+    auto midway = ws->read_until("error");
+    EXPECT_EQ(midway.back()["code"], "llm_error");
+    EXPECT_EQ(text_of(midway), "token0 token1 ");
+    auto stored = get_conversation(conversation)["messages"];
+    EXPECT_EQ(stored.back()["status"], "interrupted");
+    EXPECT_EQ(stored.back()["content"], "token0 token1 ");
+}
+
+TEST_F(chat_test, models_come_from_the_backend) {
+    auto reply = http_get(server->port(), "/api/models");
+    ASSERT_EQ(reply.status, 200) << reply.body;
+    auto body = json::parse(reply.body);
+    EXPECT_EQ(body["chat_model"], "llama3.2");
+    EXPECT_EQ(body["theme_model"], "llama3.2");
+    ASSERT_TRUE(body["models"].is_array());
+    std::vector<std::string> names;
+    for (const auto& m : body["models"]) names.push_back(m["name"]);
+    // Ollama names models with their tag.
+    EXPECT_NE(std::find(names.begin(), names.end(), "llama3.2:latest"), names.end()) << body.dump();
+}
+
+TEST(chat_startup, models_answer_503_when_the_backend_is_unreachable) {
+    server_process::options options;
+    options.extra_args = {"--llm.warm_up", "false"};
+    server_process server(options);
+    auto reply = http_get(server.port(), "/api/models");
+    EXPECT_EQ(reply.status, 503);
+    EXPECT_TRUE(json::parse(reply.body)["error"].is_string());
+}
+
+TEST(chat_startup, warm_up_loads_both_models_without_delaying_readiness) {
+    mock_ollama_process mock({"--header-delay-ms", "1500", "--models", "chatty,painter"});
+    server_process::options options;
+    options.llm_url = mock.base_url();
+    options.extra_args = {"--chat-model", "chatty", "--theme-model", "painter"};
+    server_process server(options);
+    // Ready while the (slow) loads are still running.
+    EXPECT_EQ(http_get(server.port(), "/health").status, 200);
+    auto requests = mock.settled_requests(std::chrono::seconds(10))["requests"];
+    std::set<std::string> loaded;
+    for (const auto& r : requests) {
+        const bool empty =
+            r["body"].is_object() && r["body"].value("messages", json::array()).empty();
+        if (r["path"] == "/api/chat" && empty) loaded.insert(r["model"].get<std::string>());
+    }
+    EXPECT_EQ(loaded, (std::set<std::string>{"chatty", "painter"}));
 }
