@@ -6,7 +6,6 @@
 #include <moodring/app.hpp>
 #include <moodring/chat/conversation_hub.hpp>
 #include <moodring/llm/backend.hpp>
-#include <moodring/llm/reachability.hpp>
 #include <moodring/net/http_server.hpp>
 #include <moodring/net/router.hpp>
 #include <moodring/net/websocket_session.hpp>
@@ -213,11 +212,9 @@ std::uint16_t app::start() {
         api::conversation_limits{
             s.http.max_title_bytes, s.http.max_custom_context_bytes, s.http.max_upload_bytes, 200}
     );
-    p.health = std::make_shared<api::health_api>(p.db, [url = s.llm.url] {
-        return llm::backend_reachable(url, std::chrono::milliseconds(1500));
-    });
     p.files = std::make_shared<api::static_files>(s.server.web_root);
     p.llm = llm::make_backend(backend_options_from(s.llm));
+    p.health = std::make_shared<api::health_api>(p.db, *p.llm, std::chrono::milliseconds(1500));
     p.models = std::make_shared<api::models_api>(*p.llm, s.llm.chat_model, s.llm.theme_model);
     chat::chat_settings chat;
     chat.chat_model = s.llm.chat_model;

@@ -1,12 +1,35 @@
 #include <moodring/api/health_api.hpp>
+#include <moodring/llm/backend.hpp>
 #include <moodring/store/store.hpp>
+
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 #include <nlohmann/json.hpp>
 
 namespace moodring::api {
 
-health_api::health_api(std::shared_ptr<store::store> db, probe llm_reachable)
-    : db_(std::move(db)), llm_reachable_(std::move(llm_reachable)) {}
+namespace {
+
+// The backend's model list, outside its request budget, or a timeout: a busy backend still
+// answers it, a dead one does not.
+boost::asio::awaitable<bool> reachable(llm::backend& llm, std::chrono::milliseconds timeout) {
+    using namespace boost::asio::experimental::awaitable_operators;
+    boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor, timeout);
+    auto ask = llm.list_models();
+    auto give_up = timer.async_wait(boost::asio::use_awaitable);
+    auto first = co_await (std::move(ask) || std::move(give_up));
+    co_return first.index() == 0 && !std::get<0>(first).error;
+}
+
+}  // namespace
+
+health_api::health_api(
+    std::shared_ptr<store::store> db, llm::backend& llm, std::chrono::milliseconds llm_timeout
+)
+    : db_(std::move(db)), llm_(llm), llm_timeout_(llm_timeout) {}
 
 boost::asio::awaitable<http_response> health_api::health(http_request) {
     bool db_ok = false;
@@ -15,7 +38,7 @@ boost::asio::awaitable<http_response> health_api::health(http_request) {
     } catch (const std::exception&) {
         db_ok = false;
     }
-    const bool llm_ok = co_await llm_reachable_();
+    const bool llm_ok = co_await reachable(llm_, llm_timeout_);
     const auto uptime = std::chrono::duration_cast<std::chrono::seconds>(
         std::chrono::steady_clock::now() - started_
     );

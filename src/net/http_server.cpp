@@ -109,7 +109,15 @@ http_server::http_server(
     context->stopping = &state_->stopping;
 }
 
-http_server::~http_server() { close_all(); }
+http_server::~http_server() { stop_accepting(); }
+
+void http_server::stop_accepting() {
+    state_->stopping = true;
+    asio::post(state_->acceptor.get_executor(), [s = state_] {
+        beast::error_code ignored;
+        s->acceptor.close(ignored);
+    });
+}
 
 std::uint16_t http_server::listen(const std::string& host, std::uint16_t port) {
     auto& acceptor = state_->acceptor;
@@ -139,20 +147,9 @@ std::uint16_t http_server::listen(const std::string& host, std::uint16_t port) {
 }
 
 void http_server::begin_shutdown() {
-    if (state_->stopping.exchange(true)) return;
-    asio::post(state_->acceptor.get_executor(), [s = state_] {
-        beast::error_code ignored;
-        s->acceptor.close(ignored);
-    });
+    if (state_->stopping.load()) return;
+    stop_accepting();
     state_->cancel_sessions();
-}
-
-void http_server::close_all() {
-    state_->stopping = true;
-    asio::post(state_->acceptor.get_executor(), [s = state_] {
-        beast::error_code ignored;
-        s->acceptor.close(ignored);
-    });
 }
 
 std::size_t http_server::active_sessions() const {

@@ -5,28 +5,31 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <chrono>
-#include <functional>
 #include <memory>
 
 namespace moodring::store {
 class store;
 }
+namespace moodring::llm {
+class backend;
+}
 
 namespace moodring::api {
 
-// GET /health: the database answers a query, the LLM backend answers HTTP, and for how
-// long the server has been up. 503 when the database is unusable.
+// GET /health: the database answers a query, the LLM backend lists its models within
+// `llm_timeout`, and for how long the server has been up. 503 when the database is unusable.
 class health_api {
 public:
-    using probe = std::function<boost::asio::awaitable<bool>()>;
-
-    health_api(std::shared_ptr<store::store> db, probe llm_reachable);
+    health_api(
+        std::shared_ptr<store::store> db, llm::backend& llm, std::chrono::milliseconds llm_timeout
+    );
 
     boost::asio::awaitable<http_response> health(http_request request);
 
 private:
     std::shared_ptr<store::store> db_;
-    probe llm_reachable_;
+    llm::backend& llm_;
+    std::chrono::milliseconds llm_timeout_;
     std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };
 

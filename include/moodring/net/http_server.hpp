@@ -19,8 +19,8 @@ struct http_limits {
 };
 
 // Accepts connections and runs one session per connection, each on its own strand.
-// Shutdown is in two steps: `begin_shutdown` stops accepting and closes idle connections
-// while requests in flight finish; `close_all` ends whatever is left.
+// Shutdown: `begin_shutdown` stops accepting and closes idle connections while requests in
+// flight finish; the owner stops the io_context once `active_sessions` is 0 or time is up.
 class http_server {
 public:
     http_server(
@@ -38,12 +38,13 @@ public:
     std::uint16_t listen(const std::string& host, std::uint16_t port);
 
     void begin_shutdown();
-    void close_all();
     std::size_t active_sessions() const;
 
     struct state;
 
 private:
+    void stop_accepting();
+
     std::shared_ptr<state> state_;
 };
 

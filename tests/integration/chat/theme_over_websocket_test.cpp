@@ -1,5 +1,6 @@
 // Issue 5 over the wire: the theme job beside the reply, against the mock.
 #include "chat_fixture.hpp"
+#include <moodring/theme/theme.hpp>
 
 #include <regex>
 #include <thread>
@@ -24,17 +25,8 @@ protected:
 
     static void expect_safe_theme(const json& theme) {
         static const std::regex colour("^#[0-9a-f]{6}$");
-        for (const char* key :
-             {"primaryColor",
-              "secondaryColor",
-              "backgroundColor",
-              "textColor",
-              "accentColor",
-              "gradientStart",
-              "gradientEnd",
-              "messageUserBg",
-              "messageAssistantBg",
-              "borderColor"}) {
+        for (const auto& field : moodring::theme::model_color_fields) {
+            const std::string key(field.key);
             ASSERT_TRUE(theme[key].is_string()) << key;
             EXPECT_TRUE(std::regex_match(theme[key].get<std::string>(), colour))
                 << key << theme[key];

@@ -407,3 +407,9 @@ TEST(chat_startup, warm_up_loads_both_models_without_delaying_readiness) {
     }
     EXPECT_EQ(loaded, (std::set<std::string>{"chatty", "painter"}));
 }
+
+TEST_F(chat_test, health_sees_the_backend_that_answers) {
+    auto body = json::parse(http_get(server->port(), "/health").body);
+    EXPECT_EQ(body["llm"], "ok");
+    EXPECT_EQ(body["db"], "ok");
+}
