@@ -137,7 +137,9 @@ TEST_F(metrics_test, counts_turns_tokens_themes_llm_database_http_and_connection
     for (int i = 0; i < 2; ++i) {
         ws->send_json({{"message", themed}});
         for (const auto& f : read_turn(*ws, {"end"}, {"theme_update"})) {
-            if (f["type"] == "end") EXPECT_EQ(f["status"], "complete");
+            if (f["type"] == "end") {
+                EXPECT_EQ(f["status"], "complete");
+            }
         }
     }
     // 3: the model's connection drops after 3 tokens; no theme object either.
@@ -149,7 +151,9 @@ TEST_F(metrics_test, counts_turns_tokens_themes_llm_database_http_and_connection
         ws->send_json({{"type", "cancel"}});
     });
     for (const auto& f : frames) {
-        if (f["type"] == "end") EXPECT_EQ(f["status"], "stopped");
+        if (f["type"] == "end") {
+            EXPECT_EQ(f["status"], "stopped");
+        }
     }
 
     // A few plain requests: a 404 on a route, a 405, a path nothing serves.
