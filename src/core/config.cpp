@@ -530,6 +530,18 @@ const std::vector<setting>& settings() {
             at_least(1u)
         ),
         make_setting(
+            "metrics.enabled",
+            "serve GET /metrics (Prometheus text format)",
+            &c::metrics,
+            &c::metrics_section::enabled
+        ),
+        make_setting(
+            "metrics.loopback_only",
+            "answer /metrics only to clients on this machine (403 otherwise)",
+            &c::metrics,
+            &c::metrics_section::loopback_only
+        ),
+        make_setting(
             "log.level",
             "trace, debug, info, warn, error, critical or off",
             &c::log,

@@ -98,9 +98,11 @@ http_server::http_server(
     http_limits limits,
     std::shared_ptr<const router> routes,
     std::shared_ptr<const api::origin_policy> origins,
-    std::shared_ptr<const websocket_context> websocket
+    std::shared_ptr<const websocket_context> websocket,
+    http_metrics* metrics
 ) {
     auto context = std::make_shared<session_context>();
+    context->metrics = metrics;
     context->websocket = std::move(websocket);
     context->limits = limits;
     context->routes = std::move(routes);

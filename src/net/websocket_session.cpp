@@ -1,3 +1,4 @@
+#include <moodring/chat/chat_metrics.hpp>
 #include <moodring/chat/conversation_hub.hpp>
 #include <moodring/chat/frames.hpp>
 #include <moodring/chat/subscriber.hpp>
@@ -166,6 +167,7 @@ private:
 
     void enqueue(chat::outbound_frame frame) {
         if (closing_) return;
+        if (context_->metrics) context_->metrics->token_queued(frame.received);
         queued_bytes_ += payload_size(frame);
         if (queued_bytes_ > context_->limits.max_outbound_bytes) {
             spdlog::warn("websocket conversation={} dropped: client not reading", conversation_id_);

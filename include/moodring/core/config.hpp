@@ -83,6 +83,11 @@ struct config {
         unsigned max_connections_per_address = 32;
     } websocket;
 
+    struct metrics_section {
+        bool enabled = true;
+        bool loopback_only = true;
+    } metrics;
+
     struct log_section {
         std::string level = "info";
     } log;

@@ -12,6 +12,8 @@
 
 namespace moodring::net {
 
+class http_metrics;
+
 struct http_limits {
     std::size_t max_header_bytes = 16 * 1024;
     std::size_t max_body_bytes = 2 * 1024 * 1024;
@@ -28,7 +30,8 @@ public:
         http_limits limits,
         std::shared_ptr<const router> routes,
         std::shared_ptr<const api::origin_policy> origins,
-        std::shared_ptr<const struct websocket_context> websocket = nullptr
+        std::shared_ptr<const struct websocket_context> websocket = nullptr,
+        http_metrics* metrics = nullptr  // must outlive the server
     );
     ~http_server();
     http_server(const http_server&) = delete;

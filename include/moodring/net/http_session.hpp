@@ -1,5 +1,6 @@
 #pragma once
 
+#include <moodring/net/http_metrics.hpp>
 #include <moodring/net/http_server.hpp>
 #include <moodring/net/websocket_session.hpp>
 
@@ -17,6 +18,7 @@ struct session_context {
     std::shared_ptr<const api::origin_policy> origins;
     const std::atomic<bool>* stopping = nullptr;
     std::shared_ptr<const websocket_context> websocket;  // null: no /ws/ endpoint
+    http_metrics* metrics = nullptr;                     // null: not measured
 };
 
 // Serves HTTP/1.1 requests on one connection until it closes, keep-alive included.

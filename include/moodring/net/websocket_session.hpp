@@ -17,7 +17,8 @@
 
 namespace moodring::chat {
 class conversation_hub;
-}
+class chat_metrics;
+}  // namespace moodring::chat
 
 namespace moodring::net {
 
@@ -53,6 +54,7 @@ private:
 struct websocket_context {
     websocket_limits limits;
     chat::conversation_hub* hub = nullptr;
+    chat::chat_metrics* metrics = nullptr;  // relay delay; null: not measured
     std::shared_ptr<websocket_registry> registry;
 };
 
