@@ -269,7 +269,11 @@ std::uint16_t app::start() {
     p.conversations = std::make_shared<api::conversations_api>(
         p.db,
         api::conversation_limits{
-            s.http.max_title_bytes, s.http.max_custom_context_bytes, s.http.max_upload_bytes, 200}
+            s.http.max_title_bytes,
+            s.http.max_custom_context_bytes,
+            s.http.max_upload_bytes,
+            200,
+            s.http.max_json_depth}
     );
     p.files = std::make_shared<api::static_files>(s.server.web_root);
     p.llm = std::make_unique<llm::metered_backend>(
@@ -312,7 +316,9 @@ std::uint16_t app::start() {
         s.chat.max_message_bytes,
         s.websocket.messages_per_second,
         s.websocket.message_burst,
-        s.websocket.max_connections_per_address};
+        s.websocket.max_connections_per_address,
+        s.websocket.max_refused_messages,
+        s.http.max_json_depth};
     websocket->hub = p.hub.get();
     websocket->metrics = p.chat_metrics.get();
     websocket->registry = p.websockets;
@@ -320,7 +326,11 @@ std::uint16_t app::start() {
     p.http_metrics = std::make_unique<net::http_metrics>(p.registry, routes->patterns());
     p.server = std::make_unique<net::http_server>(
         p.io,
-        net::http_limits{s.http.max_header_bytes, s.http.max_body_bytes, s.http.request_timeout},
+        net::http_limits{
+            s.http.max_header_bytes,
+            s.http.max_body_bytes,
+            s.http.request_timeout,
+            s.http.max_connections_per_address},
         routes,
         std::make_shared<api::origin_policy>(s.server.allowed_origins),
         websocket,

@@ -45,7 +45,7 @@ boost::asio::awaitable<http_response> conversations_api::list(http_request) {
 }
 
 boost::asio::awaitable<http_response> conversations_api::create(http_request request) {
-    auto parsed = json_object_body(request);
+    auto parsed = json_object_body(request, limits_.max_json_depth);
     if (auto* answer = std::get_if<http_response>(&parsed)) co_return std::move(*answer);
     const auto& body = std::get<json>(parsed);
     std::optional<http_response> error;
@@ -77,7 +77,7 @@ boost::asio::awaitable<http_response> conversations_api::get(http_request reques
 }
 
 boost::asio::awaitable<http_response> conversations_api::update(http_request request) {
-    auto parsed = json_object_body(request);
+    auto parsed = json_object_body(request, limits_.max_json_depth);
     if (auto* answer = std::get_if<http_response>(&parsed)) co_return std::move(*answer);
     const auto& body = std::get<json>(parsed);
     std::optional<http_response> error;

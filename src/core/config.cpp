@@ -293,6 +293,20 @@ const std::vector<setting>& settings() {
             at_least<std::size_t>(1)
         ),
         make_setting(
+            "http.max_connections_per_address",
+            "open connections per client address, WebSockets included (503 beyond)",
+            &c::http,
+            &c::http_section::max_connections_per_address,
+            at_least(1u)
+        ),
+        make_setting(
+            "http.max_json_depth",
+            "deepest nesting of a JSON request body or WebSocket message",
+            &c::http,
+            &c::http_section::max_json_depth,
+            at_least(2u)
+        ),
+        make_setting(
             "database.path",
             "SQLite database file (its directory is created)",
             &c::database,
@@ -527,6 +541,13 @@ const std::vector<setting>& settings() {
             "open WebSockets per client address (503 beyond)",
             &c::websocket,
             &c::websocket_section::max_connections_per_address,
+            at_least(1u)
+        ),
+        make_setting(
+            "websocket.max_refused_messages",
+            "messages refused in a row after which the connection is closed with 1008",
+            &c::websocket,
+            &c::websocket_section::max_refused_messages,
             at_least(1u)
         ),
         make_setting(

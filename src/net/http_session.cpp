@@ -256,4 +256,13 @@ asio::awaitable<void> run_http_session(
     stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
 }
 
+asio::awaitable<void> refuse_connection(
+    beast::tcp_stream stream, unsigned status, std::string message
+) {
+    stream.expires_after(std::chrono::seconds(2));
+    auto response = api::error_response(status, message);
+    const bool written = co_await write_response(stream, std::move(response), 11, false);
+    if (written) co_await linger(stream);
+}
+
 }  // namespace moodring::net

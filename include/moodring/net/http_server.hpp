@@ -18,6 +18,7 @@ struct http_limits {
     std::size_t max_header_bytes = 16 * 1024;
     std::size_t max_body_bytes = 2 * 1024 * 1024;
     std::chrono::milliseconds request_timeout{30'000};
+    std::size_t max_connections_per_address = 64;  // more are answered 503 and closed
 };
 
 // Accepts connections and runs one session per connection, each on its own strand.

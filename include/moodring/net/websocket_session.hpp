@@ -29,6 +29,8 @@ struct websocket_limits {
     double messages_per_second = 1.0;              // token bucket refill
     double message_burst = 10.0;                   // token bucket size
     std::size_t max_connections_per_address = 32;
+    std::size_t max_refused_messages = 20;  // refused in a row: closed with 1008
+    std::size_t max_json_depth = 64;
 };
 
 // The WebSocket sessions alive: per-address admission and the close on shutdown.
