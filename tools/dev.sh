@@ -45,9 +45,12 @@ build_page() {
     fi
 }
 
-# The suite again under sanitizers, each in its own build directory. Reports from any process
-# (tests, the server and the mock they start) go to files, so a report in a child process that
-# a test never asks about still fails the run.
+# The suite again under sanitizers. Reports from any process (tests, and the server and mock
+# they start) go to files, so a report in a child process that no test asks about still fails
+# the run.
+#   address: everything rebuilt with ASan+UBSan in build-asan, the whole suite run.
+#   thread:  the server alone rebuilt with TSan in build-tsan, with four I/O threads, under the
+#            integration suite of the normal build (the tests drive it as a real process).
 sanitize() {
     local kind="$1" dir flags
     shift
@@ -59,20 +62,24 @@ sanitize() {
     echo "==> building into $dir (-fsanitize=$flags)"
     cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Sanitize -DMOODRING_SANITIZE="$flags" \
         -DMOODRING_WERROR=ON -DMOODRING_BUILD_BENCH=OFF >/dev/null
-    cmake --build "$dir"
     local reports="$root/$dir/sanitizer-reports"
-    rm -rf "$reports" && mkdir -p "$reports"
     local common="log_path=$reports/report:halt_on_error=1:print_stacktrace=1"
-    # Concurrency-heavy means the server's own threads racing: more I/O threads than cores.
-    local labels=(-L 'unit|integration|e2e') io_threads=2
-    if [ "$kind" = thread ]; then labels=(-L integration); io_threads=4; fi
+    local suite=("$dir" -L 'unit|integration|e2e') env=(MOODRING_SERVER_IO_THREADS=2)
+    if [ "$kind" = thread ]; then
+        cmake --build "$dir" --target moodring
+        build
+        suite=("$build_dir" -L integration)
+        env=(MOODRING_SERVER_IO_THREADS=4 MOODRING_TEST_SERVER_BINARY="$root/$dir/moodring")
+    else
+        cmake --build "$dir"
+    fi
+    rm -rf "$reports" && mkdir -p "$reports"
     echo "==> running the test suite under -fsanitize=$flags"
     local status=0
-    ASAN_OPTIONS="$common:detect_leaks=1:detect_stack_use_after_return=0" \
-    UBSAN_OPTIONS="$common" \
-    TSAN_OPTIONS="$common:second_deadlock_stack=1" \
-    MOODRING_SERVER_IO_THREADS="$io_threads" \
-        ctest --test-dir "$dir" --output-on-failure -j "$(nproc)" "${labels[@]}" "$@" || status=$?
+    env "${env[@]}" \
+        ASAN_OPTIONS="$common:detect_leaks=1" UBSAN_OPTIONS="$common" \
+        TSAN_OPTIONS="$common:second_deadlock_stack=1" \
+        ctest --test-dir "${suite[@]}" --output-on-failure -j "$(nproc)" "$@" || status=$?
     if compgen -G "$reports/report*" >/dev/null; then
         echo "==> sanitizer reports:" >&2
         cat "$reports"/report* >&2

@@ -1,12 +1,19 @@
 #include "test_paths.hpp"
 
 #include <atomic>
+#include <cstdlib>
 #include <random>
 #include <system_error>
 
 namespace moodring::test {
 
-std::filesystem::path server_binary() { return MOODRING_SERVER_BINARY; }
+// The ThreadSanitizer pass runs this suite against a server built with -fsanitize=thread.
+std::filesystem::path server_binary() {
+    if (const char* other = std::getenv("MOODRING_TEST_SERVER_BINARY"); other && *other) {
+        return other;
+    }
+    return MOODRING_SERVER_BINARY;
+}
 std::filesystem::path mock_ollama_binary() { return MOODRING_MOCK_OLLAMA_BINARY; }
 std::filesystem::path source_dir() {
     return std::filesystem::path{MOODRING_TEST_SOURCE_DIR}.parent_path();
