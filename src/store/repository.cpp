@@ -10,8 +10,11 @@
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <limits>
 #include <stdexcept>
@@ -25,14 +28,30 @@ const int open_flags = SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE;
 // happens to read. quick_check reads every page once (about 2 s for 250 MB here).
 void check_structure(SQLite::Database& db) {
     SQLite::Statement q(db, "PRAGMA quick_check(1)");
-    const std::string answer = q.executeStep() ? q.getColumn(0).getString() : "no answer";
-    if (answer != "ok") throw std::runtime_error("the file is damaged (" + answer + ")");
+    std::string answer = q.executeStep() ? q.getColumn(0).getString() : "no answer";
+    if (answer != "ok") {
+        // The answer spans lines ("*** in database main ***", then the problem).
+        std::replace(answer.begin(), answer.end(), '\n', ' ');
+        throw std::runtime_error("the file is damaged (" + answer + ")");
+    }
+}
+
+// SQLite says only "unable to open database file"; the usual reasons, in words.
+void check_path(const std::filesystem::path& path) {
+    if (std::filesystem::is_directory(path)) throw std::runtime_error("it is a directory");
+    const auto dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+    if (!std::filesystem::exists(path) && ::access(dir.c_str(), W_OK | X_OK) != 0) {
+        throw std::runtime_error(
+            "cannot create it in " + dir.string() + ": " + std::strerror(errno)
+        );
+    }
 }
 
 std::unique_ptr<SQLite::Database> open_unchecked(const database_options& options) {
     if (options.path != ":memory:") {
         const auto dir = std::filesystem::path(options.path).parent_path();
         if (!dir.empty()) std::filesystem::create_directories(dir);
+        check_path(options.path);
     }
     auto db = std::make_unique<SQLite::Database>(options.path, open_flags);
     // SQLite quietly opens a write-protected file read-only; every write would fail later.

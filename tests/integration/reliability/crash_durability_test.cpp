@@ -42,6 +42,7 @@ struct acknowledged {
     std::map<std::int64_t, reply> replies;  // id -> what the client saw, from `end`
     int cut_streaming = 0;                  // the kill came between a turn's start and its end
     int cut_waiting = 0;                    // the kill came between a message and its start
+    int themes = 0;                         // theme_update frames: a theme was stored
 };
 
 // One client on one conversation: turns back to back, short ones (a commit every few
@@ -64,11 +65,14 @@ void client_loop(
         const bool long_reply = random() % 3 == 0;
         const bool cancel = long_reply && random() % 3 == 0;
         const std::string directive =
-            long_reply ? "[[mock reply=counter tokens=400 interval_ms=3]]"
-                       : "[[mock reply=counter tokens=" + std::to_string(1 + random() % 4) +
-                             " interval_ms=0]]";
+            long_reply
+                ? "[[mock for=chat reply=counter tokens=400 interval_ms=3]]"
+                : "[[mock for=chat reply=counter tokens=" + std::to_string(1 + random() % 4) +
+                      " interval_ms=0]]";
         const std::string request_id = tag + "-t" + std::to_string(turn);
-        const std::string text = request_id + " " + directive;
+        // Each turn's theme job commits too (within the 60 characters the job reads).
+        const std::string text =
+            "[[mock for=generate reply=theme interval_ms=0]] " + request_id + " " + directive;
         try {
             ws->send_json({{"message", text}, {"request_id", request_id}});
         } catch (const std::exception&) {
@@ -104,6 +108,8 @@ void client_loop(
                 out.replies[frame["message_id"].get<std::int64_t>()] = {
                     reply_text, frame["status"].get<std::string>()};
                 if (mine) break;
+            } else if (type == "theme_update") {
+                ++out.themes;
             } else if (type == "error") {
                 ADD_FAILURE() << "unexpected error frame: " << frame.dump();
                 return;
@@ -127,8 +133,6 @@ TEST(crash_durability, kill_9_at_random_moments_loses_nothing_that_was_acknowled
     options.llm_url = mock.base_url();
     options.extra_args = {
         "--llm.warm_up",
-        "false",
-        "--theme.enabled",
         "false",
         "--websocket.message_burst",
         "1000",
@@ -185,6 +189,7 @@ TEST(crash_durability, kill_9_at_random_moments_loses_nothing_that_was_acknowled
             seen.replies.insert(r.replies.begin(), r.replies.end());
             seen.cut_streaming += r.cut_streaming;
             seen.cut_waiting += r.cut_waiting;
+            seen.themes += r.themes;
         }
 
         server.restart();
@@ -197,7 +202,7 @@ TEST(crash_durability, kill_9_at_random_moments_loses_nothing_that_was_acknowled
     std::cout << "crash_durability: " << seen.user_messages.size() << " user messages and "
               << seen.replies.size() << " replies acknowledged; clients cut off mid-reply "
               << seen.cut_streaming << " times, waiting for a start " << seen.cut_waiting
-              << " times" << std::endl;
+              << " times; " << seen.themes << " themes stored" << std::endl;
     EXPECT_EQ(restarts_checked, static_cast<int>(cycles));
     // The runs must have exercised both kinds of moment.
     EXPECT_GT(seen.cut_streaming, 0);

@@ -328,13 +328,18 @@ TEST(database_startup, an_unwritable_directory_stops_the_start) {
     std::filesystem::permissions(locked, std::filesystem::perms(0555));
     // The file cannot be created in it, nor a directory for it.
     expect_refused(
-        start_on(locked / "moodring.db", true), locked / "moodring.db", {"unable to open"}
+        start_on(locked / "moodring.db", true),
+        locked / "moodring.db",
+        {"cannot create it in " + locked.string() + ": Permission denied"}
     );
     expect_refused(
         start_on(locked / "data" / "moodring.db", true),
         locked / "data" / "moodring.db",
         {"Permission denied"}
     );
+    // A directory where the file should be.
+    std::filesystem::create_directories(dir / "taken.db");
+    expect_refused(start_on(dir / "taken.db"), dir / "taken.db", {"it is a directory"});
     // A file where the directory should be.
     std::ofstream(dir / "plain") << "x";
     expect_refused(
