@@ -1,16 +1,23 @@
 #include <moodring/api/conversations_api.hpp>
 #include <moodring/api/health_api.hpp>
+#include <moodring/api/metrics_api.hpp>
 #include <moodring/api/models_api.hpp>
 #include <moodring/api/origin_policy.hpp>
 #include <moodring/api/static_files.hpp>
 #include <moodring/app.hpp>
+#include <moodring/chat/chat_metrics.hpp>
 #include <moodring/chat/conversation_hub.hpp>
+#include <moodring/core/metrics.hpp>
 #include <moodring/llm/backend.hpp>
+#include <moodring/llm/metered_backend.hpp>
+#include <moodring/net/http_metrics.hpp>
 #include <moodring/net/http_server.hpp>
 #include <moodring/net/router.hpp>
 #include <moodring/net/websocket_session.hpp>
 #include <moodring/store/store.hpp>
+#include <moodring/store/store_metrics.hpp>
 #include <moodring/theme/theme_job.hpp>
+#include <moodring/theme/theme_metrics.hpp>
 
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -39,12 +46,20 @@ namespace asio = boost::asio;
 struct app::parts {
     config settings;
     asio::io_context io;
+    // Owned here and handed to the components by pointer (no global registry: tests build
+    // components without one). Declared first, so it outlives everything that records.
+    metrics::registry registry;
+    std::unique_ptr<store::store_metrics> store_metrics;
+    std::unique_ptr<chat::chat_metrics> chat_metrics;
+    std::unique_ptr<theme::theme_metrics> theme_metrics;
+    std::unique_ptr<net::http_metrics> http_metrics;
     std::shared_ptr<store::store> db;
     std::shared_ptr<api::conversations_api> conversations;
     std::shared_ptr<api::health_api> health;
     std::shared_ptr<api::static_files> files;
     std::unique_ptr<llm::backend> llm;
     std::shared_ptr<api::models_api> models;
+    std::shared_ptr<api::metrics_api> metrics_endpoint;
     std::unique_ptr<chat::conversation_hub> hub;
     std::unique_ptr<theme::theme_service> themes;
     std::shared_ptr<net::websocket_registry> websockets =
@@ -82,6 +97,9 @@ struct app::parts {
         );
         r->add("GET", "/health", bind(health, &api::health_api::health));
         r->add("GET", "/api/models", bind(models, &api::models_api::list));
+        if (metrics_endpoint) {
+            r->add("GET", "/metrics", bind(metrics_endpoint, &api::metrics_api::metrics));
+        }
         r->set_fallback(bind(files, &api::static_files::serve));
         return r;
     }
@@ -111,6 +129,42 @@ struct app::parts {
             spdlog::warn("closing {} connections that did not finish", server->active_sessions());
         }
         io.stop();
+    }
+
+    // Gauges read when /metrics is rendered; the registry never renders after `server` is gone.
+    void add_gauges() {
+        registry.add_gauge(
+            "moodring_build_info",
+            "The running version.",
+            [] { return 1.0; },
+            {{"version", MOODRING_VERSION}}
+        );
+        const std::string open_help =
+            "Open client connections: websocket for upgraded ones (/ws/{id}), http for the rest "
+            "(idle keep-alive included).";
+        registry.add_gauge(
+            "moodring_connections_open",
+            open_help,
+            [this] {
+                const auto all = server->active_sessions();
+                const auto ws = websockets->size();
+                return static_cast<double>(all > ws ? all - ws : 0);
+            },
+            {{"protocol", "http"}}
+        );
+        registry.add_gauge(
+            "moodring_connections_open",
+            open_help,
+            [this] { return static_cast<double>(websockets->size()); },
+            {{"protocol", "websocket"}}
+        );
+        if (themes) {
+            registry.add_gauge(
+                "moodring_theme_cache_entries",
+                "Themes held by the theme cache (theme.cache_size at most).",
+                [this] { return static_cast<double>(themes->cache().size()); }
+            );
+        }
     }
 
     asio::awaitable<void> warm_up(std::string model) {
@@ -214,18 +268,34 @@ app::~app() {
 std::uint16_t app::start() {
     auto& p = *parts_;
     const auto& s = p.settings;
-    p.db = std::make_shared<store::store>(store::database_options{
-        s.database.path,
-        static_cast<int>(s.database.busy_timeout.count()),
-        static_cast<std::int64_t>(s.database.max_pages)});
+    p.store_metrics = std::make_unique<store::store_metrics>(p.registry);
+    p.chat_metrics = std::make_unique<chat::chat_metrics>(p.registry);
+    p.theme_metrics = std::make_unique<theme::theme_metrics>(p.registry);
+    p.db = std::make_shared<store::store>(
+        store::database_options{
+            s.database.path,
+            static_cast<int>(s.database.busy_timeout.count()),
+            static_cast<std::int64_t>(s.database.max_pages)},
+        p.store_metrics.get()
+    );
 
     p.conversations = std::make_shared<api::conversations_api>(
         p.db,
         api::conversation_limits{
-            s.http.max_title_bytes, s.http.max_custom_context_bytes, s.http.max_upload_bytes, 200}
+            s.http.max_title_bytes,
+            s.http.max_custom_context_bytes,
+            s.http.max_upload_bytes,
+            200,
+            s.http.max_json_depth}
     );
     p.files = std::make_shared<api::static_files>(s.server.web_root);
-    p.llm = llm::make_backend(backend_options_from(s.llm));
+    p.llm = std::make_unique<llm::metered_backend>(
+        llm::make_backend(backend_options_from(s.llm)), p.registry
+    );
+    if (s.metrics.enabled) {
+        p.metrics_endpoint =
+            std::make_shared<api::metrics_api>(p.registry, s.metrics.loopback_only);
+    }
     p.health = std::make_shared<api::health_api>(p.db, *p.llm, std::chrono::milliseconds(1500));
     p.models = std::make_shared<api::models_api>(*p.llm, s.llm.chat_model, s.llm.theme_model);
     chat::chat_settings chat;
@@ -237,14 +307,17 @@ std::uint16_t app::start() {
     chat.max_message_bytes = s.chat.max_message_bytes;
     chat.max_waiting_turns = s.chat.max_waiting_turns;
     chat.theme_messages = static_cast<int>(s.theme.context_messages);
-    p.hub = std::make_unique<chat::conversation_hub>(p.io.get_executor(), *p.db, *p.llm, chat);
+    p.hub = std::make_unique<chat::conversation_hub>(
+        p.io.get_executor(), *p.db, *p.llm, chat, p.chat_metrics.get()
+    );
     if (s.theme.enabled) {
         p.themes = std::make_unique<theme::theme_service>(
             *p.llm,
             *p.db,
             theme_settings_from(s),
             read_prompt("theme.prompt_file", s.theme.prompt_file),
-            s.theme.cache_size
+            s.theme.cache_size,
+            p.theme_metrics.get()
         );
         start_theme_jobs(*p.hub, *p.themes);
     }
@@ -256,16 +329,27 @@ std::uint16_t app::start() {
         s.chat.max_message_bytes,
         s.websocket.messages_per_second,
         s.websocket.message_burst,
-        s.websocket.max_connections_per_address};
+        s.websocket.max_connections_per_address,
+        s.websocket.max_refused_messages,
+        s.http.max_json_depth};
     websocket->hub = p.hub.get();
+    websocket->metrics = p.chat_metrics.get();
     websocket->registry = p.websockets;
+    auto routes = p.routes();
+    p.http_metrics = std::make_unique<net::http_metrics>(p.registry, routes->patterns());
     p.server = std::make_unique<net::http_server>(
         p.io,
-        net::http_limits{s.http.max_header_bytes, s.http.max_body_bytes, s.http.request_timeout},
-        p.routes(),
+        net::http_limits{
+            s.http.max_header_bytes,
+            s.http.max_body_bytes,
+            s.http.request_timeout,
+            s.http.max_connections_per_address},
+        routes,
         std::make_shared<api::origin_policy>(s.server.allowed_origins),
-        websocket
+        websocket,
+        p.http_metrics.get()
     );
+    p.add_gauges();
     const auto port = p.server->listen(s.server.host, s.server.port);
     if (s.llm.warm_up) {
         // In the background: the server is ready before the models are loaded.

@@ -39,12 +39,13 @@ conversations_api::conversations_api(std::shared_ptr<store::store> db, conversat
     : db_(std::move(db)), limits_(limits) {}
 
 boost::asio::awaitable<http_response> conversations_api::list(http_request) {
-    auto summaries = co_await db_->run([](store::repository& r) { return r.list_conversations(); });
+    auto work = [](store::repository& r) { return r.list_conversations(); };
+    auto summaries = co_await db_->run(store::operation::list_conversations, std::move(work));
     co_return json_response(200, json{{"conversations", summaries}});
 }
 
 boost::asio::awaitable<http_response> conversations_api::create(http_request request) {
-    auto parsed = json_object_body(request);
+    auto parsed = json_object_body(request, limits_.max_json_depth);
     if (auto* answer = std::get_if<http_response>(&parsed)) co_return std::move(*answer);
     const auto& body = std::get<json>(parsed);
     std::optional<http_response> error;
@@ -59,7 +60,7 @@ boost::asio::awaitable<http_response> conversations_api::create(http_request req
     auto work = [title = *title, context = context.value_or("")](store::repository& r) {
         return r.create_conversation(title, context);
     };
-    auto created = co_await db_->run(std::move(work));
+    auto created = co_await db_->run(store::operation::create_conversation, std::move(work));
     const std::string location = "/api/conversations/" + created.id;
     co_return json_response(
         201, json{{"conversation_id", created.id}, {"conversation", created}}
@@ -70,13 +71,13 @@ boost::asio::awaitable<http_response> conversations_api::get(http_request reques
     auto work = [id = request.params["id"]](store::repository& r) {
         return r.get_conversation(id);
     };
-    auto found = co_await db_->run(std::move(work));
+    auto found = co_await db_->run(store::operation::get_conversation, std::move(work));
     if (!found) co_return not_found();
     co_return json_response(200, json{{"conversation", *found}});
 }
 
 boost::asio::awaitable<http_response> conversations_api::update(http_request request) {
-    auto parsed = json_object_body(request);
+    auto parsed = json_object_body(request, limits_.max_json_depth);
     if (auto* answer = std::get_if<http_response>(&parsed)) co_return std::move(*answer);
     const auto& body = std::get<json>(parsed);
     std::optional<http_response> error;
@@ -92,7 +93,7 @@ boost::asio::awaitable<http_response> conversations_api::update(http_request req
     auto work = [id = request.params["id"], title, context](store::repository& r) {
         return r.update_conversation(id, title, context);
     };
-    auto updated = co_await db_->run(std::move(work));
+    auto updated = co_await db_->run(store::operation::update_conversation, std::move(work));
     if (!updated) co_return not_found();
     co_return json_response(200, json{{"conversation", *updated}});
 }
@@ -101,7 +102,7 @@ boost::asio::awaitable<http_response> conversations_api::remove(http_request req
     auto work = [id = request.params["id"]](store::repository& r) {
         return r.delete_conversation(id);
     };
-    auto deleted = co_await db_->run(std::move(work));
+    auto deleted = co_await db_->run(store::operation::delete_conversation, std::move(work));
     if (!deleted) co_return not_found();
     co_return json_response(200, json{{"message", "Conversation deleted"}});
 }
@@ -127,7 +128,7 @@ boost::asio::awaitable<http_response> conversations_api::messages(http_request r
     auto work = [id = request.params["id"], before, limit](store::repository& r) {
         return r.list_messages(id, before, limit);
     };
-    auto page = co_await db_->run(std::move(work));
+    auto page = co_await db_->run(store::operation::list_messages, std::move(work));
     if (!page) co_return not_found();
     co_return json_response(200, json{{"messages", page->messages}, {"has_more", page->has_more}});
 }
@@ -141,7 +142,7 @@ boost::asio::awaitable<http_response> conversations_api::upload(http_request req
                  max = limits_.max_custom_context_bytes](store::repository& r) {
         return r.append_context(id, addition, max);
     };
-    auto appended = co_await db_->run(std::move(work));
+    auto appended = co_await db_->run(store::operation::append_context, std::move(work));
     if (!appended) {
         if (appended.error() == make_error_code(errc::not_found)) co_return not_found();
         co_return error_response(413, "The conversation's context would grow too large");

@@ -34,7 +34,8 @@ health_api::health_api(
 boost::asio::awaitable<http_response> health_api::health(http_request) {
     bool db_ok = false;
     try {
-        db_ok = co_await db_->run([](store::repository& r) { return r.healthy(); });
+        auto work = [](store::repository& r) { return r.healthy(); };
+        db_ok = co_await db_->run(store::operation::healthy, std::move(work));
     } catch (const std::exception&) {
         db_ok = false;
     }

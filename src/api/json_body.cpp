@@ -5,7 +5,9 @@
 
 namespace moodring::api {
 
-std::variant<nlohmann::json, http_response> json_object_body(const http_request& request) {
+std::variant<nlohmann::json, http_response> json_object_body(
+    const http_request& request, std::size_t max_depth
+) {
     std::string type(
         request.header("content-type").substr(0, request.header("content-type").find(';'))
     );
@@ -15,6 +17,11 @@ std::variant<nlohmann::json, http_response> json_object_body(const http_request&
     while (!type.empty() && type.back() == ' ') type.pop_back();
     if (type != "application/json") {
         return error_response(415, "Expected a JSON body (Content-Type: application/json)");
+    }
+    if (!json_depth_within(request.body, max_depth)) {
+        return error_response(
+            400, "The body nests deeper than " + std::to_string(max_depth) + " levels"
+        );
     }
     auto body = nlohmann::json::parse(request.body, nullptr, false);
     if (body.is_discarded()) return error_response(400, "The body is not valid JSON");

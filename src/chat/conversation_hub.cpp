@@ -1,3 +1,4 @@
+#include <moodring/chat/chat_metrics.hpp>
 #include <moodring/chat/conversation_hub.hpp>
 #include <moodring/chat/room.hpp>
 #include <moodring/store/store.hpp>
@@ -15,9 +16,17 @@ namespace moodring::chat {
 namespace asio = boost::asio;
 
 conversation_hub::conversation_hub(
-    asio::any_io_executor executor, store::store& db, llm::backend& llm, chat_settings settings
+    asio::any_io_executor executor,
+    store::store& db,
+    llm::backend& llm,
+    chat_settings settings,
+    chat_metrics* metrics
 )
-    : executor_(std::move(executor)), db_(db), llm_(llm), settings_(std::move(settings)) {}
+    : executor_(std::move(executor)),
+      db_(db),
+      llm_(llm),
+      settings_(std::move(settings)),
+      metrics_(metrics) {}
 
 conversation_hub::~conversation_hub() = default;
 
@@ -36,7 +45,7 @@ asio::awaitable<bool> conversation_hub::subscribe(
     std::string conversation_id, std::shared_ptr<subscriber> watcher
 ) {
     auto check = [id = conversation_id](store::repository& r) { return r.exists(id); };
-    if (!co_await db_.run(std::move(check))) co_return false;
+    if (!co_await db_.run(store::operation::exists, std::move(check))) co_return false;
     auto r = room_for(conversation_id);
     asio::post(r->strand, [r, watcher = std::move(watcher)] {
         if (r->live) {
@@ -72,6 +81,7 @@ void conversation_hub::submit(
     auto r = room_for(conversation_id);
     asio::post(r->strand, [this, r, origin, message = std::move(message), received]() mutable {
         if (stopping_) {
+            if (metrics_) metrics_->turn_refused(turn_refusal::shutting_down);
             origin->deliver(json_frame(error_frame(
                 errc::busy, "The server is shutting down; try again in a moment", message.request_id
             )));
@@ -79,6 +89,7 @@ void conversation_hub::submit(
         }
         auto& waiting = r->waiting_by_origin[origin.get()];
         if (r->running && waiting >= settings_.max_waiting_turns) {
+            if (metrics_) metrics_->turn_refused(turn_refusal::queue_full);
             origin->deliver(json_frame(error_frame(
                 errc::busy,
                 "Too many messages are waiting; wait for the replies before sending more",

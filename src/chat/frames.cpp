@@ -48,7 +48,11 @@ void append_escaped(std::string& out, std::string_view text) {
 
 }  // namespace
 
-client_frame parse_client_frame(std::string_view text) {
+client_frame parse_client_frame(std::string_view text, std::size_t max_depth) {
+    if (!json_depth_within(text, max_depth)) {
+        return frame_error{
+            "Frames must not nest deeper than " + std::to_string(max_depth) + " levels"};
+    }
     auto frame = json::parse(text, nullptr, false);
     if (frame.is_discarded()) return frame_error{"Frames must be JSON"};
     if (!frame.is_object()) return frame_error{"Frames must be JSON objects"};

@@ -1,4 +1,5 @@
 // One user turn, from the stored message to the stored reply.
+#include <moodring/chat/chat_metrics.hpp>
 #include <moodring/chat/conversation_hub.hpp>
 #include <moodring/chat/room.hpp>
 #include <moodring/llm/backend.hpp>
@@ -66,13 +67,15 @@ asio::awaitable<void> conversation_hub::run_turn(std::shared_ptr<room> r, pendin
     store::result<store::turn_context> context = make_error_code(errc::internal);
     try {
         auto work = [stored](store::repository& repo) { return repo.begin_turn(stored); };
-        context = co_await db_.run(std::move(work));
+        context = co_await db_.run(store::operation::begin_turn, std::move(work));
     } catch (const service_error& e) {
         spdlog::error("turn conversation={} not stored: {}", r->id, e.what());
+        if (metrics_) metrics_->turn_refused(turn_refusal::not_stored);
         tell_origin(errc::internal, "Your message could not be stored; please try again");
         co_return;
     }
     if (!context) {
+        if (metrics_) metrics_->turn_refused(turn_refusal::conversation_not_found);
         tell_origin(errc::bad_request, "Conversation not found");
         co_return;
     }
@@ -83,6 +86,7 @@ asio::awaitable<void> conversation_hub::run_turn(std::shared_ptr<room> r, pendin
     live.request_id = request_id;
     r->broadcast(json_frame(start_frame(live.user_message_id, context->reply_message_id, request_id)
     ));
+    if (metrics_) metrics_->turn_started(turn.received, started);
 
     if (start_theme_) {
         // A newer turn supersedes the theme of an older one.
@@ -107,11 +111,16 @@ asio::awaitable<void> conversation_hub::run_turn(std::shared_ptr<room> r, pendin
     std::size_t chunks = 0;
     llm::stream_handlers handlers;
     handlers.on_text = [&, r](std::string_view delta) {
-        if (!first_token) first_token = mono_clock::now();
+        const auto received = mono_clock::now();
+        if (!first_token) first_token = received;
         ++chunks;
+        if (metrics_) metrics_->token_relayed();
         r->live->text.append(delta);
         r->broadcast(
-            {outbound_frame::kind::chunk, r->live->id, std::make_shared<const std::string>(delta)}
+            {outbound_frame::kind::chunk,
+             r->live->id,
+             std::make_shared<const std::string>(delta),
+             received}
         );
     };
     handlers.on_queue_position = [r](std::size_t position) {
@@ -137,13 +146,15 @@ asio::awaitable<void> conversation_hub::run_turn(std::shared_ptr<room> r, pendin
         auto work = [reply_id, text, status](store::repository& repo) {
             repo.finish_reply(reply_id, text, status);
         };
-        co_await db_.run(std::move(work));
+        co_await db_.run(store::operation::finish_reply, std::move(work));
     } catch (const service_error& e) {
         spdlog::error("turn conversation={} reply={} not stored: {}", r->id, reply_id, e.what());
         stored_reply = false;
     }
 
     const auto ended = mono_clock::now();
+    if (metrics_)
+        metrics_->turn_ended(status, result.error, stored_reply, turn.received, first_token, ended);
     turn_timings timings;
     timings.queue_ms = elapsed_ms(turn.received, started) +
                        std::chrono::duration<double, std::milli>(result.queue_wait).count();

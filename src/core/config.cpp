@@ -293,6 +293,20 @@ const std::vector<setting>& settings() {
             at_least<std::size_t>(1)
         ),
         make_setting(
+            "http.max_connections_per_address",
+            "open connections per client address, WebSockets included (503 beyond)",
+            &c::http,
+            &c::http_section::max_connections_per_address,
+            at_least(1u)
+        ),
+        make_setting(
+            "http.max_json_depth",
+            "deepest nesting of a JSON request body or WebSocket message",
+            &c::http,
+            &c::http_section::max_json_depth,
+            at_least(2u)
+        ),
+        make_setting(
             "database.path",
             "SQLite database file (its directory is created)",
             &c::database,
@@ -534,6 +548,25 @@ const std::vector<setting>& settings() {
             &c::websocket,
             &c::websocket_section::max_connections_per_address,
             at_least(1u)
+        ),
+        make_setting(
+            "websocket.max_refused_messages",
+            "messages refused in a row after which the connection is closed with 1008",
+            &c::websocket,
+            &c::websocket_section::max_refused_messages,
+            at_least(1u)
+        ),
+        make_setting(
+            "metrics.enabled",
+            "serve GET /metrics (Prometheus text format)",
+            &c::metrics,
+            &c::metrics_section::enabled
+        ),
+        make_setting(
+            "metrics.loopback_only",
+            "answer /metrics only to clients on this machine (403 otherwise)",
+            &c::metrics,
+            &c::metrics_section::loopback_only
         ),
         make_setting(
             "log.level",

@@ -51,6 +51,58 @@ const boost::system::error_category& llm_category() noexcept {
     return instance;
 }
 
+std::string_view to_string(error e) noexcept {
+    switch (e) {
+        case error::ok:
+            return "ok";
+        case error::connect_failed:
+            return "connect_failed";
+        case error::timeout_connect:
+            return "timeout_connect";
+        case error::timeout_first_byte:
+            return "timeout_first_byte";
+        case error::timeout_idle:
+            return "timeout_idle";
+        case error::model_not_found:
+            return "model_not_found";
+        case error::bad_request:
+            return "bad_request";
+        case error::server_error:
+            return "server_error";
+        case error::busy:
+            return "busy";
+        case error::stream_truncated:
+            return "stream_truncated";
+        case error::malformed_stream:
+            return "malformed_stream";
+        case error::line_too_long:
+            return "line_too_long";
+        case error::backend_error:
+            return "backend_error";
+        case error::cancelled:
+            return "cancelled";
+    }
+    return "unknown";
+}
+
+std::vector<std::string> failure_kinds() {
+    std::vector<std::string> kinds;
+    for (int e = static_cast<int>(error::connect_failed); e < static_cast<int>(error::cancelled);
+         ++e) {
+        kinds.emplace_back(to_string(static_cast<error>(e)));
+    }
+    kinds.emplace_back("other");
+    return kinds;
+}
+
+std::size_t failure_index(boost::system::error_code ec) noexcept {
+    constexpr auto first = static_cast<int>(error::connect_failed);
+    constexpr auto last = static_cast<int>(error::cancelled);  // one past the failures
+    if (ec.category() != llm_category() || ec.value() < first || ec.value() >= last)
+        return static_cast<std::size_t>(last - first);  // "other"
+    return static_cast<std::size_t>(ec.value() - first);
+}
+
 moodring::errc to_errc(boost::system::error_code ec) noexcept {
     if (!ec) return moodring::errc::ok;
     if (ec.category() != llm_category()) return moodring::errc::llm_error;

@@ -48,6 +48,7 @@ public:
 
     const backend_options& options() const { return options_; }
     const base_url& url() const { return url_; }
+    const request_budget& budget() const { return budget_; }
 
 private:
     boost::asio::awaitable<fetch_result> exchange(

@@ -29,6 +29,10 @@ ollama_backend::~ollama_backend() = default;
 
 const backend_options& ollama_backend::options() const { return client_->options(); }
 
+budget_load ollama_backend::load() const {
+    return {client_->budget().in_flight(), client_->budget().waiting()};
+}
+
 asio::awaitable<stream_result> ollama_backend::chat(
     chat_request request, stream_handlers handlers
 ) {

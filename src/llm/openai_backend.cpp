@@ -19,6 +19,10 @@ openai_backend::~openai_backend() = default;
 
 const backend_options& openai_backend::options() const { return client_->options(); }
 
+budget_load openai_backend::load() const {
+    return {client_->budget().in_flight(), client_->budget().waiting()};
+}
+
 asio::awaitable<stream_result> openai_backend::chat(
     chat_request request, stream_handlers handlers
 ) {

@@ -5,6 +5,7 @@
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -39,7 +40,21 @@ struct http_server::state : std::enable_shared_from_this<http_server::state> {
         }
     }
 
-    void start_session(tcp::socket socket) {
+    // Connections per client address, so that one address cannot take every descriptor.
+    bool admit(const std::string& address) {
+        std::lock_guard lock(mutex);
+        auto& open = per_address[address];
+        if (open >= context->limits.max_connections_per_address) return false;
+        ++open;
+        return true;
+    }
+
+    void release(const std::string& address) {
+        std::lock_guard lock(mutex);
+        if (--per_address[address] == 0) per_address.erase(address);
+    }
+
+    void start_session(tcp::socket socket, std::string address) {
         auto executor = socket.get_executor();
         auto cancel = std::make_shared<asio::cancellation_signal>();
         std::uint64_t id;
@@ -53,7 +68,7 @@ struct http_server::state : std::enable_shared_from_this<http_server::state> {
             run_http_session(beast::tcp_stream(std::move(socket)), context),
             asio::bind_cancellation_slot(
                 cancel->slot(),
-                [self = shared_from_this(), id, cancel](std::exception_ptr error) {
+                [self = shared_from_this(), id, cancel, address](std::exception_ptr error) {
                     if (error) {
                         try {
                             std::rethrow_exception(error);
@@ -61,6 +76,7 @@ struct http_server::state : std::enable_shared_from_this<http_server::state> {
                             spdlog::error("http session failed: {}", e.what());
                         }
                     }
+                    self->release(address);
                     std::lock_guard lock(self->mutex);
                     self->sessions.erase(id);
                 }
@@ -80,7 +96,25 @@ struct http_server::state : std::enable_shared_from_this<http_server::state> {
                 continue;
             }
             socket.set_option(tcp::no_delay(true));
-            start_session(std::move(socket));
+            beast::error_code peer_ec;
+            const auto peer = socket.remote_endpoint(peer_ec);
+            if (peer_ec) continue;  // already gone
+            auto address = peer.address().to_string();
+            if (!admit(address)) {
+                spdlog::warn("connection refused: too many from {}", address);
+                auto executor = socket.get_executor();
+                asio::co_spawn(
+                    executor,
+                    refuse_connection(
+                        beast::tcp_stream(std::move(socket)),
+                        503,
+                        "Too many connections from your address"
+                    ),
+                    asio::detached
+                );
+                continue;
+            }
+            start_session(std::move(socket), std::move(address));
         }
     }
 
@@ -90,6 +124,7 @@ struct http_server::state : std::enable_shared_from_this<http_server::state> {
     std::atomic<bool> stopping{false};
     mutable std::mutex mutex;
     std::map<std::uint64_t, session_entry> sessions;
+    std::map<std::string, std::size_t> per_address;
     std::uint64_t next_id = 0;
 };
 
@@ -98,9 +133,11 @@ http_server::http_server(
     http_limits limits,
     std::shared_ptr<const router> routes,
     std::shared_ptr<const api::origin_policy> origins,
-    std::shared_ptr<const websocket_context> websocket
+    std::shared_ptr<const websocket_context> websocket,
+    http_metrics* metrics
 ) {
     auto context = std::make_shared<session_context>();
+    context->metrics = metrics;
     context->websocket = std::move(websocket);
     context->limits = limits;
     context->routes = std::move(routes);

@@ -151,6 +151,7 @@ asio::awaitable<void> upgrade(
     const unsigned version = raw.version();
     auto request = to_request(http::request<http::string_body>(raw), stream);
     auto refuse = [&](unsigned status, std::string_view message) -> asio::awaitable<void> {
+        if (context.metrics) context.metrics->upgrade(status);
         auto response = api::error_response(status, message);
         co_await write_response(stream, std::move(response), version, false);
         beast::error_code ignored;
@@ -175,6 +176,7 @@ asio::awaitable<void> upgrade(
         co_await refuse(503, "Too many connections from your address");
         co_return;
     }
+    if (context.metrics) context.metrics->upgrade(101);
     co_await run_websocket_session(
         std::move(stream), std::move(raw), *conversation, request->remote_address, context.websocket
     );
@@ -211,6 +213,7 @@ asio::awaitable<void> run_http_session(
         }
         if (ec) {
             if (auto answer = answer_read_error(ec)) {
+                if (context->metrics) context->metrics->unreadable(answer->status);
                 co_await write_response(stream, std::move(*answer), 11, false);
                 co_await linger(stream);
             }
@@ -228,6 +231,7 @@ asio::awaitable<void> run_http_session(
         const bool keep_alive = parser.get().keep_alive();
         auto request = to_request(parser.release(), stream);
         if (!request) {
+            if (context->metrics) context->metrics->unreadable(400);
             co_await write_response(
                 stream, api::error_response(400, "Malformed request target"), version, false
             );
@@ -236,6 +240,10 @@ asio::awaitable<void> run_http_session(
         const std::string method = request->method, path = request->path;
         auto response = co_await handle(std::move(*request), *context);
         const unsigned status = response.status;
+        if (context->metrics) {
+            const auto route = context->routes->route_of(method, path);
+            context->metrics->request(method, route, status, mono_clock::now() - started);
+        }
         const bool stay = keep_alive && !context->stopping->load();
         stream.expires_after(context->limits.request_timeout);
         const bool written = co_await write_response(stream, std::move(response), version, stay);
@@ -246,6 +254,15 @@ asio::awaitable<void> run_http_session(
     }
     beast::error_code ignored;
     stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+}
+
+asio::awaitable<void> refuse_connection(
+    beast::tcp_stream stream, unsigned status, std::string message
+) {
+    stream.expires_after(std::chrono::seconds(2));
+    auto response = api::error_response(status, message);
+    const bool written = co_await write_response(stream, std::move(response), 11, false);
+    if (written) co_await linger(stream);
 }
 
 }  // namespace moodring::net

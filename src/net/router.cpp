@@ -39,10 +39,37 @@ bool matches(
     return true;
 }
 
+// Paths under /api and /ws never fall back to static files.
+bool is_api_path(const std::vector<std::string>& segments) {
+    return !segments.empty() && (segments[0] == "api" || segments[0] == "ws");
+}
+
 }  // namespace
 
 void router::add(std::string method, std::string pattern, http_handler handler) {
-    routes_.push_back({std::move(method), split_path(pattern), std::move(handler)});
+    auto segments = split_path(pattern);
+    routes_.push_back(
+        {std::move(method), std::move(pattern), std::move(segments), std::move(handler)}
+    );
+}
+
+std::string_view router::route_of(std::string_view method, std::string_view path) const {
+    const auto segments = split_path(path);
+    std::map<std::string, std::string> ignored;
+    for (const auto& r : routes_) {
+        if (matches(r.segments, segments, ignored)) return r.pattern;
+    }
+    if (fallback_ && !is_api_path(segments) && (method == "GET" || method == "HEAD"))
+        return static_route;
+    return unmatched_route;
+}
+
+std::vector<std::string> router::patterns() const {
+    std::vector<std::string> out;
+    for (const auto& r : routes_) {
+        if (std::find(out.begin(), out.end(), r.pattern) == out.end()) out.push_back(r.pattern);
+    }
+    return out;
 }
 
 void router::set_fallback(http_handler handler) { fallback_ = std::move(handler); }
@@ -71,8 +98,7 @@ boost::asio::awaitable<http_response> router::dispatch(http_request request) con
         co_return api::error_response(405, "Method " + request.method + " is not allowed here")
             .with_header("Allow", allow);
     }
-    const bool api_path = !path.empty() && (path[0] == "api" || path[0] == "ws");
-    if (fallback_ && !api_path && (request.method == "GET" || request.method == "HEAD")) {
+    if (fallback_ && !is_api_path(path) && (request.method == "GET" || request.method == "HEAD")) {
         co_return co_await fallback_(std::move(request));
     }
     co_return api::error_response(404, "Not found");

@@ -1,3 +1,5 @@
+#include "guarded_stream.hpp"
+#include <moodring/chat/chat_metrics.hpp>
 #include <moodring/chat/conversation_hub.hpp>
 #include <moodring/chat/frames.hpp>
 #include <moodring/chat/subscriber.hpp>
@@ -9,12 +11,14 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/websocket.hpp>
 
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <deque>
 
 namespace moodring::net {
@@ -103,7 +107,9 @@ private:
         beast::flat_buffer buffer;
         for (;;) {
             auto [ec, n] = co_await ws_.async_read(buffer, as_tuple(use_awaitable));
-            if (ec) co_return;  // closed, too big (1009), bad UTF-8 (1007): Beast has answered
+            // Closed, too big (1009), bad UTF-8 (1007), broken framing (1002): Beast has
+            // answered. A close frame the guard refused: the writer answers.
+            if (ec) co_return;
             if (!ws_.got_text()) {
                 request_close(websocket::close_code::unknown_data, "text frames only");
                 co_return;
@@ -115,9 +121,10 @@ private:
     }
 
     void on_text(const std::string& text) {
-        auto frame = chat::parse_client_frame(text);
+        const auto& limits = context_->limits;
+        auto frame = chat::parse_client_frame(text, limits.max_json_depth);
         if (auto* error = std::get_if<chat::frame_error>(&frame)) {
-            enqueue(chat::json_frame(chat::error_frame(errc::bad_request, error->message)));
+            refuse(errc::bad_request, error->message);
             return;
         }
         if (std::holds_alternative<chat::cancel_request>(frame)) {
@@ -125,32 +132,44 @@ private:
             return;
         }
         auto& message = std::get<chat::user_message>(frame);
-        const auto& limits = context_->limits;
         if (message.text.find_first_not_of(" \t\r\n") == std::string::npos) {
-            enqueue(chat::json_frame(
-                chat::error_frame(errc::bad_request, "The message is empty", message.request_id)
-            ));
+            refuse(errc::bad_request, "The message is empty", message.request_id);
             return;
         }
         if (message.text.size() > limits.max_message_bytes) {
-            enqueue(chat::json_frame(chat::error_frame(
+            refuse(
                 errc::too_large,
                 "The message is longer than " + std::to_string(limits.max_message_bytes) + " bytes",
                 message.request_id
-            )));
+            );
             return;
         }
         if (!take_token()) {
-            enqueue(chat::json_frame(chat::error_frame(
+            refuse(
                 errc::rate_limited,
                 "You are sending messages too fast; wait a moment",
                 message.request_id
-            )));
+            );
             return;
         }
+        refused_in_a_row_ = 0;
         context_->hub->submit(
             conversation_id_, shared_from_this(), std::move(message), mono_clock::now()
         );
+    }
+
+    // Answers a frame with an error. A client that keeps sending what is refused (a flood
+    // past the rate limit, junk) is closed with 1008 rather than answered forever.
+    void refuse(errc code, std::string_view message, const nlohmann::json& request_id = {}) {
+        enqueue(chat::json_frame(chat::error_frame(code, message, request_id)));
+        if (++refused_in_a_row_ >= context_->limits.max_refused_messages) {
+            spdlog::warn(
+                "websocket conversation={} closed: {} messages refused in a row",
+                conversation_id_,
+                refused_in_a_row_
+            );
+            request_close(websocket::close_code::policy_error, "too many refused messages");
+        }
     }
 
     bool take_token() {
@@ -166,12 +185,15 @@ private:
 
     void enqueue(chat::outbound_frame frame) {
         if (closing_) return;
+        if (context_->metrics) context_->metrics->token_queued(frame.received);
         queued_bytes_ += payload_size(frame);
         if (queued_bytes_ > context_->limits.max_outbound_bytes) {
             spdlog::warn("websocket conversation={} dropped: client not reading", conversation_id_);
             queue_.clear();
             queued_bytes_ = 0;
             request_close(websocket::close_code::policy_error, "client too slow");
+            // A write stuck behind a full socket would never let the close frame out.
+            if (writing_) beast::get_lowest_layer(ws_).close();
             return;
         }
         queue_.push_back(std::move(frame));
@@ -202,6 +224,7 @@ private:
     }
 
     asio::awaitable<void> write_loop() {
+        bool close_sent = false;
         for (;;) {
             while (queue_.empty() && !closing_) {
                 wake_.expires_at(asio::steady_timer::time_point::max());
@@ -209,22 +232,56 @@ private:
             }
             if (!queue_.empty()) {
                 const std::string text = next_frame_text();
+                writing_ = true;
                 auto [ec, _] =
                     co_await ws_.async_write(asio::buffer(text), as_tuple(use_awaitable));
+                writing_ = false;
                 if (ec) break;
                 continue;
             }
             // Closing, and everything before the close has been written.
-            co_await ws_.async_close(close_reason_, as_tuple(use_awaitable));
+            if (!ws_.next_layer().failure()) {
+                close_sent = true;
+                co_await ws_.async_close(close_reason_, as_tuple(use_awaitable));
+            }
             break;
         }
+        const auto& failure = ws_.next_layer().failure();
+        if (failure && !close_sent) co_await fail_connection(*failure);
         closing_ = true;
         queue_.clear();
         beast::error_code ignored;
         beast::get_lowest_layer(ws_).socket().close(ignored);
     }
 
-    websocket::stream<beast::tcp_stream> ws_;
+    // Beast has failed the stream on a frame the guard refused; this coroutine is the only
+    // writer and between frames here, so the RFC's close frame can go out on the socket.
+    asio::awaitable<void> fail_connection(frame_guard::failure failure) {
+        spdlog::info(
+            "websocket conversation={} failed with {}: {}",
+            conversation_id_,
+            failure.code,
+            failure.reason
+        );
+        auto& tcp = beast::get_lowest_layer(ws_);
+        tcp.expires_after(std::chrono::seconds(5));
+        const std::string frame = encode_close_frame(failure.code, failure.reason);
+        auto [ec, _] =
+            co_await asio::async_write(tcp, asio::buffer(frame), as_tuple(use_awaitable));
+        if (ec) co_return;
+        // Read what is still coming until the client closes too, so that closing the socket
+        // does not reset the connection before the client has read the close frame.
+        beast::error_code ignored;
+        tcp.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+        std::array<char, 1024> scratch;
+        for (;;) {
+            auto [read_ec, n] =
+                co_await tcp.async_read_some(asio::buffer(scratch), as_tuple(use_awaitable));
+            if (read_ec) break;
+        }
+    }
+
+    websocket::stream<guarded_stream> ws_;
     asio::steady_timer wake_;
     std::string conversation_id_;
     std::shared_ptr<const websocket_context> context_;
@@ -233,6 +290,8 @@ private:
     bool closing_ = false;
     bool writer_done_ = false;
     bool subscribed_ = false;
+    bool writing_ = false;
+    std::size_t refused_in_a_row_ = 0;
     websocket::close_reason close_reason_;
     double tokens_;
     mono_clock::time_point refilled_ = mono_clock::now();

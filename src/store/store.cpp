@@ -1,5 +1,6 @@
 #include <moodring/core/error.hpp>
 #include <moodring/store/store.hpp>
+#include <moodring/store/store_metrics.hpp>
 
 #include <SQLiteCpp/Exception.h>
 #include <spdlog/spdlog.h>
@@ -8,8 +9,9 @@
 
 namespace moodring::store {
 
-store::store(const database_options& options)
-    : repository_(std::make_unique<repository>(options)),
+store::store(const database_options& options, store_metrics* metrics)
+    : metrics_(metrics),
+      repository_(std::make_unique<repository>(options)),
       keep_running_(boost::asio::make_work_guard(context_)) {
     // Before any request is served: a reply left `streaming` by a crash will never finish. On
     // this thread, so that a failure (the file locked by another process) stops the start.
@@ -30,6 +32,10 @@ void store::stop() {
     keep_running_.reset();
     thread_.join();
     repository_.reset();
+}
+
+void store::record(operation op, clock::time_point queued, clock::time_point began, bool failed) {
+    if (metrics_) metrics_->record(op, began - queued, clock::now() - began, failed);
 }
 
 std::exception_ptr store::translate(std::exception_ptr error) {

@@ -4,6 +4,7 @@
 #include <moodring/theme/theme_extractor.hpp>
 #include <moodring/theme/theme_frames.hpp>
 #include <moodring/theme/theme_job.hpp>
+#include <moodring/theme/theme_metrics.hpp>
 #include <moodring/theme/theme_validator.hpp>
 
 #include <boost/asio/as_tuple.hpp>
@@ -97,14 +98,16 @@ theme_service::theme_service(
     store::store& db,
     theme_job_settings settings,
     std::string prompt_template,
-    std::size_t cache_capacity
+    std::size_t cache_capacity,
+    theme_metrics* metrics
 )
     : llm_(llm),
       db_(db),
       settings_(std::move(settings)),
       template_(std::move(prompt_template)),
       prompt_version_(theme_prompt_version(template_)),
-      cache_(cache_capacity) {}
+      cache_(cache_capacity),
+      metrics_(metrics) {}
 
 asio::awaitable<theme_outcome> theme_service::run(
     theme_job_input input, std::function<void(std::string)> publish
@@ -148,6 +151,10 @@ asio::awaitable<theme_outcome> theme_service::run(
         j.reason = "cancelled";
     }
     const auto now = mono_clock::now();
+    if (metrics_) {
+        const bool repaired = !j.repairs.empty();
+        metrics_->job_ended(j.outcome, j.reason, j.cache_hit, repaired, j.input.turn_started, now);
+    }
     if (j.outcome == theme_outcome::generated || j.outcome == theme_outcome::cached) {
         const auto elapsed = std::llround(elapsed_ms(j.input.turn_started, now));
         publish(theme_update_frame(*j.value, j.cache_hit, elapsed));
@@ -230,7 +237,7 @@ asio::awaitable<void> theme_service::store_theme(job& j) {
     auto work = [id = j.input.conversation_id, text = std::move(text)](store::repository& r) {
         return r.save_theme(id, text);
     };
-    const auto saved = co_await db_.run(std::move(work));
+    const auto saved = co_await db_.run(store::operation::save_theme, std::move(work));
     if (saved) {
         j.outcome = j.cache_hit ? theme_outcome::cached : theme_outcome::generated;
         j.reason = "stored";

@@ -18,6 +18,7 @@ struct conversation_limits {
     std::size_t max_custom_context_bytes = 4'000'000;
     std::size_t max_upload_bytes = 1'000'000;
     int max_page_size = 200;
+    std::size_t max_json_depth = 64;
 };
 
 // The REST half of the protocol: conversations, their messages and context files.

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <moodring/api/http_types.hpp>
+#include <moodring/core/json_depth.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -10,8 +11,11 @@
 
 namespace moodring::api {
 
-// A request's JSON object, or the 4xx answer that says why there is none.
-std::variant<nlohmann::json, http_response> json_object_body(const http_request& request);
+// A request's JSON object, or the 4xx answer that says why there is none (a body nested
+// deeper than `max_depth` is not parsed at all).
+std::variant<nlohmann::json, http_response> json_object_body(
+    const http_request& request, std::size_t max_depth = default_max_json_depth
+);
 
 // Reads an optional string field; `error` names the field when it has another type.
 std::optional<std::string> string_field(

@@ -27,6 +27,7 @@ namespace moodring::chat {
 
 struct room;
 struct pending_turn;
+class chat_metrics;
 
 struct chat_settings {
     std::string chat_model = "llama3.2";
@@ -58,7 +59,8 @@ public:
         boost::asio::any_io_executor executor,
         store::store& db,
         llm::backend& llm,
-        chat_settings settings
+        chat_settings settings,
+        chat_metrics* metrics = nullptr  // not measured when null; must outlive the hub
     );
     ~conversation_hub();
 
@@ -98,6 +100,7 @@ private:
     store::store& db_;
     llm::backend& llm_;
     chat_settings settings_;
+    chat_metrics* metrics_;
     std::function<void(theme_start)> start_theme_;
     std::mutex mutex_;
     std::unordered_map<std::string, std::shared_ptr<room>> rooms_;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <moodring/core/error.hpp>
+#include <moodring/core/json_depth.hpp>
 #include <moodring/store/records.hpp>
 
 #include <nlohmann/json.hpp>
@@ -26,8 +27,10 @@ struct frame_error {
 using client_frame = std::variant<user_message, cancel_request, frame_error>;
 
 // Reads one text frame. Never throws: anything that is not a protocol frame is a
-// `frame_error` naming what is wrong.
-client_frame parse_client_frame(std::string_view text);
+// `frame_error` naming what is wrong, JSON nested deeper than `max_depth` included.
+client_frame parse_client_frame(
+    std::string_view text, std::size_t max_depth = default_max_json_depth
+);
 
 // Server to client. Each returns the frame's JSON text.
 struct turn_timings {

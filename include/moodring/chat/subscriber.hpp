@@ -1,5 +1,7 @@
 #pragma once
 
+#include <moodring/core/clock.hpp>
+
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -14,6 +16,7 @@ struct outbound_frame {
     kind type = kind::json;
     std::uint64_t turn = 0;
     std::shared_ptr<const std::string> payload;
+    mono_clock::time_point received{};  // a chunk's arrival from the model (relay delay metric)
 };
 
 // Something watching a conversation: a WebSocket session. `deliver` is called from the

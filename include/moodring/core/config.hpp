@@ -31,6 +31,8 @@ struct config {
         std::size_t max_upload_bytes = 1'000'000;
         std::size_t max_custom_context_bytes = 4'000'000;
         std::size_t max_title_bytes = 200;
+        unsigned max_connections_per_address = 64;
+        unsigned max_json_depth = 64;
     } http;
 
     struct database_section {
@@ -82,7 +84,13 @@ struct config {
         double messages_per_second = 1.0;
         double message_burst = 10.0;
         unsigned max_connections_per_address = 32;
+        unsigned max_refused_messages = 20;
     } websocket;
+
+    struct metrics_section {
+        bool enabled = true;
+        bool loopback_only = true;
+    } metrics;
 
     struct log_section {
         std::string level = "info";

@@ -6,10 +6,17 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include <cstddef>
 #include <memory>
 #include <string>
 
 namespace moodring::llm {
+
+// The in-flight budget (backend_options::max_in_flight) at one moment.
+struct budget_load {
+    std::size_t in_flight = 0;  // streaming requests holding a slot
+    std::size_t waiting = 0;    // requests in line for one
+};
 
 // A language model server. Every operation is an awaitable that reports failure in its
 // result, never by exception, and supports per-operation cancellation (bind a cancellation
@@ -40,6 +47,9 @@ public:
     virtual boost::asio::awaitable<warm_up_result> warm_up(std::string model) = 0;
 
     virtual const backend_options& options() const = 0;
+
+    // For metrics; a backend without a budget reports zeros.
+    virtual budget_load load() const { return {}; }
 };
 
 // The backend `options.kind` names. Throws std::invalid_argument for an unknown kind or a

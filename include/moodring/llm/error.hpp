@@ -4,7 +4,11 @@
 
 #include <boost/system/error_code.hpp>
 
+#include <cstddef>
+#include <string>
+#include <string_view>
 #include <type_traits>
+#include <vector>
 
 namespace moodring::llm {
 
@@ -28,6 +32,14 @@ enum class error {
 };
 
 const boost::system::error_category& llm_category() noexcept;
+
+// The enumerator's own name ("timeout_idle"): a fixed word for log fields and metric labels.
+std::string_view to_string(error e) noexcept;
+
+// The label values of a failure, for metrics: every error but `ok` and `cancelled`, in enum
+// order, then "other" (a code of another category). `failure_index` gives the position.
+std::vector<std::string> failure_kinds();
+std::size_t failure_index(boost::system::error_code ec) noexcept;
 
 inline boost::system::error_code make_error_code(error e) noexcept {
     return {static_cast<int>(e), llm_category()};

@@ -26,6 +26,7 @@ public:
     boost::asio::awaitable<models_result> list_models() override;
     boost::asio::awaitable<warm_up_result> warm_up(std::string model) override;
     const backend_options& options() const override;
+    budget_load load() const override;
 
 private:
     std::unique_ptr<detail::http_client> client_;

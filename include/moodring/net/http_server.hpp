@@ -12,10 +12,13 @@
 
 namespace moodring::net {
 
+class http_metrics;
+
 struct http_limits {
     std::size_t max_header_bytes = 16 * 1024;
     std::size_t max_body_bytes = 2 * 1024 * 1024;
     std::chrono::milliseconds request_timeout{30'000};
+    std::size_t max_connections_per_address = 64;  // more are answered 503 and closed
 };
 
 // Accepts connections and runs one session per connection, each on its own strand.
@@ -28,7 +31,8 @@ public:
         http_limits limits,
         std::shared_ptr<const router> routes,
         std::shared_ptr<const api::origin_policy> origins,
-        std::shared_ptr<const struct websocket_context> websocket = nullptr
+        std::shared_ptr<const struct websocket_context> websocket = nullptr,
+        http_metrics* metrics = nullptr  // must outlive the server
     );
     ~http_server();
     http_server(const http_server&) = delete;

@@ -17,7 +17,8 @@
 
 namespace moodring::chat {
 class conversation_hub;
-}
+class chat_metrics;
+}  // namespace moodring::chat
 
 namespace moodring::net {
 
@@ -28,6 +29,8 @@ struct websocket_limits {
     double messages_per_second = 1.0;              // token bucket refill
     double message_burst = 10.0;                   // token bucket size
     std::size_t max_connections_per_address = 32;
+    std::size_t max_refused_messages = 20;  // refused in a row: closed with 1008
+    std::size_t max_json_depth = 64;
 };
 
 // The WebSocket sessions alive: per-address admission and the close on shutdown.
@@ -53,6 +56,7 @@ private:
 struct websocket_context {
     websocket_limits limits;
     chat::conversation_hub* hub = nullptr;
+    chat::chat_metrics* metrics = nullptr;  // relay delay; null: not measured
     std::shared_ptr<websocket_registry> registry;
 };
 

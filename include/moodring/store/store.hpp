@@ -9,6 +9,8 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <chrono>
+#include <cstdint>
 #include <exception>
 #include <memory>
 #include <optional>
@@ -28,26 +30,54 @@ struct completion_of<void> {
 };
 }  // namespace detail
 
+// What a piece of store work is, for the database latency metrics; named after the
+// repository call it makes.
+enum class operation : std::uint8_t {
+    list_conversations,
+    create_conversation,
+    get_conversation,
+    update_conversation,
+    delete_conversation,
+    list_messages,
+    append_context,
+    healthy,
+    exists,
+    begin_turn,
+    finish_reply,
+    save_theme,
+    other,
+};
+
+class store_metrics;
+
 // SQLite on a thread of its own. Callers `co_await run(work)`: the work runs on the store's
 // thread against the repository, and the caller resumes on its own executor, so no I/O
 // thread ever waits on the disk. Work runs in the order it was submitted.
 class store {
 public:
     // Opens and migrates the database on the calling thread; throws if it cannot.
-    explicit store(const database_options& options);
+    // `metrics` (null: not measured) must outlive the store.
+    explicit store(const database_options& options, store_metrics* metrics = nullptr);
     ~store();
     store(const store&) = delete;
     store& operator=(const store&) = delete;
 
     template <class F>
-    auto run(F work) {
+    auto run(operation op, F work) {
         using R = std::invoke_result_t<F&, repository&>;
         using signature = typename detail::completion_of<R>::type;
         return boost::asio::async_initiate<const boost::asio::use_awaitable_t<>&, signature>(
-            [this](auto handler, F work) { submit<R>(std::move(handler), std::move(work)); },
+            [this, op](auto handler, F work) {
+                submit<R>(op, std::move(handler), std::move(work));
+            },
             boost::asio::use_awaitable,
             std::move(work)
         );
+    }
+
+    template <class F>
+    auto run(F work) {
+        return run(operation::other, std::move(work));
     }
 
     // Finishes the work already submitted, then closes the database.
@@ -57,13 +87,22 @@ private:
     // SQLite's exceptions become `service_error{database_unavailable}` for the layers above.
     static std::exception_ptr translate(std::exception_ptr error);
 
+    using clock = std::chrono::steady_clock;
+    // On the store's thread, when `op` is done: its wait in line and its run.
+    void record(operation op, clock::time_point queued, clock::time_point began, bool failed);
+
     template <class R, class Handler, class F>
-    void submit(Handler handler, F work) {
+    void submit(operation op, Handler handler, F work) {
         auto guard = boost::asio::make_work_guard(boost::asio::get_associated_executor(handler));
         boost::asio::post(
             context_,
-            [this, work = std::move(work), handler = std::move(handler), guard = std::move(guard)](
-            ) mutable {
+            [this,
+             op,
+             queued = clock::now(),
+             work = std::move(work),
+             handler = std::move(handler),
+             guard = std::move(guard)]() mutable {
+                const auto began = clock::now();
                 std::exception_ptr error;
                 if constexpr (std::is_void_v<R>) {
                     try {
@@ -71,6 +110,7 @@ private:
                     } catch (...) {
                         error = translate(std::current_exception());
                     }
+                    record(op, queued, began, error != nullptr);
                     boost::asio::post(
                         guard.get_executor(),
                         [handler = std::move(handler), error]() mutable { handler(error); }
@@ -82,6 +122,7 @@ private:
                     } catch (...) {
                         error = translate(std::current_exception());
                     }
+                    record(op, queued, began, error != nullptr);
                     boost::asio::post(
                         guard.get_executor(),
                         [handler = std::move(handler), error, value = std::move(value)]() mutable {
@@ -93,6 +134,7 @@ private:
         );
     }
 
+    store_metrics* metrics_;
     std::unique_ptr<repository> repository_;
     boost::asio::io_context context_{1};
     boost::asio::executor_work_guard<boost::asio::io_context::executor_type> keep_running_;

@@ -58,6 +58,8 @@ enum class theme_outcome {
 
 std::string_view to_string(theme_outcome outcome) noexcept;
 
+class theme_metrics;
+
 // Makes the theme of each chat turn. One object serves every job of the server; its cache is
 // shared by all of them and safe to use from several threads.
 class theme_service {
@@ -67,7 +69,8 @@ public:
         store::store& db,
         theme_job_settings settings,
         std::string prompt_template,
-        std::size_t cache_capacity = theme_cache::default_capacity
+        std::size_t cache_capacity = theme_cache::default_capacity,
+        theme_metrics* metrics = nullptr  // not measured when null; must outlive the service
     );
 
     // Runs one job to its end and says how it ended. `publish` gets exactly one serialized frame
@@ -95,6 +98,7 @@ private:
     std::string template_;
     std::string prompt_version_;
     shared_theme_cache cache_;
+    theme_metrics* metrics_;
 };
 
 }  // namespace moodring::theme

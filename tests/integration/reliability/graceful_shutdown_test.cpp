@@ -47,6 +47,8 @@ TEST(graceful_shutdown, sigterm_with_100_replies_streaming_stores_them_all_and_e
         "128",
         "--websocket.max_connections_per_address",
         "128",
+        "--http.max_connections_per_address",
+        "256",
     };
     server_process server(options);
     std::vector<std::string> conversations;
