@@ -29,6 +29,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -102,16 +104,24 @@ struct app::parts {
         return r;
     }
 
-    // Stop accepting (done by the caller), let replies finish within the grace period and
-    // interrupt the rest, then close every WebSocket with 1001 and wait for the connections.
+    // Stop accepting (done by the caller), let replies finish, interrupt the rest (stored
+    // `interrupted`), then close every WebSocket with 1001 and wait for the connections. One
+    // budget for all of it, so that the process exits within the grace period: the replies get
+    // it but for a reserve in which the interrupted ones are stored and the sockets closed.
     asio::awaitable<void> drain_then_stop() {
-        co_await hub->shutdown(settings.server.shutdown_grace);
+        const auto grace = settings.server.shutdown_grace;
+        const auto deadline = std::chrono::steady_clock::now() + grace;
+        const auto reserve =
+            std::min<std::chrono::milliseconds>(grace / 4, std::chrono::seconds(2));
+        co_await hub->shutdown(grace - reserve);
         websockets->close_all();
-        // Shutdown only: a short poll while connections finish is simpler than a
+        // A client that never answers the close (gone from the network) costs at most a few
+        // seconds. Shutdown only: a short poll while connections finish is simpler than a
         // notification path through every session.
-        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+        const auto closed_by =
+            std::min(deadline, std::chrono::steady_clock::now() + std::chrono::seconds(3));
         asio::steady_timer timer(io);
-        while (server->active_sessions() > 0 && std::chrono::steady_clock::now() < deadline) {
+        while (server->active_sessions() > 0 && std::chrono::steady_clock::now() < closed_by) {
             timer.expires_after(std::chrono::milliseconds(20));
             co_await timer.async_wait(asio::use_awaitable);
         }
@@ -262,7 +272,10 @@ std::uint16_t app::start() {
     p.chat_metrics = std::make_unique<chat::chat_metrics>(p.registry);
     p.theme_metrics = std::make_unique<theme::theme_metrics>(p.registry);
     p.db = std::make_shared<store::store>(
-        store::database_options{s.database.path, static_cast<int>(s.database.busy_timeout.count())},
+        store::database_options{
+            s.database.path,
+            static_cast<int>(s.database.busy_timeout.count()),
+            static_cast<std::int64_t>(s.database.max_pages)},
         p.store_metrics.get()
     );
 

@@ -321,6 +321,12 @@ const std::vector<setting>& settings() {
             check_fn<std::chrono::milliseconds>{positive_ms}
         ),
         make_setting(
+            "database.max_pages",
+            "largest size of the database file in pages (0: no limit of ours)",
+            &c::database,
+            &c::database_section::max_pages
+        ),
+        make_setting(
             "llm.url",
             "base URL of Ollama (or OLLAMA_HOST)",
             &c::llm,

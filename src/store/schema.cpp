@@ -48,8 +48,10 @@ static_assert(migration_count == schema_version);
 
 }  // namespace
 
-void configure_connection(SQLite::Database& db, int busy_timeout_ms) {
+void configure_connection(SQLite::Database& db, int busy_timeout_ms, std::int64_t max_pages) {
     db.setBusyTimeout(busy_timeout_ms);
+    // Per connection, not stored in the file: set on every open.
+    if (max_pages > 0) db.exec("PRAGMA max_page_count = " + std::to_string(max_pages));
     db.exec("PRAGMA journal_mode = WAL");
     db.exec("PRAGMA synchronous = NORMAL");
     db.exec("PRAGMA foreign_keys = ON");

@@ -5,19 +5,24 @@
 #include <SQLiteCpp/Exception.h>
 #include <spdlog/spdlog.h>
 
+#include <stdexcept>
+
 namespace moodring::store {
 
 store::store(const database_options& options, store_metrics* metrics)
     : metrics_(metrics),
       repository_(std::make_unique<repository>(options)),
-      keep_running_(boost::asio::make_work_guard(context_)),
-      thread_([this] { context_.run(); }) {
-    // Before any request is served: a reply left `streaming` by a crash will never finish.
-    boost::asio::post(context_, [this] {
+      keep_running_(boost::asio::make_work_guard(context_)) {
+    // Before any request is served: a reply left `streaming` by a crash will never finish. On
+    // this thread, so that a failure (the file locked by another process) stops the start.
+    try {
         if (const int n = repository_->mark_streaming_interrupted(); n > 0) {
             spdlog::warn("marked {} unfinished replies interrupted", n);
         }
-    });
+    } catch (const std::exception& e) {
+        throw std::runtime_error("database " + options.path + ": " + e.what());
+    }
+    thread_ = std::thread([this] { context_.run(); });
 }
 
 store::~store() { stop(); }

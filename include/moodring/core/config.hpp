@@ -38,6 +38,7 @@ struct config {
     struct database_section {
         std::string path = "data/moodring.db";
         std::chrono::milliseconds busy_timeout{5'000};
+        unsigned max_pages = 0;  // PRAGMA max_page_count: a disk quota for the database
     } database;
 
     struct llm_section {

@@ -4,6 +4,7 @@
 
 #include <boost/system/result.hpp>
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -18,6 +19,7 @@ namespace moodring::store {
 struct database_options {
     std::string path;  // ":memory:" for a private in-memory database
     int busy_timeout_ms = 5000;
+    std::int64_t max_pages = 0;  // PRAGMA max_page_count; 0 leaves SQLite's own limit
 };
 
 template <class T>
@@ -49,7 +51,9 @@ public:
         const std::string& id, std::optional<std::int64_t> before_id, int limit
     );
 
-    // Stores the user's message and an empty `streaming` reply, and reads the context.
+    // Stores the user's message and an empty `streaming` reply, and reads the context. A reply
+    // of the conversation still `streaming` was left so by a save that failed (turns of one
+    // conversation run one at a time): it becomes `interrupted`.
     result<turn_context> begin_turn(const turn_request& request);
 
     // The reply's final text and status; afterwards `GET` shows it.

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstdint>
+
 namespace SQLite {
 class Database;
 }
@@ -13,7 +15,8 @@ inline constexpr int schema_version = 1;
 // transaction. A file from a newer build is refused rather than guessed at.
 void migrate(SQLite::Database& db);
 
-// Sets the connection's pragmas: WAL, synchronous=NORMAL, foreign keys, busy timeout.
-void configure_connection(SQLite::Database& db, int busy_timeout_ms);
+// Sets the connection's pragmas: WAL, synchronous=NORMAL, foreign keys, busy timeout and,
+// when `max_pages` > 0, the largest size the file may grow to (in pages).
+void configure_connection(SQLite::Database& db, int busy_timeout_ms, std::int64_t max_pages = 0);
 
 }  // namespace moodring::store

@@ -192,6 +192,36 @@ TEST(repository, startup_marks_streaming_replies_interrupted) {
     EXPECT_EQ(repo.get_conversation(c.id)->messages.at(0).status, message_status::interrupted);
 }
 
+TEST(repository, begin_turn_marks_a_reply_whose_save_failed_interrupted) {
+    repository repo(in_memory());
+    auto c = repo.create_conversation("t", "");
+    auto other = repo.create_conversation("o", "");
+    auto failed = repo.begin_turn({c.id, "first", 20, 1});
+    auto elsewhere = repo.begin_turn({other.id, "meanwhile", 20, 1});
+    ASSERT_TRUE(failed && elsewhere);
+    // finish_reply never ran for `failed` (the database refused it); the next turn heals it.
+    auto next = repo.begin_turn({c.id, "second", 20, 1});
+    ASSERT_TRUE(next);
+    const auto messages = repo.get_conversation(c.id)->messages;
+    ASSERT_EQ(messages.size(), 4u);
+    EXPECT_EQ(messages[1].status, message_status::interrupted);
+    EXPECT_EQ(messages[3].status, message_status::streaming);
+    // Another conversation's turn in progress is left alone.
+    EXPECT_EQ(repo.get_conversation(other.id)->messages.at(1).status, message_status::streaming);
+}
+
+TEST(repository, max_pages_makes_writes_fail_as_on_a_full_disk) {
+    repository repo({":memory:", 1000, 16});
+    auto c = repo.create_conversation("t", "");
+    EXPECT_THROW(
+        {
+            for (int i = 0; i < 100; ++i) repo.begin_turn({c.id, std::string(4096, 'x'), 20, 1});
+        },
+        SQLite::Exception
+    );
+    EXPECT_EQ(repo.database().execAndGet("PRAGMA integrity_check").getString(), "ok");
+}
+
 TEST(repository, begin_turn_stores_the_message_and_reads_the_context_at_once) {
     repository repo(in_memory());
     auto c = repo.create_conversation("t", "You are terse.");
