@@ -345,7 +345,7 @@ std::uint16_t app::start() {
             s.http.request_timeout,
             s.http.max_connections_per_address},
         routes,
-        std::make_shared<api::origin_policy>(s.server.allowed_origins),
+        std::make_shared<api::origin_policy>(s.server.allowed_origins, s.server.allowed_hosts),
         websocket,
         p.http_metrics.get()
     );

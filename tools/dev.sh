@@ -69,7 +69,7 @@ sanitize() {
         cmake --build "$dir" --target moodring
         build
         suite=("$build_dir" -L integration)
-        env=(MOODRING_SERVER_IO_THREADS=4 MOODRING_TEST_SERVER_BINARY="$root/$dir/moodring")
+        env=(MOODRING_SERVER_IO_THREADS=4 TEST_SERVER_BINARY="$root/$dir/moodring")
     else
         cmake --build "$dir"
     fi

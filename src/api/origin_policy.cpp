@@ -1,5 +1,7 @@
 #include <moodring/api/origin_policy.hpp>
 
+#include <arpa/inet.h>
+
 #include <algorithm>
 #include <cctype>
 
@@ -14,10 +16,48 @@ std::string lower(std::string_view text) {
     return out;
 }
 
+// The name part of a Host header: "[::1]:8000" → "::1", "Example.COM.:80" → "example.com".
+std::string host_name(std::string_view host) {
+    std::string_view name = host;
+    if (name.starts_with('[')) {
+        const auto close = name.find(']');
+        name = close == std::string_view::npos ? std::string_view{} : name.substr(1, close - 1);
+    } else if (const auto colon = name.rfind(':'); colon != std::string_view::npos) {
+        name = name.substr(0, colon);
+    }
+    if (name.ends_with('.')) name.remove_suffix(1);
+    return lower(name);
+}
+
+bool ip_literal(const std::string& name) {
+    unsigned char address[16];
+    return inet_pton(AF_INET, name.c_str(), address) == 1 ||
+           inet_pton(AF_INET6, name.c_str(), address) == 1;
+}
+
+bool loopback_name(std::string_view name) {
+    return name == "localhost" || name.ends_with(".localhost");
+}
+
 }  // namespace
 
-origin_policy::origin_policy(std::vector<std::string> allowed) {
-    for (auto& origin : allowed) allowed_.push_back(lower(origin));
+origin_policy::origin_policy(
+    std::vector<std::string> allowed_origins, std::vector<std::string> allowed_hosts
+) {
+    for (auto& origin : allowed_origins) allowed_.push_back(lower(origin));
+    for (auto& host : allowed_hosts) {
+        if (host == "*") any_host_ = true;
+        hosts_.push_back(host_name(host));
+    }
+}
+
+bool origin_policy::host_allowed(const http_request& request) const {
+    const auto host = request.header("host");
+    // HTTP/1.0 clients may omit Host; browsers never do.
+    if (host.empty() || any_host_) return true;
+    const auto name = host_name(host);
+    return loopback_name(name) || ip_literal(name) ||
+           std::find(hosts_.begin(), hosts_.end(), name) != hosts_.end();
 }
 
 bool origin_policy::same_origin(std::string_view origin, std::string_view host) const {

@@ -244,6 +244,12 @@ const std::vector<setting>& settings() {
             check_fn<std::vector<std::string>>{origin_list}
         ),
         make_setting(
+            "server.allowed_hosts",
+            "Host names served besides loopback names and IP addresses (\"*\": any)",
+            &c::server,
+            &c::server_section::allowed_hosts
+        ),
+        make_setting(
             "server.shutdown_grace_ms",
             "time running work gets to finish on shutdown",
             &c::server,

@@ -117,12 +117,18 @@ std::optional<std::string> websocket_conversation(const std::string& path) {
     return id;
 }
 
+constexpr std::string_view host_refusal =
+    "Host not allowed: add this name to server.allowed_hosts to serve it";
+
 asio::awaitable<api::http_response> handle(
     api::http_request request, const session_context& context
 ) {
     const auto& origins = *context.origins;
     if (request.method == "OPTIONS" && !request.header("origin").empty()) {
         co_return origins.preflight(request);
+    }
+    if (!origins.host_allowed(request)) {
+        co_return api::error_response(403, host_refusal);
     }
     if (!origins.allows(request)) {
         co_return api::error_response(403, "Origin not allowed");
@@ -160,6 +166,10 @@ asio::awaitable<void> upgrade(
     const auto conversation = request ? websocket_conversation(request->path) : std::nullopt;
     if (!conversation) {
         co_await refuse(404, "Not found");
+        co_return;
+    }
+    if (!context.origins->host_allowed(*request)) {
+        co_await refuse(403, host_refusal);
         co_return;
     }
     if (!context.origins->allows(*request)) {

@@ -1,5 +1,6 @@
 #include "raw_ws_client.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace moodring::test {
@@ -56,7 +57,11 @@ raw_ws_client::raw_ws_client(
 )
     : socket_(port, std::move(socket_options)) {
     std::string request = "GET " + target + " HTTP/1.1\r\n";
-    request += "Host: 127.0.0.1:" + std::to_string(port) + "\r\n";
+    const bool own_host = std::any_of(headers.begin(), headers.end(), [](const auto& h) {
+        return h.first.size() == 4 && (h.first[0] | 0x20) == 'h' && (h.first[1] | 0x20) == 'o' &&
+               (h.first[2] | 0x20) == 's' && (h.first[3] | 0x20) == 't';
+    });
+    if (!own_host) request += "Host: 127.0.0.1:" + std::to_string(port) + "\r\n";
     request += "Upgrade: websocket\r\nConnection: Upgrade\r\n";
     request += "Sec-WebSocket-Key: " + std::string(sample_key) + "\r\n";
     request += "Sec-WebSocket-Version: 13\r\n";

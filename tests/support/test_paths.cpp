@@ -9,7 +9,7 @@ namespace moodring::test {
 
 // The ThreadSanitizer pass runs this suite against a server built with -fsanitize=thread.
 std::filesystem::path server_binary() {
-    if (const char* other = std::getenv("MOODRING_TEST_SERVER_BINARY"); other && *other) {
+    if (const char* other = std::getenv("TEST_SERVER_BINARY"); other && *other) {
         return other;
     }
     return MOODRING_SERVER_BINARY;

@@ -11,10 +11,17 @@ namespace moodring::api {
 // Which browser origins may call the API and open WebSockets: the page's own origin (the
 // request's Host) and a configured allowlist. Requests without Origin are not from a
 // browser and pass.
+//
+// The Host check stops DNS rebinding: a page on a name the attacker re-points at 127.0.0.1
+// is "same origin" with us and, for simple GETs, sends no Origin at all. Loopback names and
+// IP literals cannot be re-pointed by anyone else; other names must be listed.
 class origin_policy {
 public:
-    explicit origin_policy(std::vector<std::string> allowed);
+    explicit origin_policy(
+        std::vector<std::string> allowed_origins, std::vector<std::string> allowed_hosts = {}
+    );
 
+    bool host_allowed(const http_request& request) const;
     bool allows(const http_request& request) const;
 
     // CORS headers for an allowed cross-origin request (nothing for same-origin ones).
@@ -28,6 +35,8 @@ private:
     bool listed(std::string_view origin) const;
 
     std::vector<std::string> allowed_;
+    std::vector<std::string> hosts_;
+    bool any_host_ = false;
 };
 
 }  // namespace moodring::api

@@ -21,6 +21,7 @@ struct config {
         std::string web_root = "web/dist";
         std::vector<std::string> allowed_origins = {
             "http://localhost:5173", "http://127.0.0.1:5173"};
+        std::vector<std::string> allowed_hosts;
         std::chrono::milliseconds shutdown_grace{10'000};
     } server;
 

@@ -1,5 +1,6 @@
 // The REST half of PROTOCOL.md against the real server process.
 #include "http_client.hpp"
+#include "raw_ws_client.hpp"
 #include "server_process.hpp"
 #include <moodring/core/clock.hpp>
 
@@ -377,4 +378,41 @@ TEST(rest_api_restart, data_survives_a_restart) {
     ASSERT_EQ(got.status, 200);
     EXPECT_EQ(json::parse(got.body)["conversation"]["title"], "kept");
     EXPECT_EQ(json::parse(got.body)["conversation"]["custom_context"], "c");
+}
+
+// DNS rebinding: a page on a name re-pointed at 127.0.0.1 is "same origin" and its simple
+// GETs carry no Origin, so only the Host header can tell it from the real page.
+TEST_F(rest_api, a_host_name_that_is_not_ours_is_refused_on_rest_and_websocket) {
+    const auto port = server.port();
+    const std::string rebound = "evil.example:" + std::to_string(port);
+    expect_error(
+        http_request(port, "GET", "/api/conversations", "", "", {{"Host", rebound}}),
+        403,
+        "Host not allowed: add this name to server.allowed_hosts to serve it"
+    );
+    raw_ws_client refused(port, "/ws/c1", {{"Host", rebound}, {"Origin", "http://" + rebound}});
+    EXPECT_EQ(refused.handshake().status, 403);
+
+    const std::string local = "localhost:" + std::to_string(port);
+    EXPECT_EQ(
+        http_request(port, "GET", "/api/conversations", "", "", {{"Host", local}}).status, 200
+    );
+    raw_ws_client upgraded(port, "/ws/c1", {{"Host", local}, {"Origin", "http://" + local}});
+    EXPECT_TRUE(upgraded.upgraded());
+}
+
+TEST(rest_api_hosts, a_listed_host_name_is_served) {
+    server_process::options options;
+    options.extra_args = {"--server.allowed_hosts", "moodring.lan"};
+    server_process server{options};
+    const auto port = server.port();
+    const std::string host = "moodring.lan:" + std::to_string(port);
+    EXPECT_EQ(
+        http_request(port, "GET", "/api/conversations", "", "", {{"Host", host}}).status, 200
+    );
+    expect_error(
+        http_request(port, "GET", "/api/conversations", "", "", {{"Host", "other.lan"}}),
+        403,
+        "Host not allowed: add this name to server.allowed_hosts to serve it"
+    );
 }
