@@ -1,5 +1,6 @@
 #include <moodring/app.hpp>
 #include <moodring/core/config.hpp>
+#include <moodring/core/descriptor_limit.hpp>
 #include <moodring/core/logging.hpp>
 
 #include <spdlog/spdlog.h>
@@ -26,6 +27,7 @@ int main(int argc, char** argv) {
         return 0;
     }
     moodring::init_logging(loaded.settings.log.level);
+    moodring::raise_descriptor_limit();
     try {
         moodring::app server(loaded.settings);
         server.stop_on_signals();

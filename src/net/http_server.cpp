@@ -7,6 +7,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -20,6 +21,10 @@ namespace moodring::net {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 using asio::ip::tcp;
+
+// Long enough to cost nothing while the process is out of descriptors, short enough that
+// serving resumes almost as soon as one is free.
+constexpr std::chrono::milliseconds accept_error_pause{100};
 
 struct http_server::state : std::enable_shared_from_this<http_server::state> {
     struct session_entry {
@@ -91,8 +96,12 @@ struct http_server::state : std::enable_shared_from_this<http_server::state> {
             );
             if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
             if (ec) {
-                // Out of descriptors and the like: keep serving those already connected.
-                spdlog::warn("accept failed: {}", ec.message());
+                // Out of descriptors and the like: keep serving those already connected. The
+                // pending connection keeps the acceptor ready, so retrying at once would spin
+                // a core and flood the log until a descriptor frees up.
+                spdlog::warn("accept failed: {}; pausing accepts", ec.message());
+                asio::steady_timer pause(io, accept_error_pause);
+                co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
                 continue;
             }
             socket.set_option(tcp::no_delay(true));

@@ -48,7 +48,15 @@ void server_process::launch() {
     const auto prompts = prompt_args();
     args.insert(args.end(), prompts.begin(), prompts.end());
     args.insert(args.end(), options_.extra_args.begin(), options_.extra_args.end());
-    process_ = std::make_unique<child_process>(server_binary(), args, options_.env);
+    if (options_.launcher.empty()) {
+        process_ = std::make_unique<child_process>(server_binary(), args, options_.env);
+    } else {
+        std::vector<std::string> launched(options_.launcher.begin() + 1, options_.launcher.end());
+        launched.push_back(server_binary().string());
+        launched.insert(launched.end(), args.begin(), args.end());
+        process_ =
+            std::make_unique<child_process>(options_.launcher.front(), launched, options_.env);
+    }
     const auto banner = process_->read_line(std::chrono::seconds(20));
     port_ = port_from_banner(banner);
     if (port_ == 0) throw std::runtime_error("unexpected first line from moodring: " + banner);

@@ -19,6 +19,8 @@ public:
         std::map<std::string, std::string> env;
         std::string llm_url = "http://127.0.0.1:9";  // nothing listens there: "unreachable"
         std::filesystem::path web_root = source_dir() / "web";
+        // A command the server runs under, e.g. {"prlimit", "--nofile=64"}.
+        std::vector<std::string> launcher;
     };
 
     explicit server_process(options opts);

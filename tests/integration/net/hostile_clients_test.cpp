@@ -4,9 +4,12 @@
 #include "../chat/chat_fixture.hpp"
 #include "raw_ws_client.hpp"
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <fstream>
 #include <set>
+#include <sstream>
 #include <thread>
 
 using namespace moodring::test;
@@ -159,6 +162,51 @@ TEST(hostile_http, connections_from_one_address_are_capped_and_other_addresses_s
     }
     ASSERT_TRUE(again);
     EXPECT_EQ(again->status, 200);
+}
+
+// Server CPU time (user + system) so far, from /proc/<pid>/stat.
+double cpu_seconds(pid_t pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::istringstream fields(stat.substr(stat.rfind(')') + 2));
+    std::string field;
+    unsigned long long utime = 0, stime = 0;
+    for (int i = 3; i <= 15 && fields >> field; ++i) {
+        if (i == 14) utime = std::stoull(field);
+        if (i == 15) stime = std::stoull(field);
+    }
+    return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+TEST(
+    hostile_http, out_of_descriptors_the_server_pauses_accepting_instead_of_spinning_and_recovers
+) {
+    auto options = options_with({"--http.max_connections_per_address", "1000"});
+    options.launcher = {"/usr/bin/prlimit", "--nofile=48:48", "--"};
+    server_process server(options);
+    const auto pid = server.process().pid();
+    // The kernel completes these handshakes into the backlog whether or not the server can
+    // accept them, so the pending ones keep the acceptor ready while descriptors are out.
+    std::vector<std::unique_ptr<raw_socket>> flood;
+    for (int i = 0; i < 80; ++i) flood.push_back(std::make_unique<raw_socket>(server.port()));
+    std::this_thread::sleep_for(500ms);
+    const double before = cpu_seconds(pid);
+    std::this_thread::sleep_for(2s);
+    // A retry loop without a pause burns the whole two seconds on its I/O thread.
+    EXPECT_LT(cpu_seconds(pid) - before, 0.5) << "the accept loop spins while out of descriptors";
+
+    flood.clear();
+    std::optional<http_reply> answer;
+    for (auto start = clock_type::now(); clock_type::now() - start < 10s;) {
+        raw_socket retry(server.port());
+        retry.send(get_request("/api/conversations"));
+        answer = retry.read_http_response(5s);
+        if (answer && answer->status == 200) break;
+        std::this_thread::sleep_for(50ms);
+    }
+    ASSERT_TRUE(answer) << "the server did not serve again once descriptors were free";
+    EXPECT_EQ(answer->status, 200);
+    EXPECT_EQ(server.stop(), 0);
 }
 
 TEST_F(hostile_clients, a_message_flood_is_rate_limited_then_closed_with_1008) {
