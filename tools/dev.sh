@@ -2,7 +2,8 @@
 # The README's two commands: `serve` builds and starts moodring on its defaults, `test` builds
 # and runs the whole test suite. Each installs what a fresh Debian 12 machine is missing.
 # `fuzz` builds the libFuzzer targets of tests/fuzz with clang and runs each one briefly
-# (FUZZ_SECONDS, default 20; FUZZ_JOBS targets at a time, default one per core).
+# (FUZZ_SECONDS, default 20; FUZZ_JOBS targets at a time, default one per core; FUZZ_TARGETS,
+# default all).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -66,6 +67,8 @@ run_fuzz_target() {
 fuzz() {
     local dir="${MOODRING_FUZZ_BUILD_DIR:-build-fuzz}" seconds="${FUZZ_SECONDS:-20}"
     local jobs="${FUZZ_JOBS:-$(nproc)}"
+    local targets
+    read -r -a targets <<<"${FUZZ_TARGETS:-${fuzz_targets[*]}}"
     echo "==> building the fuzz targets into $dir"
     CXX=clang++-14 cmake -S . -B "$dir" -G Ninja -DMOODRING_FUZZ=ON \
         -DMOODRING_BUILD_TESTS=OFF -DMOODRING_BUILD_BENCH=OFF >/dev/null
@@ -76,18 +79,19 @@ fuzz() {
     if [ -x /usr/bin/llvm-symbolizer-14 ]; then
         export ASAN_SYMBOLIZER_PATH=/usr/bin/llvm-symbolizer-14
     fi
-    for name in "${fuzz_targets[@]}"; do
+    for name in "${targets[@]}"; do
         while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do sleep 0.2; done
         run_fuzz_target "$name" "$dir" "$seconds" &
     done
     wait
     local failed=0
-    for name in "${fuzz_targets[@]}"; do
+    for name in "${targets[@]}"; do
         local log="$dir/fuzz-logs/$name.log"
-        local runs
+        local runs done_line
         runs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)"
+        done_line="$(grep -o 'cov: [0-9]* ft: [0-9]* corp: [0-9]*' "$log" | tail -1 || true)"
         if [ "$(cat "$dir/fuzz-logs/$name.rc")" = 0 ]; then
-            echo "    fuzz_$name: ${runs:-?} runs, no findings"
+            echo "    fuzz_$name: ${runs:-?} runs, ${done_line:-no coverage line}, no findings"
         else
             failed=1
             echo "    fuzz_$name: FAILED (log $log, inputs in $dir/fuzz-artifacts/)"

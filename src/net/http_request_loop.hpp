@@ -226,6 +226,9 @@ asio::awaitable<std::optional<http::request<http::string_body>>> serve_http_requ
         }
         const std::string method = request->method, path = request->path;
         auto response = co_await handle(std::move(*request), context);
+        // Whatever answered (a route, the static files, a refusal), an answer to HEAD carries no
+        // body: one sent anyway would be read as the start of the next response.
+        response.head_only = method == "HEAD";
         const unsigned status = response.status;
         const bool stay = keep_alive && !context.stopping->load();
         set_deadline(stream, context.limits.request_timeout);

@@ -3,9 +3,9 @@
 // files), over Beast's in-memory test stream instead of a socket. The client writes the input
 // in the chunks it chooses, the server reads in the sizes it chooses, then the client closes.
 // The session must answer or close, never crash or hang: it ends once the client has closed,
-// no exception leaves it, no handler fails with an internal error, what it writes starts with
-// a well-formed response, and it never serves a byte from outside the web root or leaks an
-// internal error's detail.
+// no exception leaves it, no handler fails with an internal error, what it writes is a sequence
+// of well-formed responses (none with a body after HEAD), one for each request it reads, and it
+// never serves a byte from outside the web root or leaks an internal error's detail.
 //
 // The routes are the server's table with stand-in handlers: the real ones need the database,
 // whose thread and state would make inputs irreproducible. The stand-ins do what the real ones
@@ -153,17 +153,56 @@ asio::awaitable<void> send(beast::test::stream& client, std::vector<std::string_
     client.close();
 }
 
-// The first response's header, which is all that can be read without knowing which requests
-// were HEAD (their answers declare a body they do not carry).
-void check_first_response(std::string_view output) {
-    if (output.empty()) return;
-    http::response_parser<http::empty_body> parser;
-    parser.skip(true);
+// Feeds `bytes` to `parser` as a stream that ends there; false if it does not complete.
+template <class Parser>
+bool parse_one(Parser& parser, std::string_view& bytes) {
     beast::error_code ec;
-    parser.put(asio::buffer(output.data(), output.size()), ec);
-    check(!ec && parser.is_header_done(), "the server wrote something that is not a response");
-    const unsigned status = parser.get().result_int();
-    check(status >= 100 && status <= 599, "a response with an impossible status");
+    while (!parser.is_done()) {
+        const auto used = parser.put(asio::buffer(bytes.data(), bytes.size()), ec);
+        bytes.remove_prefix(used);
+        if (ec && ec != http::error::need_more) return false;
+        if (used == 0) {
+            // It has seen all there is and wants more: the stream ends here.
+            parser.put_eof(ec);
+            return !ec && parser.is_done();
+        }
+    }
+    return true;
+}
+
+// The methods of the requests the server reads from `bytes`, read the way it reads them, up to
+// the one after which it closes: each gets exactly one final answer.
+std::vector<std::string> requests_in(std::string_view bytes, const net::http_limits& limits) {
+    std::vector<std::string> methods;
+    while (!bytes.empty()) {
+        http::request_parser<http::string_body> parser;
+        parser.header_limit(static_cast<std::uint32_t>(limits.max_header_bytes));
+        parser.body_limit(limits.max_body_bytes);
+        parser.eager(true);
+        if (!parse_one(parser, bytes)) break;
+        methods.emplace_back(parser.get().method_string());
+        const auto target = parser.get().target();
+        if (!boost::urls::parse_origin_form({target.data(), target.size()})) break;
+        if (!parser.get().keep_alive()) break;
+    }
+    return methods;
+}
+
+// What the server wrote is a sequence of complete responses, interim ones aside one per
+// request, plus perhaps the answer to one it could not read; an answer to HEAD has no body.
+void check_responses(std::string_view output, const std::vector<std::string>& methods) {
+    std::size_t answered = 0;
+    while (!output.empty()) {
+        http::response_parser<http::string_body> parser;
+        parser.body_limit(boost::none);
+        parser.eager(true);
+        parser.skip(answered < methods.size() && methods[answered] == "HEAD");
+        check(parse_one(parser, output), "the server wrote something that is not a response");
+        const unsigned status = parser.get().result_int();
+        check(status >= 100 && status <= 599, "a response with an impossible status");
+        if (status >= 200) ++answered;
+    }
+    check(answered <= methods.size() + 1, "more answers than requests");
 }
 
 }  // namespace
@@ -209,6 +248,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     check(
         output.find(internal_detail) == std::string_view::npos, "an internal error was disclosed"
     );
-    check_first_response(output);
+    check_responses(output, requests_in(bytes, context.limits));
     return 0;
 }
