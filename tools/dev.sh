@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # The README's two commands: `serve` builds and starts moodring on its defaults, `test` builds
 # and runs the whole test suite. Each installs what a fresh Debian 12 machine is missing.
+# `fuzz` builds the libFuzzer targets of tests/fuzz with clang and runs each one briefly
+# (FUZZ_SECONDS, default 20; FUZZ_JOBS targets at a time, default one per core; FUZZ_TARGETS,
+# default all).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -13,6 +16,9 @@ packages=(
     nlohmann-json3-dev libsqlitecpp-dev libspdlog-dev libgtest-dev sqlite3
 )
 test_packages=(chromium)
+# llvm-14 brings llvm-symbolizer, for readable stack traces in fuzz reports.
+fuzz_packages=(clang-14 libclang-rt-14-dev llvm-14)
+fuzz_targets=(ndjson sse theme multipart client_frame http)
 
 as_root() {
     if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
@@ -23,8 +29,8 @@ install_missing() {
     for p in "$@"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
     done
-    # Node.js and npm build the page; any installed version will do.
-    if ! command -v node >/dev/null || ! command -v npm >/dev/null; then missing+=(nodejs npm); fi
+    # Node.js and npm build the page; any installed version will do. Fuzzing needs neither.
+    if [ "${skip_node:-0}" != 1 ] && ! command -v node >/dev/null || ! command -v npm >/dev/null; then missing+=(nodejs npm); fi
     if [ ${#missing[@]} -gt 0 ]; then
         echo "==> installing ${missing[*]}"
         as_root apt-get update -qq
@@ -88,6 +94,56 @@ sanitize() {
     return "$status"
 }
 
+# One target over its seed corpus (read only) and a working corpus that keeps what it finds;
+# the exit status is libFuzzer's: non-zero on a crash, a leak, a timeout or running out of memory.
+run_fuzz_target() {
+    local name="$1" dir="$2" seconds="$3"
+    mkdir -p "$dir/fuzz-corpus/$name"
+    set +e
+    "$dir/tests/fuzz/fuzz_$name" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+        -print_final_stats=1 -dict="tests/fuzz/$name.dict" \
+        -artifact_prefix="$dir/fuzz-artifacts/$name-" \
+        "$dir/fuzz-corpus/$name" "tests/fuzz/corpus/$name" >"$dir/fuzz-logs/$name.log" 2>&1
+    echo $? >"$dir/fuzz-logs/$name.rc"
+}
+
+fuzz() {
+    local dir="${MOODRING_FUZZ_BUILD_DIR:-build-fuzz}" seconds="${FUZZ_SECONDS:-20}"
+    local jobs="${FUZZ_JOBS:-$(nproc)}"
+    local targets
+    read -r -a targets <<<"${FUZZ_TARGETS:-${fuzz_targets[*]}}"
+    echo "==> building the fuzz targets into $dir"
+    CXX=clang++-14 cmake -S . -B "$dir" -G Ninja -DMOODRING_FUZZ=ON \
+        -DMOODRING_BUILD_TESTS=OFF -DMOODRING_BUILD_BENCH=OFF >/dev/null
+    cmake --build "$dir"
+    echo "==> fuzzing each target for ${seconds}s, $jobs at a time"
+    rm -rf "$dir/fuzz-logs" && mkdir -p "$dir/fuzz-logs" "$dir/fuzz-artifacts"
+    export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+    if [ -x /usr/bin/llvm-symbolizer-14 ]; then
+        export ASAN_SYMBOLIZER_PATH=/usr/bin/llvm-symbolizer-14
+    fi
+    for name in "${targets[@]}"; do
+        while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do sleep 0.2; done
+        run_fuzz_target "$name" "$dir" "$seconds" &
+    done
+    wait
+    local failed=0
+    for name in "${targets[@]}"; do
+        local log="$dir/fuzz-logs/$name.log"
+        local runs done_line
+        runs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)"
+        done_line="$(grep -o 'cov: [0-9]* ft: [0-9]* corp: [0-9]*' "$log" | tail -1 || true)"
+        if [ "$(cat "$dir/fuzz-logs/$name.rc")" = 0 ]; then
+            echo "    fuzz_$name: ${runs:-?} runs, ${done_line:-no coverage line}, no findings"
+        else
+            failed=1
+            echo "    fuzz_$name: FAILED (log $log, inputs in $dir/fuzz-artifacts/)"
+            tail -n 40 "$log" | sed 's/^/        /'
+        fi
+    done
+    return "$failed"
+}
+
 case "${1:-}" in
     serve)
         shift
@@ -112,8 +168,12 @@ case "${1:-}" in
         shift || true
         sanitize "$kind" "$@"
         ;;
+    fuzz)
+        skip_node=1 install_missing "${packages[@]}" "${fuzz_packages[@]}"
+        fuzz
+        ;;
     *)
-        echo "usage: $0 serve [moodring flags…] | test [ctest flags…] | sanitize address|thread [ctest flags…]" >&2
+        echo "usage: $0 serve [moodring flags…] | test [ctest flags…] | sanitize address|thread [ctest flags…] | fuzz" >&2
         exit 64
         ;;
 esac

@@ -191,7 +191,9 @@ multipart_parser::status multipart_parser::step() {
                     after = f + 4;
                 }
                 if (end == std::string::npos) {
-                    if (pending_.size() - pos > limits_.max_header_bytes) {
+                    // Up to three of the bytes held may be the start of the blank line that
+                    // ends the block, so they do not count against the limit yet.
+                    if (pending_.size() - pos > limits_.max_header_bytes + 3) {
                         return fail(status::malformed, "part headers are too long");
                     }
                     pending_.erase(0, pos);

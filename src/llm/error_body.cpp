@@ -1,9 +1,28 @@
 #include <moodring/llm/error_body.hpp>
 
+#include <vector>
+
 namespace moodring::llm {
 namespace {
 
 constexpr std::size_t max_raw_text = 512;
+constexpr int max_logged_depth = 32;
+
+// Serialising recurses once per level of nesting, so a backend's `{"error":[[[[...` a few
+// hundred thousand levels deep would overflow the stack; the depth is checked without recursion.
+bool shallow(const nlohmann::json& value) {
+    std::vector<const nlohmann::json*> level{&value};
+    for (int depth = 0; !level.empty(); ++depth) {
+        if (depth > max_logged_depth) return false;
+        std::vector<const nlohmann::json*> next;
+        for (const auto* v : level) {
+            if (!v->is_structured()) continue;
+            for (const auto& child : *v) next.push_back(&child);
+        }
+        level.swap(next);
+    }
+    return true;
+}
 
 }  // namespace
 
@@ -13,7 +32,8 @@ std::string error_value_text(const nlohmann::json& value) {
         const auto message = value.find("message");
         if (message != value.end() && message->is_string()) return message->get<std::string>();
     }
-    return value.dump();
+    if (!shallow(value)) return "an error value nested too deeply to show";
+    return value.dump().substr(0, max_raw_text);
 }
 
 std::string error_body_text(std::string_view body) {

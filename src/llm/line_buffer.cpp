@@ -26,7 +26,10 @@ std::optional<std::string_view> line_buffer::next(boost::system::error_code& ec)
     const auto newline = buffer_.find('\n', scan_);
     if (newline == std::string::npos) {
         scan_ = buffer_.size();
-        if (pending() > max_line_bytes_) ec = error::line_too_long;
+        // A trailing "\r" may be the start of the line's "\r\n" and would not count then.
+        std::size_t held = pending();
+        if (held > 0 && buffer_.back() == '\r') --held;
+        if (held > max_line_bytes_) ec = error::line_too_long;
         return std::nullopt;
     }
     std::string_view line{buffer_.data() + start_, newline - start_};

@@ -82,10 +82,7 @@ boost::asio::awaitable<http_response> router::dispatch(http_request request) con
         if (!matches(r.segments, path, params)) continue;
         if (r.method == request.method || (request.method == "HEAD" && r.method == "GET")) {
             request.params = std::move(params);
-            const bool head = request.method == "HEAD";
-            auto response = co_await r.handler(std::move(request));
-            response.head_only = head;
-            co_return response;
+            co_return co_await r.handler(std::move(request));
         }
         allowed.push_back(r.method);
     }

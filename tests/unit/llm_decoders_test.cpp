@@ -255,6 +255,15 @@ TEST(OpenaiDecoder, ErrorEventIsBackendError) {
     expect_split_invariant(kind::openai, input);
 }
 
+TEST(OpenaiDecoder, DeeplyNestedErrorEventIsABackendErrorNotACrash) {
+    const std::size_t depth = 300'000;
+    const std::string input =
+        "data: {\"error\":" + std::string(depth, '[') + std::string(depth, ']') + "}\n\n";
+    const auto out = decode(kind::openai, input, {}, 8 * 1024 * 1024);
+    EXPECT_EQ(out.ec, error::backend_error);
+    EXPECT_EQ(out.error_text, "an error value nested too deeply to show");
+}
+
 TEST(OpenaiDecoder, MissingDoneIsTruncated) {
     const auto cut = openai_stream.substr(0, openai_stream.find("data: [DONE]"));
     EXPECT_EQ(decode(kind::openai, cut, {}).ec, error::stream_truncated);

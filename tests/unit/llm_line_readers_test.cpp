@@ -125,6 +125,31 @@ TEST(NdjsonReader, LineOverTheCapIsAnErrorWhetherFinishedOrNot) {
     EXPECT_EQ(ec, error::line_too_long);
 }
 
+// Found by fuzz_ndjson: a line exactly at the cap whose "\r\n" was split after the "\r" was
+// refused, although the same bytes read whole were accepted.
+TEST(NdjsonReader, LineAtTheCapIsAcceptedWhenSplitBetweenCrAndLf) {
+    const std::string line = std::string(10, 'a') + "\r\n";
+    EXPECT_FALSE(read_ndjson(line, {}, 10).ec);
+    const auto split = read_ndjson(line, {11}, 10);
+    EXPECT_FALSE(split.ec);
+    EXPECT_EQ(split.items, std::vector<std::string>{std::string(10, 'a')});
+    const auto unterminated = read_ndjson(std::string(10, 'a') + "\r", {}, 10);
+    EXPECT_FALSE(unterminated.ec);
+    EXPECT_EQ(unterminated.items, std::vector<std::string>{std::string(10, 'a')});
+    // One byte more is over the cap however it arrives.
+    EXPECT_EQ(read_ndjson("b" + line, {12}, 10).ec, error::line_too_long);
+    EXPECT_EQ(read_ndjson(std::string(11, 'a') + "\r", {}, 10).ec, error::line_too_long);
+}
+
+TEST(SseReader, LineAtTheCapIsAcceptedWhenSplitBetweenCrAndLf) {
+    const std::string input = "data: 1234\r\n\r\n";  // the data line is exactly 10 bytes
+    for (std::size_t cut = 1; cut < input.size(); ++cut) {
+        const auto out = read_sse(input, {cut}, 10);
+        EXPECT_FALSE(out.ec) << cut;
+        EXPECT_EQ(out.items, std::vector<std::string>{"|1234"}) << cut;
+    }
+}
+
 TEST(NdjsonReader, UnterminatedLastLineComesFromFinish) {
     const auto out = read_ndjson("{\"a\":1}\n{\"b\":2}", {}, 64);
     ASSERT_EQ(out.items.size(), 2u);

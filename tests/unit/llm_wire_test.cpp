@@ -134,5 +134,20 @@ TEST(LlmErrorBody, ReadsBothErrorShapesAndRawText) {
     EXPECT_EQ(error_body_text(""), "");
 }
 
+TEST(LlmErrorBody, OtherErrorValuesAreShownAsJsonCutToALoggableLength) {
+    EXPECT_EQ(error_body_text(R"({"error":{"code":500}})"), R"({"code":500})");
+    EXPECT_EQ(error_body_text(R"({"error":[1,[2]]})"), "[1,[2]]");
+    const std::string long_array = "[" + std::string(2000, '1') + "]";
+    EXPECT_EQ(error_body_text(R"({"error":)" + long_array + "}").size(), 512u);
+}
+
+// Serialising a value recurses per level: this used to overflow the stack of the I/O thread.
+TEST(LlmErrorBody, DeeplyNestedErrorValueIsNotSerialised) {
+    const std::size_t depth = 300'000;
+    const std::string body =
+        R"({"error":)" + std::string(depth, '[') + std::string(depth, ']') + "}";
+    EXPECT_EQ(error_body_text(body), "an error value nested too deeply to show");
+}
+
 }  // namespace
 }  // namespace moodring::llm

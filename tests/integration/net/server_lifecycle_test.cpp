@@ -191,6 +191,21 @@ TEST_F(static_files, head_gets_headers_without_a_body) {
     EXPECT_EQ(head.body, "");
 }
 
+// Found by fuzz_http: the static files and the router's own 404 and 405 answered HEAD with a
+// body, which a client reading the next response on the connection took for its start.
+TEST_F(static_files, answers_to_head_carry_no_body_on_a_kept_alive_connection) {
+    http_connection connection(server->port());
+    for (const char* target :
+         {"/", "/assets/app.js", "/missing.js", "/api/conversations/x/files"}) {
+        const auto head = connection.request("HEAD", target);
+        EXPECT_NE(head.status, 0u) << target;
+        EXPECT_EQ(head.body, "") << target;
+        const auto next = connection.request("GET", "/assets/app.js");
+        EXPECT_EQ(next.status, 200) << "after HEAD " << target;
+        EXPECT_EQ(next.body, "console.log(1)") << "after HEAD " << target;
+    }
+}
+
 TEST_F(static_files, nothing_outside_the_root_and_no_writes) {
     EXPECT_EQ(http_get(server->port(), "/../secret.txt").status, 404);
     EXPECT_EQ(http_get(server->port(), "/%2e%2e/secret.txt").status, 404);
