@@ -96,6 +96,15 @@ repository::repository(const database_options& options) : db_(open(options)) {}
 
 repository::~repository() = default;
 
+SQLite::Statement& repository::prepared(const char* sql) {
+    auto& statement = statements_[sql];
+    if (!statement) statement = std::make_unique<SQLite::Statement>(*db_, sql);
+    // tryReset: a failure of the statement's last run was reported then; not again now.
+    statement->tryReset();
+    statement->clearBindings();
+    return *statement;
+}
+
 std::vector<conversation_summary> repository::list_conversations() {
     SQLite::Statement q(*db_, R"sql(
         SELECT c.id, c.title, c.created_at, c.updated_at,
@@ -243,16 +252,14 @@ result<turn_context> repository::begin_turn(const turn_request& request) {
     turn.custom_context = conversation.getColumn(0).getString();
     turn.user_timestamp = now_timestamp();
 
-    SQLite::Statement unsaved(
-        *db_,
+    auto& unsaved = prepared(
         "UPDATE messages SET status = 'interrupted' WHERE conversation_id = ? AND status = "
         "'streaming'"
     );
     unsaved.bind(1, request.conversation_id);
     unsaved.exec();
 
-    SQLite::Statement insert(
-        *db_,
+    auto& insert = prepared(
         "INSERT INTO messages (conversation_id, role, content, status, created_at) "
         "VALUES (?, ?, ?, ?, ?)"
     );
@@ -296,7 +303,7 @@ result<turn_context> repository::begin_turn(const turn_request& request) {
 void repository::finish_reply(
     std::int64_t reply_id, const std::string& content, message_status status
 ) {
-    SQLite::Statement q(*db_, "UPDATE messages SET content = ?, status = ? WHERE id = ?");
+    auto& q = prepared("UPDATE messages SET content = ?, status = ? WHERE id = ?");
     q.bind(1, content);
     q.bind(2, std::string(to_string(status)));
     q.bind(3, reply_id);
@@ -306,7 +313,7 @@ void repository::finish_reply(
 result<void> repository::save_theme(
     const std::string& conversation_id, const std::string& theme_json
 ) {
-    SQLite::Statement q(*db_, R"sql(
+    auto& q = prepared(R"sql(
         INSERT INTO themes (conversation_id, theme, updated_at)
         SELECT id, ?, ? FROM conversations WHERE id = ?
         ON CONFLICT (conversation_id) DO UPDATE SET theme = excluded.theme,
@@ -331,8 +338,7 @@ bool repository::exists(const std::string& id) {
 }
 
 void repository::touch(const std::string& id, const std::string& now) {
-    SQLite::Statement q(
-        *db_,
+    auto& q = prepared(
         "UPDATE conversations SET updated_at = ?, "
         "activity = (SELECT max(activity) + 1 FROM conversations) WHERE id = ?"
     );

@@ -5,6 +5,7 @@
 #include <boost/system/result.hpp>
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -12,7 +13,8 @@
 
 namespace SQLite {
 class Database;
-}
+class Statement;
+}  // namespace SQLite
 
 namespace moodring::store {
 
@@ -72,8 +74,12 @@ public:
 private:
     void touch(const std::string& id, const std::string& now);
     std::vector<message> messages_of(const std::string& id);
+    // A write statement of every turn, prepared once and reset for each use: preparing costs
+    // more than the write itself.
+    SQLite::Statement& prepared(const char* sql);
 
     std::unique_ptr<SQLite::Database> db_;
+    std::map<const char*, std::unique_ptr<SQLite::Statement>> statements_;
 };
 
 }  // namespace moodring::store
