@@ -213,9 +213,14 @@ private:
         queue_.pop_front();
         queued_bytes_ -= payload_size(frame);
         if (frame.type == chat::outbound_frame::kind::json) return *frame.payload;
+        auto merges = [&] {
+            return !queue_.empty() && queue_.front().type == chat::outbound_frame::kind::chunk &&
+                   queue_.front().turn == frame.turn;
+        };
+        // The usual case, a reader that keeps up: one chunk, framed without a copy first.
+        if (!merges()) return chat::chunk_frame(*frame.payload);
         std::string text = *frame.payload;
-        while (!queue_.empty() && queue_.front().type == chat::outbound_frame::kind::chunk &&
-               queue_.front().turn == frame.turn) {
+        while (merges()) {
             text += *queue_.front().payload;
             queued_bytes_ -= payload_size(queue_.front());
             queue_.pop_front();
