@@ -148,6 +148,7 @@ int main(int argc, char** argv) try {
     const auto o = parse(argc, argv);
     // A closed connection must fail a write, not kill the generator.
     std::signal(SIGPIPE, SIG_IGN);
+    stop_children_on_signals();
     const auto files = raise_open_file_limit();
     std::vector<json> results;
     bool all_ok = true;

@@ -1,15 +1,31 @@
 #include "targets.hpp"
 
 #include "http_client.hpp"
+#include "test_paths.hpp"
 
 #include <nlohmann/json.hpp>
+#include <signal.h>
 
+#include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <stdexcept>
 
 namespace moodring::bench {
 
 namespace {
+
+// The processes of the scenario running now, for the signal handler.
+std::atomic<pid_t> running_children[2] = {0, 0};
+
+void kill_children_and_die(int sig) {
+    for (auto& child : running_children) {
+        const pid_t pid = child.load();
+        if (pid > 0) ::kill(pid, SIGKILL);
+    }
+    std::signal(sig, SIG_DFL);
+    std::raise(sig);
+}
 
 std::vector<std::string>& extra_server_args() {
     static std::vector<std::string> args;
@@ -25,6 +41,9 @@ void add_server_args(std::vector<std::string> args) {
 
 std::vector<std::string> server_bench_args() {
     std::vector<std::string> args{
+        // The repository's defaults, wherever the benchmark is started from.
+        "--config",
+        (test::source_dir() / "config/moodring.json").string(),
         // No model to load: the mock answers at once.
         "--llm.warm_up",
         "false",
@@ -51,9 +70,20 @@ targets::targets(int mock_interval_ms)
     test::server_process::options options;
     options.llm_url = mock_.base_url();
     options.extra_args = server_bench_args();
+    running_children[0] = mock_pid();
     server_ = std::make_unique<test::server_process>(std::move(options));
+    running_children[1] = server_pid();
     // For `perf record -g -p PID` while a scenario runs.
     std::fprintf(stderr, "moodring_bench: server pid %d, mock pid %d\n", server_pid(), mock_pid());
+}
+
+targets::~targets() {
+    running_children[0] = 0;
+    running_children[1] = 0;
+}
+
+void stop_children_on_signals() {
+    for (int sig : {SIGINT, SIGTERM, SIGHUP}) std::signal(sig, kill_children_and_die);
 }
 
 std::vector<std::string> create_conversations(unsigned short port, std::size_t count) {

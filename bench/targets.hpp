@@ -24,6 +24,9 @@ public:
     // `mock_interval_ms`: the mock's default gap between tokens, which the theme requests use
     // (their directive has no room for it: the theme prompt keeps 60 characters a message).
     explicit targets(int mock_interval_ms);
+    ~targets();
+    targets(const targets&) = delete;
+    targets& operator=(const targets&) = delete;
 
     test::mock_ollama_process& mock() { return mock_; }
     test::server_process& server() { return *server_; }
@@ -36,6 +39,10 @@ private:
     test::mock_ollama_process mock_;
     std::unique_ptr<test::server_process> server_;
 };
+
+// SIGINT, SIGTERM and SIGHUP kill the running mock and server before the benchmark dies, so
+// that an interrupted run leaves no process behind.
+void stop_children_on_signals();
 
 // Creates `count` conversations over one keep-alive connection; their ids.
 std::vector<std::string> create_conversations(unsigned short port, std::size_t count);
