@@ -150,9 +150,17 @@ asio::awaitable<api::http_response> handle(
     co_return response;
 }
 
-// Hands the connection to a WebSocket session, or answers why not.
-asio::awaitable<void> upgrade(
-    beast::tcp_stream stream, http::request<http::string_body> raw, const session_context& context
+// What an admitted upgrade needs for its WebSocket session.
+struct admitted_upgrade {
+    std::string conversation_id;
+    std::string remote_address;
+};
+
+// Checks an upgrade request: its admission, or nullopt once the refusal is answered.
+asio::awaitable<std::optional<admitted_upgrade>> admit_upgrade(
+    beast::tcp_stream& stream,
+    const http::request<http::string_body>& raw,
+    const session_context& context
 ) {
     const unsigned version = raw.version();
     auto request = to_request(http::request<http::string_body>(raw), stream);
@@ -163,10 +171,10 @@ asio::awaitable<void> upgrade(
         beast::error_code ignored;
         stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
     };
-    const auto conversation = request ? websocket_conversation(request->path) : std::nullopt;
+    auto conversation = request ? websocket_conversation(request->path) : std::nullopt;
     if (!conversation) {
         co_await refuse(404, "Not found");
-        co_return;
+        co_return std::nullopt;
     }
     if (!context.origins->host_allowed(*request)) {
         co_await refuse(403, host_refusal);
@@ -175,27 +183,25 @@ asio::awaitable<void> upgrade(
     if (!context.origins->allows(*request)) {
         spdlog::warn("websocket refused: origin {}", request->header("origin"));
         co_await refuse(403, "Origin not allowed");
-        co_return;
+        co_return std::nullopt;
     }
     const auto& ws = *context.websocket;
     if (context.stopping->load()) {
         co_await refuse(503, "The server is shutting down");
-        co_return;
+        co_return std::nullopt;
     }
     if (!ws.registry->admit(request->remote_address, ws.limits.max_connections_per_address)) {
         co_await refuse(503, "Too many connections from your address");
-        co_return;
+        co_return std::nullopt;
     }
     if (context.metrics) context.metrics->upgrade(101);
-    co_await run_websocket_session(
-        std::move(stream), std::move(raw), *conversation, request->remote_address, context.websocket
-    );
+    co_return admitted_upgrade{std::move(*conversation), std::move(request->remote_address)};
 }
 
-}  // namespace
-
-asio::awaitable<void> run_http_session(
-    beast::tcp_stream stream, std::shared_ptr<const session_context> context
+// Answers requests until the connection is to close (nullopt) or a request asks for a
+// WebSocket (that request, not answered yet).
+asio::awaitable<std::optional<http::request<http::string_body>>> serve_http(
+    beast::tcp_stream& stream, std::shared_ptr<const session_context> context
 ) {
     beast::flat_buffer buffer;
     for (;;) {
@@ -227,13 +233,11 @@ asio::awaitable<void> run_http_session(
                 co_await write_response(stream, std::move(*answer), 11, false);
                 co_await linger(stream);
             }
-            break;
+            co_return std::nullopt;
         }
 
         if (beast::websocket::is_upgrade(parser.get()) && context->websocket) {
-            auto raw = parser.release();
-            co_await upgrade(std::move(stream), std::move(raw), *context);
-            co_return;
+            co_return parser.release();
         }
 
         const auto started = mono_clock::now();
@@ -245,7 +249,7 @@ asio::awaitable<void> run_http_session(
             co_await write_response(
                 stream, api::error_response(400, "Malformed request target"), version, false
             );
-            break;
+            co_return std::nullopt;
         }
         const std::string method = request->method, path = request->path;
         auto response = co_await handle(std::move(*request), *context);
@@ -260,10 +264,33 @@ asio::awaitable<void> run_http_session(
         spdlog::info(
             "{} {} {} {:.1f}ms", method, path, status, elapsed_ms(started, mono_clock::now())
         );
-        if (!written || !stay) break;
+        if (!written || !stay) co_return std::nullopt;
     }
-    beast::error_code ignored;
-    stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+}
+
+}  // namespace
+
+// HTTP and the checks of an upgrade run in coroutines of their own, so that their parser,
+// buffers and parsed request are gone while the WebSocket lives: an idle WebSocket keeps only
+// what it needs. The stream goes to them by reference since moving a Beast stream allocates.
+asio::awaitable<void> run_http_session(
+    beast::tcp_stream stream, std::shared_ptr<const session_context> context
+) {
+    auto upgrade = co_await serve_http(stream, context);
+    if (!upgrade) {
+        beast::error_code ignored;
+        stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+        co_return;
+    }
+    auto admitted = co_await admit_upgrade(stream, *upgrade, *context);
+    if (!admitted) co_return;
+    co_await run_websocket_session(
+        std::move(stream),
+        std::move(*upgrade),
+        std::move(admitted->conversation_id),
+        std::move(admitted->remote_address),
+        context->websocket
+    );
 }
 
 asio::awaitable<void> refuse_connection(
