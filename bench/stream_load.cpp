@@ -1,6 +1,7 @@
 #include "stream_load.hpp"
 
 #include "client_pool.hpp"
+#include <moodring/llm/ollama_decoder.hpp>
 #include <moodring/theme/theme_extractor.hpp>
 
 #include <boost/asio/as_tuple.hpp>
@@ -178,13 +179,18 @@ asio::awaitable<void> floor_theme_turn(unsigned short port, turn_record& turn) {
         {"stream", true},
         {"prompt", "[[mock reply=theme id=" + turn.label + "]]"},
     };
+    // moodring's own decoder and extractor: the floor does the work moodring does.
     theme::theme_extractor extractor;
+    bool closed = false;
+    llm::stream_handlers handlers;
+    handlers.on_text = [&](std::string_view delta) {
+        if (!closed && extractor.feed(delta)) closed = true;
+    };
+    llm::ollama_decoder decoder(handlers, 1 << 20);
     auto on_line = [&](std::string_view line, std::int64_t received) {
-        const auto object = json::parse(line, nullptr, false);
-        if (!object.is_object()) return true;
-        const auto response = object.find("response");
-        if (response == object.end() || !response->is_string()) return true;
-        if (!extractor.feed(response->get_ref<const std::string&>())) return true;
+        decoder.feed(line);
+        decoder.feed("\n");
+        if (!closed) return true;
         turn.theme_ns = received;
         return false;
     };

@@ -53,6 +53,8 @@ std::vector<std::string> server_bench_args() {
         "--llm.pool_size",
         "4096",
         // All of the generator's sockets come from 127.0.0.1.
+        "--http.max_connections_per_address",
+        "20000",
         "--websocket.max_connections_per_address",
         "20000",
         // One conversation sends a turn as soon as the last one ended.
