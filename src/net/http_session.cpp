@@ -178,7 +178,7 @@ asio::awaitable<std::optional<admitted_upgrade>> admit_upgrade(
     }
     if (!context.origins->host_allowed(*request)) {
         co_await refuse(403, host_refusal);
-        co_return;
+        co_return std::nullopt;
     }
     if (!context.origins->allows(*request)) {
         spdlog::warn("websocket refused: origin {}", request->header("origin"));
