@@ -1,6 +1,7 @@
 #include <moodring/chat/frames.hpp>
 #include <moodring/core/utf8.hpp>
 
+#include <algorithm>
 #include <cmath>
 
 namespace moodring::chat {
@@ -15,9 +16,18 @@ std::string dump(const json& frame) {
 
 double round_ms(double ms) { return std::round(ms * 10.0) / 10.0; }
 
+bool needs_escape(char c) { return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20; }
+
 void append_escaped(std::string& out, std::string_view text) {
     static constexpr char hex[] = "0123456789abcdef";
-    for (char c : text) {
+    // Runs of plain characters, the whole of most tokens, are copied at once.
+    while (!text.empty()) {
+        const auto plain = std::find_if(text.begin(), text.end(), needs_escape) - text.begin();
+        out.append(text.substr(0, static_cast<std::size_t>(plain)));
+        text.remove_prefix(static_cast<std::size_t>(plain));
+        if (text.empty()) return;
+        const char c = text.front();
+        text.remove_prefix(1);
         switch (c) {
             case '"':
                 out += "\\\"";
@@ -34,14 +44,10 @@ void append_escaped(std::string& out, std::string_view text) {
             case '\t':
                 out += "\\t";
                 break;
-            default:
-                if (static_cast<unsigned char>(c) < 0x20) {
-                    out += "\\u00";
-                    out += hex[(c >> 4) & 0xf];
-                    out += hex[c & 0xf];
-                } else {
-                    out += c;
-                }
+            default:  // the other control characters
+                out += "\\u00";
+                out += hex[(c >> 4) & 0xf];
+                out += hex[c & 0xf];
         }
     }
 }

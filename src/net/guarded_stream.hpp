@@ -2,6 +2,7 @@
 
 #include <moodring/net/frame_guard.hpp>
 
+#include <boost/asio/buffer.hpp>
 #include <boost/asio/compose.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -10,6 +11,7 @@
 #include <boost/beast/websocket/error.hpp>
 #include <boost/beast/websocket/teardown.hpp>
 
+#include <algorithm>
 #include <optional>
 #include <string_view>
 #include <utility>
@@ -25,7 +27,8 @@ public:
     using next_layer_type = boost::beast::tcp_stream;
     using executor_type = next_layer_type::executor_type;
 
-    explicit guarded_stream(next_layer_type stream) : stream_(std::move(stream)) {}
+    // By rvalue reference: moving a Beast stream allocates a new state block.
+    explicit guarded_stream(next_layer_type&& stream) : stream_(std::move(stream)) {}
 
     executor_type get_executor() noexcept { return stream_.get_executor(); }
     next_layer_type& next_layer() noexcept { return stream_; }
@@ -64,7 +67,10 @@ private:
             }
             if (s.ready_ == 0 && !s.guard_.failed()) {
                 at = step::reading;
-                s.stream_.async_read_some(s.in_.prepare(16 * 1024), std::move(self));
+                // No more than Beast asks for: an idle connection keeps this buffer.
+                const auto want =
+                    std::clamp<std::size_t>(boost::asio::buffer_size(buffers), 512, 16 * 1024);
+                s.stream_.async_read_some(s.in_.prepare(want), std::move(self));
                 return;
             }
             if (at == step::start) {

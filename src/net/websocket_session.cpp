@@ -19,7 +19,7 @@
 #include <spdlog/spdlog.h>
 
 #include <array>
-#include <deque>
+#include <list>
 
 namespace moodring::net {
 namespace {
@@ -40,7 +40,7 @@ class websocket_session : public chat::subscriber,
                           public std::enable_shared_from_this<websocket_session> {
 public:
     websocket_session(
-        beast::tcp_stream stream,
+        beast::tcp_stream&& stream,
         std::string conversation_id,
         std::shared_ptr<const websocket_context> context
     )
@@ -78,6 +78,7 @@ public:
         ws_.read_message_max(context_->limits.max_frame_bytes);
         ws_.auto_fragment(false);
         auto [ec] = co_await ws_.async_accept(request, as_tuple(use_awaitable));
+        request = {};  // an idle connection should not keep the upgrade request's headers
         if (ec) co_return;
 
         auto self = shared_from_this();
@@ -213,9 +214,14 @@ private:
         queue_.pop_front();
         queued_bytes_ -= payload_size(frame);
         if (frame.type == chat::outbound_frame::kind::json) return *frame.payload;
+        auto merges = [&] {
+            return !queue_.empty() && queue_.front().type == chat::outbound_frame::kind::chunk &&
+                   queue_.front().turn == frame.turn;
+        };
+        // The usual case, a reader that keeps up: one chunk, framed without a copy first.
+        if (!merges()) return chat::chunk_frame(*frame.payload);
         std::string text = *frame.payload;
-        while (!queue_.empty() && queue_.front().type == chat::outbound_frame::kind::chunk &&
-               queue_.front().turn == frame.turn) {
+        while (merges()) {
             text += *queue_.front().payload;
             queued_bytes_ -= payload_size(queue_.front());
             queue_.pop_front();
@@ -285,7 +291,9 @@ private:
     asio::steady_timer wake_;
     std::string conversation_id_;
     std::shared_ptr<const websocket_context> context_;
-    std::deque<chat::outbound_frame> queue_;
+    // A list, not a deque: a deque allocates its first block up front, and an idle
+    // connection, which queues nothing, should cost as little as possible.
+    std::list<chat::outbound_frame> queue_;
     std::size_t queued_bytes_ = 0;
     bool closing_ = false;
     bool writer_done_ = false;
@@ -300,7 +308,7 @@ private:
 }  // namespace
 
 asio::awaitable<void> run_websocket_session(
-    beast::tcp_stream stream,
+    beast::tcp_stream&& stream,
     beast::http::request<beast::http::string_body> request,
     std::string conversation_id,
     std::string remote_address,

@@ -96,6 +96,18 @@ repository::repository(const database_options& options) : db_(open(options)) {}
 
 repository::~repository() = default;
 
+repository::prepared_statement::~prepared_statement() {
+    // tryReset: a failure of this run is being reported already; not again now.
+    statement_.tryReset();
+    statement_.clearBindings();
+}
+
+repository::prepared_statement repository::prepared(const char* sql) {
+    auto& statement = statements_[sql];
+    if (!statement) statement = std::make_unique<SQLite::Statement>(*db_, sql);
+    return prepared_statement{*statement};
+}
+
 std::vector<conversation_summary> repository::list_conversations() {
     SQLite::Statement q(*db_, R"sql(
         SELECT c.id, c.title, c.created_at, c.updated_at,
@@ -243,27 +255,25 @@ result<turn_context> repository::begin_turn(const turn_request& request) {
     turn.custom_context = conversation.getColumn(0).getString();
     turn.user_timestamp = now_timestamp();
 
-    SQLite::Statement unsaved(
-        *db_,
+    auto unsaved = prepared(
         "UPDATE messages SET status = 'interrupted' WHERE conversation_id = ? AND status = "
         "'streaming'"
     );
-    unsaved.bind(1, request.conversation_id);
-    unsaved.exec();
+    unsaved->bind(1, request.conversation_id);
+    unsaved->exec();
 
-    SQLite::Statement insert(
-        *db_,
+    auto insert = prepared(
         "INSERT INTO messages (conversation_id, role, content, status, created_at) "
         "VALUES (?, ?, ?, ?, ?)"
     );
     auto add = [&](const char* role, const std::string& content, const char* status) {
-        insert.reset();
-        insert.bind(1, request.conversation_id);
-        insert.bind(2, role);
-        insert.bind(3, content);
-        insert.bind(4, status);
-        insert.bind(5, turn.user_timestamp);
-        insert.exec();
+        insert->reset();
+        insert->bind(1, request.conversation_id);
+        insert->bind(2, role);
+        insert->bind(3, content);
+        insert->bind(4, status);
+        insert->bind(5, turn.user_timestamp);
+        insert->exec();
         return db_->getLastInsertRowid();
     };
     turn.user_message_id = add("user", request.user_text, "complete");
@@ -296,25 +306,25 @@ result<turn_context> repository::begin_turn(const turn_request& request) {
 void repository::finish_reply(
     std::int64_t reply_id, const std::string& content, message_status status
 ) {
-    SQLite::Statement q(*db_, "UPDATE messages SET content = ?, status = ? WHERE id = ?");
-    q.bind(1, content);
-    q.bind(2, std::string(to_string(status)));
-    q.bind(3, reply_id);
-    q.exec();
+    auto q = prepared("UPDATE messages SET content = ?, status = ? WHERE id = ?");
+    q->bind(1, content);
+    q->bind(2, std::string(to_string(status)));
+    q->bind(3, reply_id);
+    q->exec();
 }
 
 result<void> repository::save_theme(
     const std::string& conversation_id, const std::string& theme_json
 ) {
-    SQLite::Statement q(*db_, R"sql(
+    auto q = prepared(R"sql(
         INSERT INTO themes (conversation_id, theme, updated_at)
         SELECT id, ?, ? FROM conversations WHERE id = ?
         ON CONFLICT (conversation_id) DO UPDATE SET theme = excluded.theme,
                                                     updated_at = excluded.updated_at)sql");
-    q.bind(1, theme_json);
-    q.bind(2, now_timestamp());
-    q.bind(3, conversation_id);
-    if (q.exec() == 0) return errc::not_found;
+    q->bind(1, theme_json);
+    q->bind(2, now_timestamp());
+    q->bind(3, conversation_id);
+    if (q->exec() == 0) return errc::not_found;
     return {};
 }
 
@@ -331,14 +341,13 @@ bool repository::exists(const std::string& id) {
 }
 
 void repository::touch(const std::string& id, const std::string& now) {
-    SQLite::Statement q(
-        *db_,
+    auto q = prepared(
         "UPDATE conversations SET updated_at = ?, "
         "activity = (SELECT max(activity) + 1 FROM conversations) WHERE id = ?"
     );
-    q.bind(1, now);
-    q.bind(2, id);
-    q.exec();
+    q->bind(1, now);
+    q->bind(2, id);
+    q->exec();
 }
 
 std::vector<message> repository::messages_of(const std::string& id) {

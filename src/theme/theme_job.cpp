@@ -8,7 +8,9 @@
 #include <moodring/theme/theme_validator.hpp>
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -18,11 +20,10 @@
 
 #include <cmath>
 #include <exception>
-#include <variant>
+#include <memory>
 
 namespace moodring::theme {
 namespace asio = boost::asio;
-using namespace boost::asio::experimental::awaitable_operators;
 
 // What one job learned on its way, for its frame and its log line.
 struct theme_service::job {
@@ -178,43 +179,77 @@ asio::awaitable<theme_outcome> theme_service::run(
     co_return j.outcome;
 }
 
-asio::awaitable<void> theme_service::ask_model(job& j) {
-    // `stop` ends the race below: at the deadline, or at once when the extractor has its
-    // object. `||` then cancels the request, which closes its connection, so Ollama stops
-    // generating the prose models like to add and the request's budget slot is freed.
-    asio::steady_timer stop{co_await asio::this_coro::executor};
-    stop.expires_after(settings_.timeout);
+namespace {
+
+// The model's request, shared by the job and the request's own coroutine, so that the job can
+// go on to save the theme the moment its object closes while the cancelled request winds down
+// (its connection closing is how the model learns to stop) without being waited for.
+struct model_request {
+    explicit model_request(asio::any_io_executor executor) : wake(std::move(executor)) {}
+
     theme_extractor extractor;
+    // Ends the job's wait: at the deadline, or earlier (set to the past) when the object has
+    // closed or the request has ended.
+    asio::steady_timer wake;
+    asio::cancellation_signal cancel;
+    std::optional<nlohmann::json> object;
+    std::optional<double> first_token_ms;
+    std::optional<double> extracted_ms;
+    std::optional<llm::stream_result> result;
+
+    // Not cancel(): a time in the past also ends a wait that has not started yet.
+    void end_wait() { wake.expires_at(asio::steady_timer::time_point::min()); }
+};
+
+}  // namespace
+
+asio::awaitable<void> theme_service::ask_model(job& j) {
+    const auto executor = co_await asio::this_coro::executor;
+    auto request = std::make_shared<model_request>(executor);
+    request->wake.expires_after(settings_.timeout);
 
     llm::stream_handlers handlers;
-    handlers.on_text = [&j, &extractor, &stop](std::string_view delta) {
-        if (!j.first_token_ms) j.first_token_ms = elapsed_ms(j.started, mono_clock::now());
-        if (extractor.done()) return;
-        if (auto object = extractor.feed(delta)) {
-            j.object = std::move(object);
-            j.extracted_ms = elapsed_ms(j.started, mono_clock::now());
-            // Not cancel(): a time in the past also ends a wait that has not started yet.
-            stop.expires_at(asio::steady_timer::time_point::min());
+    handlers.on_text = [request, started = j.started](std::string_view delta) {
+        if (!request->first_token_ms)
+            request->first_token_ms = elapsed_ms(started, mono_clock::now());
+        if (request->extractor.done()) return;
+        if (auto object = request->extractor.feed(delta)) {
+            request->object = std::move(object);
+            request->extracted_ms = elapsed_ms(started, mono_clock::now());
+            request->end_wait();
         }
     };
-
     auto prompt = render_theme_prompt(template_, j.mood);
-    auto request = make_request(settings_, std::move(prompt));
-    auto generate = llm_.generate(std::move(request), std::move(handlers));
-    auto deadline = stop.async_wait(asio::as_tuple(asio::use_awaitable));
-    auto race = std::move(generate) || std::move(deadline);
-    const auto winner = co_await std::move(race);
+    auto generate = llm_.generate(make_request(settings_, std::move(prompt)), std::move(handlers));
+    auto on_done = [request](std::exception_ptr, llm::stream_result result) {
+        request->result = std::move(result);
+        request->end_wait();
+    };
+    asio::co_spawn(
+        executor,
+        std::move(generate),
+        asio::bind_cancellation_slot(request->cancel.slot(), std::move(on_done))
+    );
+    co_await request->wake.async_wait(asio::as_tuple(asio::use_awaitable));
 
-    if (j.object || is_cancelled(co_await asio::this_coro::cancellation_state)) co_return;
-    if (winner.index() == 1) {
+    j.first_token_ms = request->first_token_ms;
+    j.extracted_ms = request->extracted_ms;
+    const bool superseded = is_cancelled(co_await asio::this_coro::cancellation_state);
+    if (!request->result) request->cancel.emit(asio::cancellation_type::terminal);
+    if (request->object) {
+        j.object = std::move(request->object);
+        co_return;
+    }
+    if (superseded) co_return;
+    if (!request->result) {
         j.reason = "timeout";
         j.message = timeout_message;
         co_return;
     }
-    const auto& result = std::get<0>(winner);
+    const auto& result = *request->result;
     if (!result.error) {
         // An unmatched `{` in the prose may have swallowed the object; finish() looks again.
-        j.object = extractor.finish();
+        j.object = request->extractor.finish();
         if (!j.object) {
             j.reason = "no_object";
             j.message = no_object_message;

@@ -35,6 +35,7 @@ int main(int argc, char** argv) try {
     unsigned short port = 0;
     std::string models = "llama3.2,qwen2.5:0.5b";
     long long header_delay = 0, ttft = 0, interval = 10;
+    std::string log_level = "info";
     mock_ollama::script defaults;
 
     po::options_description desc{"mock_ollama options"};
@@ -48,7 +49,10 @@ int main(int argc, char** argv) try {
         "header-delay-ms",
         po::value(&header_delay)->default_value(header_delay),
         "delay before the response headers"
-    )("seed", po::value(&defaults.seed)->default_value(defaults.seed), "seed of the text replies");
+    )("seed", po::value(&defaults.seed)->default_value(defaults.seed), "seed of the text replies"
+    )("log-level",
+      po::value(&log_level)->default_value(log_level),
+      "stderr log level: info logs every request; warn only scripting problems");
     po::variables_map vm;
     po::store(po::parse_command_line(argc, argv, desc), vm);
     po::notify(vm);
@@ -64,6 +68,7 @@ int main(int argc, char** argv) try {
 
     // stdout carries only the listening line, which the tests read; logs go to stderr.
     spdlog::set_default_logger(spdlog::stderr_color_mt("mock_ollama"));
+    spdlog::set_level(spdlog::level::from_str(log_level));
 
     mock_ollama::mock_state state{defaults, split_models(models)};
     boost::asio::io_context ioc{1};

@@ -8,7 +8,7 @@
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/strand.hpp>
 
-#include <deque>
+#include <list>
 #include <map>
 #include <memory>
 #include <optional>
@@ -44,7 +44,7 @@ struct room {
     std::string id;
     std::vector<std::weak_ptr<subscriber>> watchers;
     std::optional<live_turn> live;
-    std::deque<pending_turn> waiting;
+    std::list<pending_turn> waiting;  // a list allocates nothing while empty, unlike a deque
     std::map<const subscriber*, std::size_t> waiting_by_origin;
     bool running = false;
     std::shared_ptr<boost::asio::cancellation_signal> theme_cancel;

@@ -5,6 +5,7 @@
 #include <boost/system/result.hpp>
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -12,7 +13,8 @@
 
 namespace SQLite {
 class Database;
-}
+class Statement;
+}  // namespace SQLite
 
 namespace moodring::store {
 
@@ -72,8 +74,24 @@ public:
 private:
     void touch(const std::string& id, const std::string& now);
     std::vector<message> messages_of(const std::string& id);
+    // A write statement of every turn, prepared once: preparing costs more than the write
+    // itself. The handle resets it when it goes out of scope, also when its step threw: a
+    // statement left mid-step would make every later COMMIT fail ("statements in progress").
+    class prepared_statement {
+    public:
+        explicit prepared_statement(SQLite::Statement& statement) : statement_(statement) {}
+        prepared_statement(const prepared_statement&) = delete;
+        prepared_statement& operator=(const prepared_statement&) = delete;
+        ~prepared_statement();
+        SQLite::Statement* operator->() const { return &statement_; }
+
+    private:
+        SQLite::Statement& statement_;
+    };
+    prepared_statement prepared(const char* sql);
 
     std::unique_ptr<SQLite::Database> db_;
+    std::map<const char*, std::unique_ptr<SQLite::Statement>> statements_;
 };
 
 }  // namespace moodring::store

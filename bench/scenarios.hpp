@@ -1,0 +1,28 @@
+#pragma once
+
+#include "stream_load.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+namespace moodring::bench {
+
+struct stream_scenario {
+    std::string name;  // "single", "conv100", "conv1000"
+    stream_shape shape;
+    int theme_interval_ms = 33;
+};
+
+// Both paths of a streaming scenario on a fresh mock and server: the floor (the generator
+// reading the mock) first, then moodring; one JSON object with both and their ratios.
+nlohmann::json run_stream_scenario(const stream_scenario& scenario, unsigned threads);
+
+// `count` WebSockets opened and left idle on a fresh server: its RSS per connection.
+nlohmann::json run_idle_scenario(std::size_t count, unsigned threads);
+
+// `count` WebSockets opened at once: the time until every one is upgraded, beside the time
+// the mock takes to answer as many fresh connections with one HTTP request each.
+nlohmann::json run_burst_scenario(std::size_t count, unsigned threads);
+
+}  // namespace moodring::bench
