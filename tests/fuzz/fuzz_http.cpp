@@ -254,10 +254,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     check(ended, "the session still waits after the client has closed");
 
     const std::string_view output = client.str();
-    check(output.find(secret) == std::string_view::npos, "a file outside the web root was served");
-    check(
-        output.find(internal_detail) == std::string_view::npos, "an internal error was disclosed"
-    );
+    // Unless the client sent them itself (an echoed method, say): libFuzzer learns the strings
+    // this compares with and tries them.
+    const auto leaked = [&](std::string_view text) {
+        return output.find(text) != std::string_view::npos && bytes.find(text) == std::string::npos;
+    };
+    check(!leaked(secret), "a file outside the web root was served");
+    check(!leaked(internal_detail), "an internal error was disclosed");
     check_responses(output, requests_in(bytes, context.limits));
     return 0;
 }
