@@ -193,8 +193,11 @@ asio::awaitable<std::optional<http::request<http::string_body>>> serve_http_requ
         parser.body_limit(context.limits.max_body_bytes);
         set_deadline(stream, context.limits.request_timeout);
 
-        auto [ec, _] =
+        auto [ec, header_bytes] =
             co_await http::async_read_header(stream, buffer, parser, as_tuple(use_awaitable));
+        // Beast bounds the request line and the fields each by the limit, and checks only what
+        // has arrived: the limit holds for the whole header however its bytes are cut.
+        if (!ec && header_bytes > context.limits.max_header_bytes) ec = http::error::header_limit;
         // From here on the request is in flight and runs to its answer.
         co_await asio::this_coro::reset_cancellation_state([](asio::cancellation_type) {
             return asio::cancellation_type::none;
@@ -224,19 +227,20 @@ asio::awaitable<std::optional<http::request<http::string_body>>> serve_http_requ
         const auto started = mono_clock::now();
         const unsigned version = parser.get().version();
         const bool keep_alive = parser.get().keep_alive();
+        // Whoever answers (a route, the static files, a refusal), an answer to HEAD carries no
+        // body: one sent anyway would be read as the start of the next response.
+        const bool head = parser.get().method() == http::verb::head;
         auto request = to_request(parser.release(), stream);
         if (!request) {
             if (context.metrics) context.metrics->unreadable(400);
-            co_await write_response(
-                stream, api::error_response(400, "Malformed request target"), version, false
-            );
+            auto refusal = api::error_response(400, "Malformed request target");
+            refusal.head_only = head;
+            co_await write_response(stream, std::move(refusal), version, false);
             break;
         }
         const std::string method = request->method, path = request->path;
         auto response = co_await handle(std::move(*request), context);
-        // Whatever answered (a route, the static files, a refusal), an answer to HEAD carries no
-        // body: one sent anyway would be read as the start of the next response.
-        response.head_only = method == "HEAD";
+        response.head_only = head;
         const unsigned status = response.status;
         if (context.metrics) {
             const auto route = context.routes->route_of(method, path);

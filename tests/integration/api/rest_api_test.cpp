@@ -228,6 +228,23 @@ TEST_F(rest_api, oversized_requests_are_refused) {
     );
 }
 
+// Found by fuzz_http: Beast bounds the request line and the fields each by the limit once the
+// request line has arrived whole, so a header of up to twice the limit got through.
+TEST(rest_api_limits, header_limit_counts_the_request_line_and_the_fields_together) {
+    server_process::options options;
+    options.extra_args = {"--http.max_header_bytes", "1024"};
+    server_process server(options);
+    const std::string target = "/api/conversations?pad=" + std::string(300, 'x');
+    const header_list fields{{"X-Big", std::string(850, 'x')}};  // about 1250 bytes in all
+    expect_error(
+        http_request(server.port(), "GET", target, "", "application/json", fields),
+        431,
+        "headers are too large"
+    );
+    const header_list smaller{{"X-Big", std::string(500, 'x')}};
+    EXPECT_EQ(http_request(server.port(), "GET", target, "", "", smaller).status, 200);
+}
+
 TEST_F(rest_api, wrong_method_is_405_with_allow_and_unknown_path_404) {
     auto reply = http_request(server.port(), "PATCH", "/api/conversations");
     expect_error(reply, 405, "not allowed");

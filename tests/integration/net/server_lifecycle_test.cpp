@@ -206,6 +206,42 @@ TEST_F(static_files, answers_to_head_carry_no_body_on_a_kept_alive_connection) {
     }
 }
 
+namespace {
+
+// What the server writes on one connection until it closes it.
+std::string raw_exchange(unsigned short port, const std::string& requests) {
+    boost::asio::io_context io;
+    boost::asio::ip::tcp::socket socket(io);
+    socket.connect({boost::asio::ip::address_v4::loopback(), port});
+    boost::asio::write(socket, boost::asio::buffer(requests));
+    std::string reply;
+    boost::system::error_code ec;
+    char buffer[4096];
+    for (;;) {
+        const auto n = socket.read_some(boost::asio::buffer(buffer), ec);
+        if (ec) break;
+        reply.append(buffer, n);
+    }
+    return reply;
+}
+
+}  // namespace
+
+TEST_F(static_files, head_refused_for_its_target_has_no_body_either) {
+    const auto reply =
+        raw_exchange(server->port(), "HEAD nowhere HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    EXPECT_TRUE(reply.starts_with("HTTP/1.1 400")) << reply;
+    EXPECT_TRUE(reply.ends_with("\r\n\r\n")) << reply;
+    // Pipelined: the page's bytes must not come before the script's answer.
+    const auto pipelined = raw_exchange(
+        server->port(),
+        "HEAD / HTTP/1.1\r\nHost: localhost\r\n\r\n"
+        "GET /assets/app.js HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    );
+    EXPECT_EQ(pipelined.find("<!doctype html>"), std::string::npos) << pipelined;
+    EXPECT_TRUE(pipelined.ends_with("\r\n\r\nconsole.log(1)")) << pipelined;
+}
+
 TEST_F(static_files, nothing_outside_the_root_and_no_writes) {
     EXPECT_EQ(http_get(server->port(), "/../secret.txt").status, 404);
     EXPECT_EQ(http_get(server->port(), "/%2e%2e/secret.txt").status, 404);
