@@ -181,6 +181,10 @@ double cpu_seconds(pid_t pid) {
 TEST(
     hostile_http, out_of_descriptors_the_server_pauses_accepting_instead_of_spinning_and_recovers
 ) {
+#if defined(__SANITIZE_ADDRESS__)
+    // The sanitizer runtime needs descriptors of its own to report; starved, it fails itself.
+    GTEST_SKIP() << "not meaningful with a sanitizer runtime in the server";
+#endif
     auto options = options_with({"--http.max_connections_per_address", "1000"});
     options.launcher = {"/usr/bin/prlimit", "--nofile=48:48", "--"};
     server_process server(options);
@@ -332,7 +336,11 @@ TEST_F(hostile_clients, clients_that_never_read_are_dropped_and_memory_stays_fla
         streamed,
         most_received
     );
+    // Under ASan the server's shadow memory and quarantine grow instead; the drops above still
+    // hold there.
+#if !defined(__SANITIZE_ADDRESS__)
     EXPECT_LT(grown_kib, 24 * 1024);
+#endif
 }
 
 // --- origins --------------------------------------------------------------------------
