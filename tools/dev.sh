@@ -70,7 +70,7 @@ sanitize() {
         -DMOODRING_WERROR=ON -DMOODRING_BUILD_BENCH=OFF >/dev/null
     local reports="$root/$dir/sanitizer-reports"
     local common="log_path=$reports/report:halt_on_error=1:print_stacktrace=1"
-    local suite=("$dir" -L 'unit|integration|e2e') env=(MOODRING_SERVER_IO_THREADS=2)
+    local suite=("$dir" -L 'unit|integration') env=(MOODRING_SERVER_IO_THREADS=2)
     if [ "$kind" = thread ]; then
         cmake --build "$dir" --target moodring
         build
