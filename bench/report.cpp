@@ -127,7 +127,8 @@ void stream_rows(table& t, const json& r) {
     );
     t.row(
         name,
-        "tokens relayed per second",
+        "tokens relayed per second (offered " + number(r.value("offered_tokens_per_s", 0.0), 0) +
+            ")",
         number(m["throughput_tokens_per_s"], 0),
         number(f["throughput_tokens_per_s"], 0),
         "",

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <map>
 #include <thread>
 
@@ -203,9 +204,11 @@ json run_stream_scenario(const stream_scenario& scenario, unsigned threads) {
     targets t(scenario.theme_interval_ms);
     const auto& shape = scenario.shape;
 
+    std::fprintf(stderr, "moodring_bench: %s: the floor\n", scenario.name.c_str());
     auto floor_phase = run_phase(t, shape, threads, false);
     auto floor = analyse(floor_phase, t.mock().settled_requests(), shape, false);
     t.mock().reset();
+    std::fprintf(stderr, "moodring_bench: %s: through moodring\n", scenario.name.c_str());
     auto moodring_phase = run_phase(t, shape, threads, true);
     auto moodring = analyse(moodring_phase, t.mock().settled_requests(), shape, true);
 
@@ -216,6 +219,8 @@ json run_stream_scenario(const stream_scenario& scenario, unsigned threads) {
         {"tokens_per_turn", shape.tokens},
         {"token_interval_ms", shape.token_interval_ms},
         {"theme_token_interval_ms", scenario.theme_interval_ms},
+        {"offered_tokens_per_s",
+         std::round(shape.conversations * 1000.0 / std::max(shape.token_interval_ms, 1))},
         {"generator_threads", threads},
         {"ok",
          complete(moodring) && complete(floor) &&

@@ -279,3 +279,33 @@ TEST(repository, theme_is_saved_replaced_and_returned) {
     EXPECT_EQ(repo.get_conversation(c.id)->current_theme_json, R"({"name":"storm"})");
     EXPECT_EQ(repo.save_theme("missing", "{}").error(), make_error_code(errc::not_found));
 }
+
+// The turn's write statements are prepared once and reused: one that failed (here, the
+// database locked by another process) must not stay active and block every later commit.
+TEST(repository, a_write_refused_by_a_lock_leaves_later_writes_working) {
+    test::temp_dir dir;
+    const auto path = (dir / "locked.db").string();
+    repository repo({path, 10});
+    auto c = repo.create_conversation("t", "");
+    auto turn = repo.begin_turn({c.id, "question", 20, 1});
+    ASSERT_TRUE(turn);
+    {
+        SQLite::Database other(path, SQLite::OPEN_READWRITE);
+        other.exec("BEGIN IMMEDIATE");
+        EXPECT_THROW(
+            repo.finish_reply(turn->reply_message_id, "answer", message_status::complete),
+            SQLite::Exception
+        );
+        EXPECT_THROW(repo.save_theme(c.id, R"({"name":"calm"})"), SQLite::Exception);
+        other.exec("ROLLBACK");
+    }
+    // A transaction first: it could not commit while a failed statement stayed active.
+    auto next = repo.begin_turn({c.id, "again", 20, 1});
+    ASSERT_TRUE(next);
+    repo.finish_reply(next->reply_message_id, "answer", message_status::complete);
+    ASSERT_TRUE(repo.save_theme(c.id, R"({"name":"calm"})"));
+    const auto conversation = repo.get_conversation(c.id);
+    ASSERT_EQ(conversation->messages.size(), 4u);
+    EXPECT_EQ(conversation->messages[3].content, "answer");
+    EXPECT_EQ(conversation->current_theme_json, R"({"name":"calm"})");
+}
