@@ -10,6 +10,7 @@
 #include "report.hpp"
 #include "scenarios.hpp"
 #include "targets.hpp"
+#include <moodring/core/descriptor_limit.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -149,7 +150,7 @@ int main(int argc, char** argv) try {
     // A closed connection must fail a write, not kill the generator.
     std::signal(SIGPIPE, SIG_IGN);
     stop_children_on_signals();
-    const auto files = raise_open_file_limit();
+    const auto files = moodring::raise_descriptor_limit();
     std::vector<json> results;
     bool all_ok = true;
     for (const auto& name : all_scenarios) {

@@ -1,7 +1,10 @@
 #include "process_stats.hpp"
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 
@@ -22,6 +25,22 @@ process_stats read_process_stats(pid_t pid) {
     }
     if (ec) throw std::runtime_error("cannot list " + (proc / "fd").string() + ": " + ec.message());
     return stats;
+}
+
+double cpu_seconds(pid_t pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string line;
+    std::getline(in, line);
+    // The command name may hold spaces and parentheses; the fields after its last ')' do not.
+    const auto close = line.rfind(')');
+    if (close == std::string::npos) return 0;
+    std::istringstream fields(line.substr(close + 2));
+    std::string skip;
+    // After the name: state (3), ppid ... cmajflt (4-12), utime (14), stime (15).
+    for (int i = 3; i < 14; ++i) fields >> skip;
+    double utime = 0, stime = 0;
+    fields >> utime >> stime;
+    return (utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
 }
 
 }  // namespace moodring::test

@@ -15,4 +15,7 @@ struct process_stats {
 // Throws std::runtime_error when the process is gone.
 process_stats read_process_stats(pid_t pid);
 
+// CPU time (user + system) a process has used so far, from /proc/<pid>/stat; 0 if it is gone.
+double cpu_seconds(pid_t pid);
+
 }  // namespace moodring::test

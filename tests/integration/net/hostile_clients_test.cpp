@@ -2,6 +2,7 @@
 // message floods, readers that never read, foreign origins, oversized and deeply nested JSON.
 // docs/reliability.md lists each with its answer.
 #include "../chat/chat_fixture.hpp"
+#include "process_stats.hpp"
 #include "raw_ws_client.hpp"
 
 #include <unistd.h>
@@ -9,7 +10,6 @@
 #include <cstdio>
 #include <fstream>
 #include <set>
-#include <sstream>
 #include <thread>
 
 using namespace moodring::test;
@@ -162,20 +162,6 @@ TEST(hostile_http, connections_from_one_address_are_capped_and_other_addresses_s
     }
     ASSERT_TRUE(again);
     EXPECT_EQ(again->status, 200);
-}
-
-// Server CPU time (user + system) so far, from /proc/<pid>/stat.
-double cpu_seconds(pid_t pid) {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    std::istringstream fields(stat.substr(stat.rfind(')') + 2));
-    std::string field;
-    unsigned long long utime = 0, stime = 0;
-    for (int i = 3; i <= 15 && fields >> field; ++i) {
-        if (i == 14) utime = std::stoull(field);
-        if (i == 15) stime = std::stoull(field);
-    }
-    return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
 TEST(
