@@ -9,7 +9,9 @@
 
 namespace moodring::bench {
 
-using test::cpu_seconds;  // from the test support: the same /proc reading
+// From the test support: the same /proc reading.
+using test::cpu_seconds;
+using test::cpu_times;
 
 // CPU time of this process, all threads.
 double own_cpu_seconds();

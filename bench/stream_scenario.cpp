@@ -19,7 +19,7 @@ using nlohmann::json;
 struct phase {
     std::vector<conversation_record> conversations;
     std::int64_t first_turn_ns = 0;
-    double server_cpu_s = 0;
+    test::cpu_time server_cpu;
     double mock_cpu_s = 0;
     double generator_cpu_s = 0;
     std::size_t server_peak_rss_kib = 0;
@@ -64,11 +64,13 @@ phase run_phase(targets& t, const stream_shape& shape, unsigned threads, bool th
     }
     std::this_thread::sleep_until(first_turn_at);
     p.first_turn_ns = now_ns();
-    const double server_before = cpu_seconds(t.server_pid());
+    const auto server_before = cpu_times(t.server_pid());
     const double mock_before = cpu_seconds(t.mock_pid());
     const double generator_before = own_cpu_seconds();
     pool.join();
-    p.server_cpu_s = cpu_seconds(t.server_pid()) - server_before;
+    const auto server_after = cpu_times(t.server_pid());
+    p.server_cpu.user_s = server_after.user_s - server_before.user_s;
+    p.server_cpu.system_s = server_after.system_s - server_before.system_s;
     p.mock_cpu_s = cpu_seconds(t.mock_pid()) - mock_before;
     p.generator_cpu_s = own_cpu_seconds() - generator_before;
     p.server_peak_rss_kib = status_kib(t.server_pid(), "VmHWM");
@@ -172,10 +174,18 @@ json analyse(const phase& p, const json& log, const stream_shape& shape, bool th
         {"errors", errors},
     };
     if (through_moodring) {
-        out["cpu_s"]["server"] = round_to(p.server_cpu_s, 0.01);
+        out["cpu_s"]["server"] = round_to(p.server_cpu.total_s(), 0.01);
         // CPU seconds per million tokens is the same number as microseconds per token.
-        out["server_cpu_s_per_million_tokens"] =
-            tokens > 0 ? round_to(p.server_cpu_s / static_cast<double>(tokens) * 1e6, 0.01) : 0.0;
+        auto per_token = [&](double seconds) {
+            return tokens > 0 ? round_to(seconds / static_cast<double>(tokens) * 1e6, 0.01) : 0.0;
+        };
+        out["server_cpu_s_per_million_tokens"] = per_token(p.server_cpu.total_s());
+        // The kernel's share is the system calls (a read per model token, a write per frame);
+        // the user share is moodring's own code.
+        out["server_cpu_us_per_token"] = {
+            {"user", per_token(p.server_cpu.user_s)},
+            {"kernel", per_token(p.server_cpu.system_s)},
+        };
         out["server_peak_rss_mib"] =
             round_to(static_cast<double>(p.server_peak_rss_kib) / 1024.0, 0.1);
     }

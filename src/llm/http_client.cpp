@@ -1,5 +1,6 @@
 #include "http_client.hpp"
 
+#include "idle_watchdog.hpp"
 #include <moodring/llm/error.hpp>
 #include <moodring/llm/error_body.hpp>
 
@@ -20,6 +21,7 @@
 #include <spdlog/spdlog.h>
 
 #include <array>
+#include <optional>
 
 namespace moodring::llm::detail {
 namespace asio = boost::asio;
@@ -93,8 +95,16 @@ asio::awaitable<error_code> read_body(
     if (!streaming) stream.expires_after(options.idle_timeout);
     std::array<char, 16 * 1024> chunk;
     bool got_body = false;
+    // Until the first body byte the request's first-byte deadline on `stream` holds.
+    std::optional<idle_watchdog> silence;
+    constexpr const char* idle = "nothing read within the idle timeout";
     error_code ec;
     while (!parser.is_done()) {
+        if (silence && silence->expired()) {
+            if (decoder->done()) co_return ec;  // whole; the caller won't pool the connection
+            out.error_text = idle;
+            co_return error::timeout_idle;
+        }
         parser.get().body().data = chunk.data();
         parser.get().body().size = chunk.size();
         auto [rec, n] = co_await http::async_read_some(stream, buffer, parser, use_tuple);
@@ -112,26 +122,31 @@ asio::awaitable<error_code> read_body(
                 stream.expires_after(options.idle_timeout);
             } else if (!decoder->done()) {
                 if (auto failed = decoder->feed(bytes)) co_return failed;
-                stream.expires_after(
-                    decoder->done() ? options.drain_timeout : options.idle_timeout
-                );
+                if (!silence) {
+                    stream.expires_never();
+                    silence.emplace(stream);
+                }
+                silence->restart(decoder->done() ? options.drain_timeout : options.idle_timeout);
             }
         }
         const auto state = co_await asio::this_coro::cancellation_state;
         if (cancelled(state)) co_return error::cancelled;
         if (!rec) continue;
-        if (rec == asio::error::operation_aborted) {
+        const bool timed_out =
+            rec == beast::error::timeout ||
+            (rec == asio::error::operation_aborted && silence && silence->expired());
+        if (rec == asio::error::operation_aborted && !timed_out) {
             ec = error::cancelled;
         } else if (streaming && decoder->done()) {
             // The reply is whole; only the connection is lost, and the caller won't pool it.
-        } else if (rec == beast::error::timeout) {
+        } else if (timed_out) {
             ec = streaming && !got_body ? error::timeout_first_byte : error::timeout_idle;
         } else if (is_hang_up(rec)) {
             ec = streaming ? decoder->finish() : make_error_code(error::stream_truncated);
         } else {
             ec = error::malformed_stream;
         }
-        if (ec) out.error_text = rec.message();
+        if (ec) out.error_text = rec == beast::error::timeout || !timed_out ? rec.message() : idle;
         co_return ec;
     }
     co_return ec;

@@ -34,8 +34,8 @@ std::size_t payload_size(const chat::outbound_frame& f) {
     return f.payload ? f.payload->size() : 0;
 }
 
-// One connection on /ws/{id}. The reader turns frames into turns and cancels; the writer is
-// the only code that writes to the socket; everyone else calls `deliver`.
+// One connection on /ws/{id}. The reader turns frames into turns and cancels; `write_next`
+// is the only code that writes to the socket; everyone else calls `deliver`.
 class websocket_session : public chat::subscriber,
                           public std::enable_shared_from_this<websocket_session> {
 public:
@@ -45,7 +45,7 @@ public:
         std::shared_ptr<const websocket_context> context
     )
         : ws_(std::move(stream)),
-          wake_(ws_.get_executor()),
+          writer_stopped_(ws_.get_executor()),
           conversation_id_(std::move(conversation_id)),
           context_(std::move(context)),
           tokens_(context_->limits.message_burst) {}
@@ -82,11 +82,6 @@ public:
         if (ec) co_return;
 
         auto self = shared_from_this();
-        asio::co_spawn(ws_.get_executor(), write_loop(), [self](std::exception_ptr) {
-            self->writer_done_ = true;
-            self->wake_.cancel();
-        });
-
         if (!co_await context_->hub->subscribe(conversation_id_, self)) {
             enqueue(chat::json_frame(chat::error_frame(errc::not_found, "Conversation not found")));
             request_close(websocket::close_code::policy_error, "conversation not found");
@@ -97,9 +92,10 @@ public:
 
         if (subscribed_) context_->hub->unsubscribe(conversation_id_, this);
         if (!closing_) request_close(websocket::close_code::normal, "");
+        // The writer finishes the close handshake; the connection ends with it.
         while (!writer_done_) {
-            wake_.expires_at(asio::steady_timer::time_point::max());
-            co_await wake_.async_wait(as_tuple(use_awaitable));
+            writer_stopped_.expires_at(asio::steady_timer::time_point::max());
+            co_await writer_stopped_.async_wait(as_tuple(use_awaitable));
         }
     }
 
@@ -192,20 +188,21 @@ private:
             spdlog::warn("websocket conversation={} dropped: client not reading", conversation_id_);
             queue_.clear();
             queued_bytes_ = 0;
+            const bool stuck = writing_;
             request_close(websocket::close_code::policy_error, "client too slow");
             // A write stuck behind a full socket would never let the close frame out.
-            if (writing_) beast::get_lowest_layer(ws_).close();
+            if (stuck) beast::get_lowest_layer(ws_).close();
             return;
         }
         queue_.push_back(std::move(frame));
-        wake_.cancel();
+        write_next();
     }
 
     void request_close(websocket::close_code code, std::string reason) {
         if (closing_) return;
         closing_ = true;
         close_reason_ = websocket::close_reason(code, reason);
-        wake_.cancel();
+        write_next();
     }
 
     // Consecutive chunks of one turn leave as one frame: a slow reader costs fewer frames.
@@ -229,33 +226,52 @@ private:
         return chat::chunk_frame(text);
     }
 
-    asio::awaitable<void> write_loop() {
+    // The only code that writes to the socket. A frame queued while the writer is idle is
+    // written at once, from the handler that queued it, rather than by waking a writer
+    // coroutine: that is one wake-up fewer per token. Each completion writes the next.
+    void write_next() {
+        if (writing_) return;
+        if (!queue_.empty()) {
+            writing_ = true;
+            sending_ = next_frame_text();
+            ws_.async_write(
+                asio::buffer(sending_),
+                [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                    self->writing_ = false;
+                    self->sending_ = {};
+                    if (ec) return self->finish_writing(false);
+                    self->write_next();
+                }
+            );
+        } else if (closing_) {
+            finish_writing(true);
+        }
+    }
+
+    // Everything before the close has been written, or a write failed: the close handshake,
+    // or the RFC's answer to a frame the guard refused, then the socket closes.
+    void finish_writing(bool handshake) {
+        writing_ = true;  // for good: nothing is written after this
+        closing_ = true;
+        queue_.clear();
+        asio::co_spawn(
+            ws_.get_executor(),
+            close_connection(handshake),
+            [self = shared_from_this()](std::exception_ptr) {
+                self->writer_done_ = true;
+                self->writer_stopped_.cancel();
+            }
+        );
+    }
+
+    asio::awaitable<void> close_connection(bool handshake) {
         bool close_sent = false;
-        for (;;) {
-            while (queue_.empty() && !closing_) {
-                wake_.expires_at(asio::steady_timer::time_point::max());
-                co_await wake_.async_wait(as_tuple(use_awaitable));
-            }
-            if (!queue_.empty()) {
-                const std::string text = next_frame_text();
-                writing_ = true;
-                auto [ec, _] =
-                    co_await ws_.async_write(asio::buffer(text), as_tuple(use_awaitable));
-                writing_ = false;
-                if (ec) break;
-                continue;
-            }
-            // Closing, and everything before the close has been written.
-            if (!ws_.next_layer().failure()) {
-                close_sent = true;
-                co_await ws_.async_close(close_reason_, as_tuple(use_awaitable));
-            }
-            break;
+        if (handshake && !ws_.next_layer().failure()) {
+            close_sent = true;
+            co_await ws_.async_close(close_reason_, as_tuple(use_awaitable));
         }
         const auto& failure = ws_.next_layer().failure();
         if (failure && !close_sent) co_await fail_connection(*failure);
-        closing_ = true;
-        queue_.clear();
         beast::error_code ignored;
         beast::get_lowest_layer(ws_).socket().close(ignored);
     }
@@ -288,7 +304,7 @@ private:
     }
 
     websocket::stream<guarded_stream> ws_;
-    asio::steady_timer wake_;
+    asio::steady_timer writer_stopped_;  // cancelled when the writer has closed the socket
     std::string conversation_id_;
     std::shared_ptr<const websocket_context> context_;
     // A list, not a deque: a deque allocates its first block up front, and an idle
@@ -299,6 +315,7 @@ private:
     bool writer_done_ = false;
     bool subscribed_ = false;
     bool writing_ = false;
+    std::string sending_;  // the frame being written
     std::size_t refused_in_a_row_ = 0;
     websocket::close_reason close_reason_;
     double tokens_;

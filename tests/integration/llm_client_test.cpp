@@ -208,6 +208,33 @@ INSTANTIATE_TEST_SUITE_P(
     [](const auto& info) { return std::string{info.param.name}; }
 );
 
+// The idle timeout bounds a silence, not the reply: a reply that lasts several times the
+// limit, its tokens never that far apart, completes.
+TEST_F(LlmClient, AReplyLongerThanTheIdleTimeoutCompletesWhileTokensKeepComing) {
+    auto o = options();
+    o.idle_timeout = 300ms;
+    auto b = make_backend(o);
+    const auto out = stream_chat(*b, chat("[[mock tokens=10 interval_ms=100]]"));
+    ASSERT_FALSE(out.result.error) << out.result.error.message() << ": " << out.result.error_text;
+    EXPECT_EQ(out.result.final.eval_count, 10);
+    EXPECT_EQ(requests()[0]["outcome"], "completed");
+}
+
+// After a timed-out stream the client is as good as new: the next request gets a working
+// connection and its own full idle allowance.
+TEST_F(LlmClient, TheRequestAfterAnIdleTimeoutStreamsNormally) {
+    auto o = options();
+    o.idle_timeout = 300ms;
+    o.max_retries = 0;
+    auto b = make_backend(o);
+    auto out = stream_chat(*b, chat("[[mock fault=hang_body fault_after=2]]"));
+    ASSERT_EQ(out.result.error, error::timeout_idle) << out.result.error_text;
+    EXPECT_EQ(out.result.error_text, "nothing read within the idle timeout");
+    out = stream_chat(*b, chat("[[mock tokens=4 interval_ms=100]]"));
+    ASSERT_FALSE(out.result.error) << out.result.error_text;
+    EXPECT_EQ(out.result.final.eval_count, 4);
+}
+
 TEST_F(LlmClient, ErrorTextOfTheBackendTravelsAlong) {
     auto b = make_backend(options());
     auto out = stream_chat(*b, chat("hi", "no-such-model"));

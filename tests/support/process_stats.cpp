@@ -27,20 +27,23 @@ process_stats read_process_stats(pid_t pid) {
     return stats;
 }
 
-double cpu_seconds(pid_t pid) {
+cpu_time cpu_times(pid_t pid) {
     std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
     std::string line;
     std::getline(in, line);
     // The command name may hold spaces and parentheses; the fields after its last ')' do not.
     const auto close = line.rfind(')');
-    if (close == std::string::npos) return 0;
+    if (close == std::string::npos) return {};
     std::istringstream fields(line.substr(close + 2));
     std::string skip;
     // After the name: state (3), ppid ... cmajflt (4-12), utime (14), stime (15).
     for (int i = 3; i < 14; ++i) fields >> skip;
     double utime = 0, stime = 0;
     fields >> utime >> stime;
-    return (utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+    const auto ticks = static_cast<double>(::sysconf(_SC_CLK_TCK));
+    return {utime / ticks, stime / ticks};
 }
+
+double cpu_seconds(pid_t pid) { return cpu_times(pid).total_s(); }
 
 }  // namespace moodring::test
