@@ -217,6 +217,10 @@ asio::awaitable<void> theme_service::ask_model(job& j) {
             request->object = std::move(object);
             request->extracted_ms = elapsed_ms(started, mono_clock::now());
             request->end_wait();
+            // Cancelled here, so the stream reader stops and closes the connection before it
+            // reads on, in this handler: with tokens a millisecond apart, each hop through the
+            // job first would be a chance for the model to write one more.
+            request->cancel.emit(asio::cancellation_type::terminal);
         }
     };
     auto prompt = render_theme_prompt(template_, j.mood);

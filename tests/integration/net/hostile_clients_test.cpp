@@ -58,9 +58,10 @@ TEST(hostile_http, a_slow_header_dribble_is_cut_at_the_request_deadline_while_ot
         "GET /api/conversations HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Filler: " + std::string(400, 'x') +
         "\r\n\r\n";
 
+    // Before connecting: the server's deadline starts at its accept, which comes after.
+    const auto started = clock_type::now();
     std::vector<std::unique_ptr<raw_socket>> dribblers;
     for (int i = 0; i < 8; ++i) dribblers.push_back(std::make_unique<raw_socket>(server.port()));
-    const auto started = clock_type::now();
     std::vector<std::size_t> sent(dribblers.size(), 0);
     std::vector<std::optional<clock_type::duration>> cut(dribblers.size());
     int served_meanwhile = 0;
@@ -101,8 +102,8 @@ TEST(hostile_http, a_slow_header_dribble_is_cut_at_the_request_deadline_while_ot
 TEST(hostile_http, a_slow_body_dribble_is_cut_at_the_same_deadline) {
     server_process server(options_with({"--http.request_timeout_ms", "1500"}));
     const std::string body = json{{"title", "dribbled"}}.dump() + std::string(500, ' ');
+    const auto started = clock_type::now();  // before the accept that starts the deadline
     raw_socket client(server.port());
-    const auto started = clock_type::now();
     client.send(
         "POST /api/conversations HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
         "Content-Length: " +
