@@ -14,6 +14,14 @@ std::filesystem::path server_binary() {
     }
     return MOODRING_SERVER_BINARY;
 }
+bool server_is_instrumented() {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+    return true;
+#else
+    return server_binary() != MOODRING_SERVER_BINARY;
+#endif
+}
+
 std::filesystem::path mock_ollama_binary() { return MOODRING_MOCK_OLLAMA_BINARY; }
 std::filesystem::path source_dir() {
     return std::filesystem::path{MOODRING_TEST_SOURCE_DIR}.parent_path();

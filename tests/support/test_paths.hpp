@@ -7,6 +7,9 @@ namespace moodring::test {
 
 // Paths of the binaries under test, fixed at build time.
 std::filesystem::path server_binary();
+// Whether the server under test runs under a sanitizer (this build's ASan, or the TSan server
+// of TEST_SERVER_BINARY), whose shadow memory makes its RSS no measure of moodring's.
+bool server_is_instrumented();
 std::filesystem::path mock_ollama_binary();
 std::filesystem::path source_dir();
 

@@ -323,11 +323,11 @@ TEST_F(hostile_clients, clients_that_never_read_are_dropped_and_memory_stays_fla
         streamed,
         most_received
     );
-    // Under ASan the server's shadow memory and quarantine grow instead; the drops above still
-    // hold there.
-#if !defined(__SANITIZE_ADDRESS__)
-    EXPECT_LT(grown_kib, 24 * 1024);
-#endif
+    // Under a sanitizer the server's shadow memory and quarantine grow instead (31 MiB once
+    // under TSan); the drops above still hold there.
+    if (!server_is_instrumented()) {
+        EXPECT_LT(grown_kib, 24 * 1024);
+    }
 }
 
 // --- origins --------------------------------------------------------------------------
