@@ -132,9 +132,9 @@ asio::awaitable<error_code> read_body(
         const auto state = co_await asio::this_coro::cancellation_state;
         if (cancelled(state)) co_return error::cancelled;
         if (!rec) continue;
-        const bool timed_out =
-            rec == beast::error::timeout ||
-            (rec == asio::error::operation_aborted && silence && silence->expired());
+        const bool silent_too_long =
+            rec == asio::error::operation_aborted && silence && silence->expired();
+        const bool timed_out = rec == beast::error::timeout || silent_too_long;
         if (rec == asio::error::operation_aborted && !timed_out) {
             ec = error::cancelled;
         } else if (streaming && decoder->done()) {
@@ -146,7 +146,7 @@ asio::awaitable<error_code> read_body(
         } else {
             ec = error::malformed_stream;
         }
-        if (ec) out.error_text = rec == beast::error::timeout || !timed_out ? rec.message() : idle;
+        if (ec) out.error_text = silent_too_long ? idle : rec.message();
         co_return ec;
     }
     co_return ec;
