@@ -340,6 +340,12 @@ const std::vector<setting>& settings() {
             check_fn<std::string>{http_url}
         ),
         make_setting(
+            "llm.slots",
+            "generations at once on llm.url (0: learned, up to llm.max_in_flight)",
+            &c::llm,
+            &c::llm_section::slots
+        ),
+        make_setting(
             "llm.chat_model",
             "model that writes replies",
             &c::llm,
@@ -383,7 +389,7 @@ const std::vector<setting>& settings() {
         ),
         make_setting(
             "llm.max_in_flight",
-            "requests to the backend at once; more wait in line",
+            "most generations at once on one endpoint; the ceiling of learned slots",
             &c::llm,
             &c::llm_section::max_in_flight,
             at_least<std::size_t>(1)
@@ -426,6 +432,33 @@ const std::vector<setting>& settings() {
             "load the models at start, without delaying readiness",
             &c::llm,
             &c::llm_section::warm_up
+        ),
+        make_setting(
+            "llm.cooldown_ms",
+            "rest of an endpoint after its first failure, doubled for each next one",
+            &c::llm,
+            &c::llm_section::cooldown,
+            check_fn<std::chrono::milliseconds>{positive_ms}
+        ),
+        make_setting(
+            "llm.cooldown_max_ms",
+            "longest rest of a failing endpoint (at least llm.cooldown_ms)",
+            &c::llm,
+            &c::llm_section::cooldown_max,
+            check_fn<std::chrono::milliseconds>{positive_ms}
+        ),
+        make_setting(
+            "llm.models_refresh_ms",
+            "how often each endpoint's model list is fetched again",
+            &c::llm,
+            &c::llm_section::models_refresh,
+            check_fn<std::chrono::milliseconds>{positive_ms}
+        ),
+        make_setting(
+            "llm.theme_yield_ms",
+            "time a reply waiting for a slot lets the theme holding it run (0: cancel it at once)",
+            &c::llm,
+            &c::llm_section::theme_yield
         ),
         make_setting(
             "chat.system_prompt_file",
@@ -665,6 +698,18 @@ void apply_environment(config& c, const std::map<std::string, std::string>& env)
     }
 }
 
+// Checks between settings, made once every source has been read: a pair may be given in two
+// different places, and only the final values have to agree.
+void check_together(const config& c) {
+    if (c.llm.cooldown_max < c.llm.cooldown) {
+        fail(
+            "llm.cooldown_max_ms (" + std::to_string(c.llm.cooldown_max.count()) +
+            ") must not be less than llm.cooldown_ms (" + std::to_string(c.llm.cooldown.count()) +
+            ")"
+        );
+    }
+}
+
 po::options_description flag_descriptions() {
     po::options_description flags("moodring options");
     flags.add_options()("help,h", "show this help")(
@@ -744,6 +789,7 @@ config_load_result load_config(const config_sources& sources) {
             apply_text(result.settings, s, given[s.key].as<std::string>(), "--" + s.key);
         }
     }
+    check_together(result.settings);
     return result;
 }
 

@@ -43,13 +43,17 @@ struct config {
     } database;
 
     struct llm_section {
+        // The shorthand for a single endpoint, used when `endpoints` is empty.
         std::string url = "http://127.0.0.1:11434";
         std::string kind = "ollama";
+        unsigned slots = 0;  // generations at once on `url`; 0: learned by moodring
         std::string chat_model = "llama3.2";
         std::string theme_model = "llama3.2";
         std::chrono::milliseconds connect_timeout{5'000};
         std::chrono::milliseconds first_byte_timeout{120'000};
         std::chrono::milliseconds idle_timeout{30'000};
+        // The most generations at once on one endpoint: the ceiling of learned slots. A
+        // configured `slots` above it is taken as given.
         std::size_t max_in_flight = 4;
         std::size_t pool_size = 4;
         unsigned max_retries = 2;
@@ -57,6 +61,12 @@ struct config {
         std::string keep_alive = "30m";
         std::size_t max_line_bytes = 8 * 1024 * 1024;
         bool warm_up = true;
+        std::chrono::milliseconds cooldown{1'000};       // first rest of a failed endpoint
+        std::chrono::milliseconds cooldown_max{30'000};  // longest rest, after doubling
+        std::chrono::milliseconds models_refresh{60'000};
+        // How long a reply waiting for a slot lets a theme holding it go on before the theme
+        // is cancelled.
+        std::chrono::milliseconds theme_yield{0};
     } llm;
 
     struct chat_section {

@@ -203,3 +203,92 @@ TEST(config, help_and_print_are_recognised) {
     test::temp_dir dir;
     EXPECT_TRUE(load({"--config", write_file(dir, "{}"), "--print-config"}).print_requested);
 }
+
+TEST(config, llm_slots_and_cooldowns_have_their_defaults) {
+    test::temp_dir dir;
+    const auto llm = load({"--config", write_file(dir, "{}")}).settings.llm;
+    EXPECT_EQ(llm.slots, 0u);  // learned
+    EXPECT_EQ(llm.max_in_flight, 4u);
+    EXPECT_EQ(llm.cooldown, std::chrono::milliseconds(1'000));
+    EXPECT_EQ(llm.cooldown_max, std::chrono::milliseconds(30'000));
+    EXPECT_EQ(llm.models_refresh, std::chrono::milliseconds(60'000));
+    EXPECT_EQ(llm.theme_yield, std::chrono::milliseconds(0));
+}
+
+TEST(config, llm_slots_and_cooldowns_come_from_environment_and_flags) {
+    test::temp_dir dir;
+    const auto file = write_file(dir, R"({"llm": {"slots": 2}})");
+    const auto loaded = load(
+        {"--config",
+         file,
+         "--llm.cooldown_max_ms",
+         "4000",
+         "--llm.models_refresh_ms",
+         "5000",
+         "--llm.slots",
+         "6"},
+        {{"MOODRING_LLM_COOLDOWN_MS", "500"},
+         {"MOODRING_LLM_THEME_YIELD_MS", "250"},
+         {"MOODRING_LLM_SLOTS", "3"}}
+    );
+    const auto& llm = loaded.settings.llm;
+    EXPECT_EQ(llm.slots, 6u);
+    EXPECT_EQ(llm.cooldown, std::chrono::milliseconds(500));
+    EXPECT_EQ(llm.cooldown_max, std::chrono::milliseconds(4'000));
+    EXPECT_EQ(llm.models_refresh, std::chrono::milliseconds(5'000));
+    EXPECT_EQ(llm.theme_yield, std::chrono::milliseconds(250));
+    EXPECT_EQ(load({"--config", file}).settings.llm.slots, 2u);
+}
+
+TEST(config, llm_slots_zero_means_learned_and_may_exceed_max_in_flight) {
+    test::temp_dir dir;
+    const auto file = write_file(dir, R"({"llm": {"slots": 5}})");
+    // A later source's 0 gives the slots back to learning.
+    EXPECT_EQ(load({"--config", file}, {{"MOODRING_LLM_SLOTS", "0"}}).settings.llm.slots, 0u);
+    // Configured slots are taken as given, above the ceiling of learned ones included.
+    EXPECT_EQ(load({"--config", file, "--llm.max_in_flight", "2"}).settings.llm.slots, 5u);
+}
+
+TEST(config, llm_cooldown_max_below_cooldown_is_refused_naming_both) {
+    test::temp_dir dir;
+    const auto file = write_file(dir, R"({"llm": {"cooldown_ms": 2000}})");
+    const auto error = error_of({"--config", file, "--llm.cooldown_max_ms", "1500"});
+    EXPECT_NE(error.find("llm.cooldown_max_ms (1500)"), std::string::npos) << error;
+    EXPECT_NE(error.find("llm.cooldown_ms (2000)"), std::string::npos) << error;
+    // Equal is a fixed cooldown, not doubled.
+    EXPECT_EQ(error_of({"--config", file, "--llm.cooldown_max_ms", "2000"}), "");
+    // Only the final values are compared: a cooldown raised alone past the default longest one
+    // is refused, and is fine when the longest is raised as well, from another source.
+    EXPECT_EQ(
+        error_of(
+            {"--config", write_file(dir, "{}")}, {{"MOODRING_LLM_COOLDOWN_MS", "45000"}}
+        ).find("llm.cooldown_max_ms (30000)"),
+        0u
+    );
+    EXPECT_EQ(
+        error_of(
+            {"--config", write_file(dir, "{}"), "--llm.cooldown_max_ms", "90000"},
+            {{"MOODRING_LLM_COOLDOWN_MS", "45000"}}
+        ),
+        ""
+    );
+}
+
+TEST(config, llm_cooldowns_and_refresh_must_be_positive) {
+    test::temp_dir dir;
+    const auto file = write_file(dir, "{}");
+    for (const std::string key :
+         {"llm.cooldown_ms", "llm.cooldown_max_ms", "llm.models_refresh_ms"}) {
+        EXPECT_NE(
+            error_of({"--config", file, "--" + key, "0"}).find(key + " must be a positive"),
+            std::string::npos
+        ) << key;
+    }
+    EXPECT_EQ(error_of({"--config", file, "--llm.theme_yield_ms", "0"}), "");
+    EXPECT_NE(
+        error_of(
+            {"--config", file}, {{"MOODRING_LLM_SLOTS", "-1"}}
+        ).find("llm.slots must be a whole number"),
+        std::string::npos
+    );
+}
