@@ -135,6 +135,131 @@ struct codec<double> {
     }
 };
 
+void http_url(const std::string& v) {
+    auto url = boost::urls::parse_absolute_uri(v);
+    if (!url || url->scheme() != "http" || url->host().empty()) {
+        fail("must be an http:// URL, got \"" + v + "\"");
+    }
+}
+
+void backend_kind(const std::string& v) {
+    if (v != "ollama" && v != "openai") fail("must be \"ollama\" or \"openai\"");
+}
+
+// What tells two endpoint URLs apart: two spellings of one server would count its slots twice.
+// The URL has passed http_url.
+std::string endpoint_identity(const std::string& text) {
+    boost::urls::url u(*boost::urls::parse_absolute_uri(text));
+    u.normalize();  // RFC 3986: host in lower case, one form of percent-escapes, no dot segments
+    std::string path(u.encoded_path());
+    while (path.ends_with('/')) path.pop_back();
+    const std::string port = u.port().empty() ? "80" : std::string(u.port());
+    return std::string(u.encoded_host()) + ":" + port + path +
+           (u.has_query() ? "?" + std::string(u.encoded_query()) : "");
+}
+
+// One entry of llm.endpoints. Messages start with the entry, "[2] (http://x:1): ...", which
+// `apply` joins to the key as "llm.endpoints[2] (http://x:1): ...".
+config::llm_endpoint endpoint_from(const json& entry, std::size_t index) {
+    std::string label = "[" + std::to_string(index) + "]";
+    if (!entry.is_object()) {
+        fail(label + ": must be an object like {\"url\": \"http://host:11434\"}");
+    }
+    if (auto url = entry.find("url");
+        url != entry.end() && url->is_string() && !url->get_ref<const std::string&>().empty()) {
+        label += " (" + url->get<std::string>() + ")";
+    }
+    for (const auto& [key, value] : entry.items()) {
+        if (key != "url" && key != "kind" && key != "slots" && key != "models") {
+            fail(label + ": unknown key \"" + key + "\" (url, kind, slots, models)");
+        }
+    }
+    if (!entry.contains("url")) fail(label + ": url is required");
+
+    config::llm_endpoint endpoint;
+    const auto field = [&](const char* name, const auto& read) {
+        auto it = entry.find(name);
+        if (it == entry.end()) return;
+        try {
+            read(*it);
+        } catch (const config_error& e) {
+            fail(label + ": " + name + " " + e.what());
+        }
+    };
+    field("url", [&](const json& v) {
+        endpoint.url = codec<std::string>::decode(v);
+        http_url(endpoint.url);
+    });
+    field("kind", [&](const json& v) {
+        endpoint.kind = codec<std::string>::decode(v);
+        backend_kind(endpoint.kind);
+    });
+    field("slots", [&](const json& v) {
+        // null is how --print-config shows learned slots, so its output loads back.
+        if (v.is_null()) return;
+        endpoint.slots = integer_from<unsigned>(v);
+        if (endpoint.slots < 1) fail("must be at least 1 (leave it out to have it learned)");
+    });
+    field("models", [&](const json& v) {
+        if (!v.is_array()) fail("must be a list of model names");
+        for (const auto& model : v) {
+            if (!model.is_string() || model.get_ref<const std::string&>().empty()) {
+                fail("must be a list of non-empty model names");
+            }
+            endpoint.models.push_back(model.get<std::string>());
+        }
+    });
+    return endpoint;
+}
+
+// llm.endpoints, in every source a JSON list: the environment and flags give it as JSON text.
+template <>
+struct codec<std::vector<config::llm_endpoint>> {
+    static std::vector<config::llm_endpoint> decode(const json& j) {
+        // null is "not set", so the shipped file can show the default like every other key.
+        if (j.is_null()) return {};
+        if (!j.is_array()) {
+            fail("must be a list of endpoints like [{\"url\": \"http://host:11434\"}]");
+        }
+        // An empty list would leave nowhere to send generations; null says "use llm.url".
+        if (j.empty()) fail("must not be empty (null or leaving it out uses llm.url)");
+        std::vector<config::llm_endpoint> endpoints;
+        std::vector<std::string> identities;
+        for (std::size_t i = 0; i < j.size(); ++i) {
+            endpoints.push_back(endpoint_from(j[i], i));
+            identities.push_back(endpoint_identity(endpoints.back().url));
+            for (std::size_t k = 0; k < i; ++k) {
+                if (identities[k] == identities[i]) {
+                    fail(
+                        "[" + std::to_string(i) + "] (" + endpoints[i].url +
+                        "): url names the same endpoint as llm.endpoints[" + std::to_string(k) +
+                        "] (" + endpoints[k].url + ")"
+                    );
+                }
+            }
+        }
+        return endpoints;
+    }
+    static json encode(const std::vector<config::llm_endpoint>& endpoints) {
+        if (endpoints.empty()) return nullptr;
+        json list = json::array();
+        for (const auto& e : endpoints) {
+            list.push_back({
+                {"url", e.url},
+                {"kind", e.kind},
+                {"slots", e.slots == 0 ? json(nullptr) : json(e.slots)},
+                {"models", e.models},
+            });
+        }
+        return list;
+    }
+    static json from_text(const std::string& t) {
+        auto j = json::parse(t, nullptr, false);
+        if (j.is_discarded()) fail("must be a JSON list of endpoints, got \"" + t + "\"");
+        return j;
+    }
+};
+
 template <class T>
 using check_fn = std::function<void(const T&)>;
 
@@ -174,13 +299,6 @@ void positive_ms(const std::chrono::milliseconds& v) {
     if (v.count() <= 0) fail("must be a positive number of milliseconds");
 }
 
-void http_url(const std::string& v) {
-    auto url = boost::urls::parse_absolute_uri(v);
-    if (!url || url->scheme() != "http" || url->host().empty()) {
-        fail("must be an http:// URL, got \"" + v + "\"");
-    }
-}
-
 void origin_list(const std::vector<std::string>& origins) {
     for (const auto& origin : origins) {
         auto url = boost::urls::parse_absolute_uri(origin);
@@ -192,10 +310,6 @@ void origin_list(const std::vector<std::string>& origins) {
 
 void positive_number(const double& v) {
     if (!(v > 0)) fail("must be a positive number");
-}
-
-void backend_kind(const std::string& v) {
-    if (v != "ollama" && v != "openai") fail("must be \"ollama\" or \"openai\"");
 }
 
 void log_level(const std::string& v) {
@@ -338,6 +452,12 @@ const std::vector<setting>& settings() {
             &c::llm,
             &c::llm_section::url,
             check_fn<std::string>{http_url}
+        ),
+        make_setting(
+            "llm.endpoints",
+            "JSON list of {\"url\", \"kind\", \"slots\", \"models\"} (null: llm.url alone)",
+            &c::llm,
+            &c::llm_section::endpoints
         ),
         make_setting(
             "llm.slots",
@@ -646,11 +766,20 @@ std::string env_name(const std::string& key) {
     return name;
 }
 
+// "origin: key message"; a message about an entry of a list starts with its index, and reads
+// as "origin: key[i] ...".
+config_error keyed_error(const std::string& origin, const setting& s, const config_error& e) {
+    const std::string_view message = e.what();
+    return config_error(
+        origin + ": " + s.key + (message.starts_with('[') ? "" : " ") + std::string(message)
+    );
+}
+
 void apply(config& c, const setting& s, const json& value, const std::string& origin) {
     try {
         s.assign(c, value);
     } catch (const config_error& e) {
-        throw config_error(origin + ": " + s.key + " " + e.what());
+        throw keyed_error(origin, s, e);
     }
 }
 
@@ -659,7 +788,7 @@ void apply_text(config& c, const setting& s, const std::string& text, const std:
     try {
         value = s.from_text(text);
     } catch (const config_error& e) {
-        throw config_error(origin + ": " + s.key + " " + e.what());
+        throw keyed_error(origin, s, e);
     }
     apply(c, s, value, origin);
 }

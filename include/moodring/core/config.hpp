@@ -42,7 +42,21 @@ struct config {
         unsigned max_pages = 0;  // PRAGMA max_page_count: a disk quota for the database
     } database;
 
+    // One server moodring sends generations to: an entry of `llm.endpoints`.
+    struct llm_endpoint {
+        std::string url;                  // http://host[:port][/prefix], checked as llm.url
+        std::string kind = "ollama";      // "ollama" or "openai"
+        unsigned slots = 0;               // generations at once; 0: learned by moodring
+        std::vector<std::string> models;  // empty: discovered from the endpoint
+        bool operator==(const llm_endpoint&) const = default;
+    };
+
     struct llm_section {
+        // So that the entry type is also found next to the list that holds it.
+        using llm_endpoint = config::llm_endpoint;
+
+        // Empty: one endpoint made of `url`, `kind` and `slots`.
+        std::vector<llm_endpoint> endpoints;
         // The shorthand for a single endpoint, used when `endpoints` is empty.
         std::string url = "http://127.0.0.1:11434";
         std::string kind = "ollama";

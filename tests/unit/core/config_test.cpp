@@ -292,3 +292,207 @@ TEST(config, llm_cooldowns_and_refresh_must_be_positive) {
         std::string::npos
     );
 }
+
+namespace {
+
+const std::string three_endpoints = R"([
+    {"url": "http://gpu-a:11434"},
+    {"url": "http://gpu-b:8080/v1/", "kind": "openai", "slots": 8, "models": ["qwen2.5:7b"]},
+    {"url": "http://10.0.0.7:11434", "kind": "ollama", "slots": 1,
+     "models": ["llama3.2", "mistral"]}
+])";
+
+void expect_three_endpoints(const std::vector<config::llm_endpoint>& endpoints) {
+    ASSERT_EQ(endpoints.size(), 3u);
+    EXPECT_EQ(endpoints[0], (config::llm_endpoint{"http://gpu-a:11434", "ollama", 0, {}}));
+    EXPECT_EQ(
+        endpoints[1], (config::llm_endpoint{"http://gpu-b:8080/v1/", "openai", 8, {"qwen2.5:7b"}})
+    );
+    EXPECT_EQ(
+        endpoints[2],
+        (config::llm_endpoint{"http://10.0.0.7:11434", "ollama", 1, {"llama3.2", "mistral"}})
+    );
+}
+
+}  // namespace
+
+TEST(config, llm_endpoints_are_not_set_by_default) {
+    test::temp_dir dir;
+    const auto loaded = load({"--config", write_file(dir, "{}")});
+    EXPECT_TRUE(loaded.settings.llm.endpoints.empty());
+    EXPECT_TRUE(nlohmann::json::parse(config_to_json(loaded.settings))["llm"]["endpoints"].is_null()
+    );
+}
+
+TEST(config, shipped_config_file_loads_to_the_defaults) {
+    // The file comparison above does not read the file the way the server does: this does,
+    // so a default shown as null must also be accepted as "not set".
+    const auto shipped = (test::source_dir() / "config" / "moodring.json").string();
+    EXPECT_EQ(config_to_json(load({"--config", shipped}).settings), config_to_json(config{}));
+}
+
+TEST(config, llm_endpoints_one_entry_takes_the_defaults_of_the_others) {
+    test::temp_dir dir;
+    const auto file = write_file(dir, R"({"llm": {"endpoints": [{"url": "http://gpu:11434"}]}})");
+    const auto endpoints = load({"--config", file}).settings.llm.endpoints;
+    ASSERT_EQ(endpoints.size(), 1u);
+    EXPECT_EQ(endpoints[0].url, "http://gpu:11434");
+    EXPECT_EQ(endpoints[0].kind, "ollama");
+    EXPECT_EQ(endpoints[0].slots, 0u);  // learned
+    EXPECT_TRUE(endpoints[0].models.empty());
+}
+
+TEST(config, llm_endpoints_come_from_file_environment_and_flag) {
+    test::temp_dir dir;
+    const auto empty = write_file(dir, "{}");
+    const auto one = R"([{"url": "http://one:1"}])";
+
+    const auto in_file = (dir / "three.json").string();
+    std::ofstream(in_file) << R"({"llm": {"endpoints": )" << three_endpoints << "}}";
+    expect_three_endpoints(load({"--config", in_file}).settings.llm.endpoints);
+
+    expect_three_endpoints(load(
+                               {"--config", empty}, {{"MOODRING_LLM_ENDPOINTS", three_endpoints}}
+    ).settings.llm.endpoints);
+    expect_three_endpoints(
+        load({"--config", empty, "--llm.endpoints", three_endpoints}).settings.llm.endpoints
+    );
+
+    // Later sources win, as for every setting.
+    const auto flag_over_env =
+        load({"--config", in_file, "--llm.endpoints", one}, {{"MOODRING_LLM_ENDPOINTS", one}});
+    ASSERT_EQ(flag_over_env.settings.llm.endpoints.size(), 1u);
+    EXPECT_EQ(flag_over_env.settings.llm.endpoints[0].url, "http://one:1");
+}
+
+TEST(config, llm_endpoints_null_means_not_set) {
+    test::temp_dir dir;
+    EXPECT_TRUE(load({"--config", write_file(dir, R"({"llm": {"endpoints": null}})")})
+                    .settings.llm.endpoints.empty());
+    const auto in_file = (dir / "three.json").string();
+    std::ofstream(in_file) << R"({"llm": {"endpoints": )" << three_endpoints << "}}";
+    // A later null gives the file's list up for llm.url.
+    EXPECT_TRUE(load(
+                    {"--config", in_file}, {{"MOODRING_LLM_ENDPOINTS", "null"}}
+    ).settings.llm.endpoints.empty());
+    EXPECT_TRUE(
+        load({"--config", in_file, "--llm.endpoints", "null"}).settings.llm.endpoints.empty()
+    );
+}
+
+TEST(config, llm_endpoints_print_as_they_load) {
+    test::temp_dir dir;
+    const auto loaded =
+        load({"--config", write_file(dir, "{}"), "--llm.endpoints", three_endpoints});
+    const auto printed = config_to_json(loaded.settings);
+    const auto listed = nlohmann::json::parse(printed)["llm"]["endpoints"];
+    ASSERT_EQ(listed.size(), 3u);
+    EXPECT_EQ(
+        listed[0],
+        nlohmann::json::parse(
+            R"({"url": "http://gpu-a:11434", "kind": "ollama", "slots": null, "models": []})"
+        )
+    );
+    EXPECT_EQ(listed[1]["slots"], 8);
+    // --print-config's output is a config file that gives the same settings back.
+    expect_three_endpoints(load({"--config", write_file(dir, printed)}).settings.llm.endpoints);
+}
+
+TEST(config, ollama_host_sets_llm_url_and_leaves_endpoints_alone) {
+    test::temp_dir dir;
+    const auto loaded = load(
+        {"--config", write_file(dir, "{}"), "--llm.endpoints", three_endpoints},
+        {{"OLLAMA_HOST", "gpu-z:9999"}}
+    );
+    EXPECT_EQ(loaded.settings.llm.url, "http://gpu-z:9999");
+    expect_three_endpoints(loaded.settings.llm.endpoints);
+}
+
+TEST(config, llm_endpoints_refusals_name_the_key_and_the_entry) {
+    test::temp_dir dir;
+    const auto file = write_file(dir, "{}");
+    const auto flag = [&](const std::string& text) {
+        return error_of({"--config", file, "--llm.endpoints", text});
+    };
+    const auto in_file = [&](const std::string& list) {
+        const auto path = (dir / "endpoints.json").string();
+        std::ofstream(path) << R"({"llm": {"endpoints": )" << list << "}}";
+        return error_of({"--config", path});
+    };
+    const std::vector<std::pair<std::string, std::string>> refused = {
+        {"[]", "--llm.endpoints: llm.endpoints must not be empty"},
+        {"not json", "--llm.endpoints: llm.endpoints must be a JSON list of endpoints"},
+        {R"({"url": "http://x:1"})", "--llm.endpoints: llm.endpoints must be a list of endpoints"},
+        {"5", "llm.endpoints must be a list of endpoints"},
+        {R"([{"url": "http://x:1"}, "http://y:2"])", "llm.endpoints[1]: must be an object"},
+        {R"([{"url": "http://x:1", "slot": 2}])",
+         R"(llm.endpoints[0] (http://x:1): unknown key "slot")"},
+        {R"([{"kind": "openai"}])", "llm.endpoints[0]: url is required"},
+        {R"([{"url": "ftp://x:1"}])", "llm.endpoints[0] (ftp://x:1): url must be an http:// URL"},
+        {R"([{"url": ""}])", "llm.endpoints[0]: url must be an http:// URL"},
+        {R"([{"url": 80}])", "llm.endpoints[0]: url must be a string"},
+        {R"([{"url": "http://x:1"}, {"url": "http://X:1/"}])",
+         "llm.endpoints[1] (http://X:1/): url names the same endpoint as llm.endpoints[0] "
+         "(http://x:1)"},
+        {R"([{"url": "http://x/v1"}, {"url": "http://y"}, {"url": "http://x:80/v1//"}])",
+         "llm.endpoints[2] (http://x:80/v1//): url names the same endpoint as llm.endpoints[0]"},
+        {R"([{"url": "http://a:1"}, {"url": "http://b:2"}, {"url": "http://x:1", "slots": 0}])",
+         "llm.endpoints[2] (http://x:1): slots must be at least 1"},
+        {R"([{"url": "http://x:1", "slots": 2.5}])",
+         "llm.endpoints[0] (http://x:1): slots must be a whole number"},
+        {R"([{"url": "http://x:1", "slots": "2"}])",
+         "llm.endpoints[0] (http://x:1): slots must be a whole number"},
+        {R"([{"url": "http://x:1", "slots": -1}])",
+         "llm.endpoints[0] (http://x:1): slots must not be negative"},
+        {R"([{"url": "http://x:1", "kind": "vllm"}])",
+         R"(llm.endpoints[0] (http://x:1): kind must be "ollama" or "openai")"},
+        {R"([{"url": "http://x:1", "models": "llama3.2"}])",
+         "llm.endpoints[0] (http://x:1): models must be a list of model names"},
+        {R"([{"url": "http://x:1", "models": ["llama3.2", 3]}])",
+         "llm.endpoints[0] (http://x:1): models must be a list of non-empty model names"},
+        {R"([{"url": "http://x:1", "models": [""]}])",
+         "llm.endpoints[0] (http://x:1): models must be a list of non-empty model names"},
+    };
+    for (const auto& [text, expected] : refused) {
+        const auto error = flag(text);
+        EXPECT_NE(error.find(expected), std::string::npos) << text << "\n  gave: " << error;
+    }
+
+    // The same checks in the other sources, with the source named.
+    EXPECT_NE(
+        in_file("[]").find("endpoints.json: llm.endpoints must not be empty"), std::string::npos
+    );
+    EXPECT_NE(
+        in_file(R"([{"url": "http://x:1", "slots": 0}])")
+            .find("endpoints.json: llm.endpoints[0] (http://x:1): slots must be at least 1"),
+        std::string::npos
+    );
+    EXPECT_NE(
+        in_file(R"({"url": "http://x:1"})").find("llm.endpoints must be a list of endpoints"),
+        std::string::npos
+    );
+    EXPECT_NE(
+        error_of(
+            {"--config", file}, {{"MOODRING_LLM_ENDPOINTS", "[{\"url\": \"http://x:1\""}}
+        ).find("MOODRING_LLM_ENDPOINTS: llm.endpoints must be a JSON list of endpoints"),
+        std::string::npos
+    );
+    EXPECT_NE(
+        error_of(
+            {"--config", file}, {{"MOODRING_LLM_ENDPOINTS", "[]"}}
+        ).find("MOODRING_LLM_ENDPOINTS: llm.endpoints must not be empty"),
+        std::string::npos
+    );
+}
+
+TEST(config, llm_endpoints_differ_by_port_path_or_host) {
+    test::temp_dir dir;
+    const auto loaded = load(
+        {"--config",
+         write_file(dir, "{}"),
+         "--llm.endpoints",
+         R"([{"url": "http://x"}, {"url": "http://x:8080"}, {"url": "http://x/v2"},
+             {"url": "http://y"}])"}
+    );
+    EXPECT_EQ(loaded.settings.llm.endpoints.size(), 4u);
+}
