@@ -31,6 +31,7 @@ public:
     static boost::asio::awaitable<void> run(std::shared_ptr<session> self);
 
     std::uint64_t id() const { return id_; }
+    boost::asio::any_io_executor executor() { return socket_.get_executor(); }
 
     // Waits for `d`, or until the client leaves when `d` is empty (a hang).
     boost::asio::awaitable<bool> pause(std::optional<std::chrono::milliseconds> d);
