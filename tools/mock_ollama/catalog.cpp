@@ -12,12 +12,6 @@ namespace {
 
 using ordered_json = nlohmann::ordered_json;
 
-std::string full_name(std::string_view name) {
-    std::string out{name};
-    if (out.find(':') == std::string::npos) out += ":latest";
-    return out;
-}
-
 // A stable fake sha256 so the same model always shows the same digest.
 std::string digest_of(const std::string& name) {
     std::string out;
@@ -52,6 +46,12 @@ std::string go_time(moodring::wall_clock::time_point t) {
 
 }  // namespace
 
+std::string model_catalog::full_name(std::string_view name) {
+    std::string out{name};
+    if (out.find(':') == std::string::npos) out += ":latest";
+    return out;
+}
+
 model_catalog::model_catalog(const std::vector<std::string>& names) {
     for (const auto& n : names) names_.push_back(full_name(n));
 }
@@ -63,10 +63,6 @@ bool model_catalog::has(std::string_view name) const {
     }
     return false;
 }
-
-void model_catalog::mark_loaded(std::string_view name) { loaded_.insert(full_name(name)); }
-
-void model_catalog::unload(std::string_view name) { loaded_.erase(full_name(name)); }
 
 std::string model_catalog::tags() const {
     auto models = ordered_json::array();
@@ -84,10 +80,10 @@ std::string model_catalog::tags() const {
     return ordered_json{{"models", models}}.dump();
 }
 
-std::string model_catalog::running() const {
+std::string model_catalog::running(const std::vector<std::string>& loaded) const {
     auto models = ordered_json::array();
     const auto expires = go_time(moodring::wall_clock::now() + std::chrono::minutes{5});
-    for (const auto& n : loaded_) {
+    for (const auto& n : loaded) {
         models.push_back({
             {"name", n},
             {"model", n},

@@ -42,6 +42,8 @@ private:
 
     // Reads and checks the request, up to the reply's plan; a rejection is answered at once.
     std::optional<rejection> prepare();
+    // Queues the request for its model's slot (or load); false when the queue is full.
+    bool enter_scheduler();
     awaitable<bool> fail(unsigned status, std::string message, const char* outcome);
     awaitable<bool> load_reply();
     awaitable<bool> stream_reply();
@@ -60,9 +62,12 @@ private:
     bool keep_alive_ = false;
     std::int64_t prompt_words_ = 1;
     std::string done_reason_ = "stop";
-    std::string load_request_;  // "load" or "unload" for an empty request
+    std::string load_request_;   // "load" or "unload" for an empty request
+    bool unload_after_ = false;  // keep_alive 0
     reply_plan plan_;
     bool streaming_ = true;
+    // Held from admission to finish(); null while not with the scheduler.
+    std::unique_ptr<model_scheduler::ticket> ticket_;
 };
 
 std::optional<completion::rejection> completion::prepare() {
@@ -90,6 +95,7 @@ std::optional<completion::rejection> completion::prepare() {
     }
     record_->label = script_.label;
     prompt_words_ = word_count(prompt.directives);
+    unload_after_ = asks_unload(body);
 
     const bool known = state_.catalog.has(model);
     if (script_.fault == fault_kind::not_found || !known) {
@@ -111,7 +117,7 @@ std::optional<completion::rejection> completion::prepare() {
         format_ = make_openai_format(model, usage);
         if (prompt.empty) return rejection{400, "[] is too short - 'messages'", "completed"};
     } else if (prompt.empty) {
-        load_request_ = asks_unload(body) ? "unload" : "load";
+        load_request_ = unload_after_ ? "unload" : "load";
         return std::nullopt;
     }
 
@@ -132,9 +138,16 @@ awaitable<bool> completion::run() {
         if (!co_await io_.pause(script_.header_delay)) co_return finish("client_gone");
         co_return co_await fail(r->status, r->message, r->outcome);
     }
+    // Ollama expires the model of an unload request before any scheduling.
+    if (load_request_ == "unload") co_return co_await load_reply();
+    if (!enter_scheduler()) co_return co_await fail(503, busy_message, "rejected");
+    // Inline, not a coroutine of its own: GCC 12 resumed such a helper with a broken frame.
+    while (!ticket_->admitted()) {
+        if (!co_await io_.wait_on(ticket_->wake())) co_return finish("client_gone");
+    }
     if (!load_request_.empty()) co_return co_await load_reply();
-    state_.catalog.mark_loaded(record_->model);
 
+    // Ollama sends the headers once the request has its slot, so the delay starts there.
     if (!co_await io_.pause(script_.header_delay)) co_return finish("client_gone");
     switch (script_.fault) {
         case fault_kind::hang_headers:
@@ -151,9 +164,22 @@ awaitable<bool> completion::run() {
     co_return co_await whole_reply();
 }
 
-// Records the end of the request; the result is whether the connection can be reused.
+bool completion::enter_scheduler() {
+    ticket_ = state_.scheduler.enter(
+        io_.executor(),
+        model_catalog::full_name(record_->model),
+        load_request_.empty(),
+        unload_after_,
+        record_
+    );
+    return ticket_ != nullptr;
+}
+
+// Records the end of the request and gives its slot to the next one at once; the result is
+// whether the connection can be reused.
 bool completion::finish(const char* outcome) {
     record_->finish(outcome);
+    ticket_.reset();
     log_request(*record_);
     return keep_alive_ && record_->outcome != "client_gone";
 }
@@ -168,9 +194,7 @@ awaitable<bool> completion::fail(unsigned status, std::string message, const cha
 // Ollama answers an empty request with one JSON object, even when streaming.
 awaitable<bool> completion::load_reply() {
     if (load_request_ == "unload") {
-        state_.catalog.unload(record_->model);
-    } else {
-        state_.catalog.mark_loaded(record_->model);
+        state_.scheduler.unload(model_catalog::full_name(record_->model));
     }
     reply_metrics m;
     m.done_reason = load_request_;
@@ -291,7 +315,9 @@ reply_metrics completion::metrics() const {
     reply_metrics m;
     m.done_reason = done_reason_;
     m.total_ns = mono_ns() - record_->started_ns;
-    m.load_ns = fake_load_ns;
+    // With --load-ms, the time this request really waited for its model (0 if it was loaded).
+    m.load_ns =
+        state_.scheduler.limits().load_time.count() > 0 ? record_->load_wait_ns : fake_load_ns;
     m.prompt_count = prompt_words_;
     m.prompt_ns = prompt_words_ * fake_prompt_ns_per_word;
     m.eval_count = record_->tokens_sent;

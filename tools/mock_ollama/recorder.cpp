@@ -32,6 +32,12 @@ void request_record::finish(std::string how) {
     finished_ns = mono_ns();
 }
 
+double request_record::queue_wait_ms() const {
+    if (!queued_ns) return 0;
+    const auto end = admitted_ns ? *admitted_ns : finished_ns ? *finished_ns : mono_ns();
+    return static_cast<double>(end - *queued_ns) / 1e6;
+}
+
 std::shared_ptr<request_record> recorder::start(
     std::string method, std::string path, std::uint64_t connection_id
 ) {
@@ -67,6 +73,10 @@ nlohmann::json recorder::to_json() const {
             {"brace_sent_ns", optional_ns(r->brace_sent_ns)},
             {"first_token_ns", optional_ns(r->first_token_ns)},
             {"last_token_ns", optional_ns(r->last_token_ns)},
+            {"queued_ns", optional_ns(r->queued_ns)},
+            {"admitted_ns", optional_ns(r->admitted_ns)},
+            {"queue_wait_ms", r->queue_wait_ms()},
+            {"load_ms", static_cast<double>(r->load_wait_ns) / 1e6},
         });
     }
     return {{"requests", std::move(list)}};

@@ -31,9 +31,17 @@ struct request_record {
     std::optional<std::int64_t> brace_sent_ns;
     std::optional<std::int64_t> first_token_ns;
     std::optional<std::int64_t> last_token_ns;
+    // Set by the scheduler: when the request started waiting for its turn (if it had to),
+    // when it got its slot (or its model, if it needs no slot), and how long it waited for
+    // its model to load.
+    std::optional<std::int64_t> queued_ns;
+    std::optional<std::int64_t> admitted_ns;
+    std::int64_t load_wait_ns = 0;
 
     void token_sent(std::int64_t at_ns);
     void finish(std::string how);
+    // From queued_ns to admission, or to the end (or now) if it was never admitted.
+    double queue_wait_ms() const;
 };
 
 // The log of requests. Sessions keep a pointer to their record, so a reset during a

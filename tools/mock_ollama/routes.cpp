@@ -25,7 +25,9 @@ simple_reply answer(std::string_view path, bool get, mock_state& state) {
     if (path == "/") return {200, "text/plain; charset=utf-8", "Ollama is running"};
     if (path == "/api/version") return {200, json_type, R"({"version":"0.5.1"})"};
     if (path == "/api/tags") return {200, json_type, state.catalog.tags()};
-    if (path == "/api/ps") return {200, json_type, state.catalog.running()};
+    if (path == "/api/ps") {
+        return {200, json_type, state.catalog.running(state.scheduler.loaded())};
+    }
     if (path == "/v1/models") return {200, json_type, state.catalog.openai_models()};
     return not_found();
 }
@@ -33,11 +35,15 @@ simple_reply answer(std::string_view path, bool get, mock_state& state) {
 // The mock's own endpoints; they are not recorded.
 simple_reply answer_mock(std::string_view path, http::verb method, mock_state& state) {
     if (path == "/mock/requests" && method == http::verb::get) {
-        return {200, json_type, state.requests.to_json().dump()};
+        auto j = state.requests.to_json();
+        j["scheduler"] = state.scheduler.to_json();
+        return {200, json_type, j.dump()};
     }
     if (path == "/mock/reset" && method == http::verb::post) {
+        // What is loaded stays loaded: a reset starts a test's records, not a new Ollama.
         state.requests.reset();
         state.attempts.clear();
+        state.scheduler.reset_counters();
         return {200, json_type, R"({"ok":true})"};
     }
     if (path == "/mock/connections" && method == http::verb::get) {

@@ -68,28 +68,31 @@ bool session::peer_closed() {
 awaitable<bool> session::pause(std::optional<std::chrono::milliseconds> d) {
     if (d && d->count() <= 0) co_return socket_.is_open();
     const auto deadline = std::chrono::steady_clock::now() + (d ? *d : forever);
+    timer_.expires_at(deadline);
     for (;;) {
-        timer_.expires_at(deadline);
-        if (!watch_peer_) {
-            co_await timer_.async_wait(tok);
-            if (d) co_return true;
-            continue;
-        }
-        // A read-readiness wait alongside the timer notices a client that leaves while
-        // nothing is being written, instead of at the next failed write.
-        auto [order, timer_ec, wait_ec] =
-            co_await asio::experimental::make_parallel_group(
-                timer_.async_wait(asio::deferred),
-                socket_.async_wait(asio::ip::tcp::socket::wait_read, asio::deferred)
-            )
-                .async_wait(asio::experimental::wait_for_one(), asio::use_awaitable);
-        if (order[0] == 0) {
-            if (d) co_return true;
-            continue;
-        }
-        if (wait_ec || peer_closed()) co_return false;
-        watch_peer_ = false;
+        if (!co_await wait_on(timer_)) co_return false;
+        if (d && std::chrono::steady_clock::now() >= deadline) co_return true;
     }
+}
+
+awaitable<bool> session::wait_on(asio::steady_timer& condition) {
+    if (!watch_peer_) {
+        co_await condition.async_wait(tok);
+        co_return true;
+    }
+    // A read-readiness wait alongside the timer notices a client that leaves while
+    // nothing is being written, instead of at the next failed write.
+    auto [order, timer_ec, wait_ec] =
+        co_await asio::experimental::make_parallel_group(
+            condition.async_wait(asio::deferred),
+            socket_.async_wait(asio::ip::tcp::socket::wait_read, asio::deferred)
+        )
+            .async_wait(asio::experimental::wait_for_one(), asio::use_awaitable);
+    if (order[0] == 0) co_return true;
+    if (wait_ec || peer_closed()) co_return false;
+    // The client sent its next request early; its bytes keep the socket readable from now on.
+    watch_peer_ = false;
+    co_return true;
 }
 
 awaitable<bool> session::send(http_response res) {

@@ -31,9 +31,14 @@ public:
     static boost::asio::awaitable<void> run(std::shared_ptr<session> self);
 
     std::uint64_t id() const { return id_; }
+    boost::asio::any_io_executor executor() { return socket_.get_executor(); }
 
     // Waits for `d`, or until the client leaves when `d` is empty (a hang).
     boost::asio::awaitable<bool> pause(std::optional<std::chrono::milliseconds> d);
+    // One wait on `condition` (until it expires or is cancelled) that ends early, with false,
+    // if the client leaves. It may also end early with true, so callers check what they
+    // wait for and wait again, as with a condition variable.
+    boost::asio::awaitable<bool> wait_on(boost::asio::steady_timer& condition);
     boost::asio::awaitable<bool> send(http_response res);
     boost::asio::awaitable<bool> send_header(
         std::string_view content_type, bool keep_alive, std::optional<std::size_t> content_length
