@@ -47,8 +47,9 @@ std::vector<std::string> server_bench_args() {
         // No model to load: the mock answers at once.
         "--llm.warm_up",
         "false",
-        // Every conversation's reply and theme at once, each on a kept-alive connection.
-        "--llm.max_in_flight",
+        // Every conversation's reply and theme at once, each on a kept-alive connection: the
+        // mock runs any number of generations at once, so its slots are given, not learned.
+        "--llm.slots",
         "4096",
         "--llm.pool_size",
         "4096",

@@ -9,6 +9,7 @@
 #include <moodring/chat/conversation_hub.hpp>
 #include <moodring/core/metrics.hpp>
 #include <moodring/llm/backend.hpp>
+#include <moodring/llm/endpoint_pool.hpp>
 #include <moodring/llm/metered_backend.hpp>
 #include <moodring/net/http_metrics.hpp>
 #include <moodring/net/http_server.hpp>
@@ -58,6 +59,7 @@ struct app::parts {
     std::shared_ptr<api::health_api> health;
     std::shared_ptr<api::static_files> files;
     std::unique_ptr<llm::backend> llm;
+    llm::endpoint_pool* pool = nullptr;  // inside `llm`, which meters it
     std::shared_ptr<api::models_api> models;
     std::shared_ptr<api::metrics_api> metrics_endpoint;
     std::unique_ptr<chat::conversation_hub> hub;
@@ -128,6 +130,7 @@ struct app::parts {
         if (server->active_sessions() > 0) {
             spdlog::warn("closing {} connections that did not finish", server->active_sessions());
         }
+        pool->stop();
         io.stop();
     }
 
@@ -212,6 +215,44 @@ llm::backend_options backend_options_from(const config::llm_section& s) {
     return o;
 }
 
+// `llm.endpoints`, or the one endpoint of `llm.url` and `llm.kind`, each with the shared
+// timeouts and limits.
+std::vector<llm::endpoint_config> endpoints_from(const config::llm_section& s) {
+    const auto shared = backend_options_from(s);
+    std::vector<llm::endpoint_config> out;
+    if (s.endpoints.empty()) {
+        out.push_back({.options = shared, .slots = s.slots, .models = {}});
+        return out;
+    }
+    for (const auto& e : s.endpoints) {
+        auto options = shared;
+        options.base_url = e.url;
+        options.kind = e.kind;
+        out.push_back({.options = std::move(options), .slots = e.slots, .models = e.models});
+    }
+    return out;
+}
+
+llm::pool_settings pool_settings_from(const config::llm_section& s) {
+    return {
+        .scheduling =
+            {.max_slots = s.max_in_flight,
+             .cooldown = s.cooldown,
+             .cooldown_max = s.cooldown_max,
+             .theme_yield = s.theme_yield},
+        .models_refresh = s.models_refresh,
+        .max_retries = static_cast<int>(s.max_retries),
+        .retry_backoff = s.retry_backoff,
+    };
+}
+
+std::string endpoint_urls(const config::llm_section& s) {
+    if (s.endpoints.empty()) return s.url;
+    std::string out;
+    for (const auto& e : s.endpoints) out += (out.empty() ? "" : ", ") + e.url;
+    return out;
+}
+
 theme::theme_job_settings theme_settings_from(const config& s) {
     theme::theme_job_settings t;
     t.model = s.llm.theme_model;
@@ -235,7 +276,8 @@ void start_theme_jobs(chat::conversation_hub& hub, theme::theme_service& themes)
             start.conversation_id,
             start.turn_id,
             std::move(start.recent_user_messages),
-            start.turn_started};
+            start.turn_started,
+            std::move(start.reply_admitted)};
         auto job = themes.run(std::move(input), std::move(start.publish));
         auto slot = start.cancel->slot();
         asio::co_spawn(
@@ -289,14 +331,18 @@ std::uint16_t app::start() {
             s.http.max_json_depth}
     );
     p.files = std::make_shared<api::static_files>(s.server.web_root);
-    p.llm = std::make_unique<llm::metered_backend>(
-        llm::make_backend(backend_options_from(s.llm)), p.registry
+    auto pool = std::make_unique<llm::endpoint_pool>(
+        endpoints_from(s.llm), pool_settings_from(s.llm), &p.registry
     );
+    p.pool = pool.get();
+    p.llm = std::make_unique<llm::metered_backend>(std::move(pool), p.registry);
     if (s.metrics.enabled) {
         p.metrics_endpoint =
             std::make_shared<api::metrics_api>(p.registry, s.metrics.loopback_only);
     }
-    p.health = std::make_shared<api::health_api>(p.db, *p.llm, std::chrono::milliseconds(1500));
+    p.health = std::make_shared<api::health_api>(
+        p.db, *p.llm, s.llm.chat_model, std::chrono::milliseconds(1500)
+    );
     p.models = std::make_shared<api::models_api>(*p.llm, s.llm.chat_model, s.llm.theme_model);
     chat::chat_settings chat;
     chat.chat_model = s.llm.chat_model;
@@ -351,6 +397,7 @@ std::uint16_t app::start() {
     );
     p.add_gauges();
     const auto port = p.server->listen(s.server.host, s.server.port);
+    p.pool->start(p.io.get_executor());
     if (s.llm.warm_up) {
         // In the background: the server is ready before the models are loaded.
         asio::co_spawn(p.io, p.warm_up(s.llm.chat_model), asio::detached);
@@ -365,7 +412,7 @@ std::uint16_t app::start() {
         "moodring listening on http://%s:%u · LLM %s · chat model %s · theme model %s\n",
         s.server.host.c_str(),
         static_cast<unsigned>(port),
-        s.llm.url.c_str(),
+        endpoint_urls(s.llm).c_str(),
         s.llm.chat_model.c_str(),
         s.llm.theme_model.c_str()
     );

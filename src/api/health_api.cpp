@@ -1,5 +1,6 @@
 #include <moodring/api/health_api.hpp>
 #include <moodring/llm/backend.hpp>
+#include <moodring/llm/model_name.hpp>
 #include <moodring/store/store.hpp>
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
@@ -8,6 +9,8 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <nlohmann/json.hpp>
+
+#include <algorithm>
 
 namespace moodring::api {
 
@@ -24,12 +27,50 @@ boost::asio::awaitable<bool> reachable(llm::backend& llm, std::chrono::milliseco
     co_return first.index() == 0 && !std::get<0>(first).error;
 }
 
+// Every endpoint, and whether one that is ok serves the chat model.
+std::pair<nlohmann::json, bool> endpoints_report(
+    const std::vector<llm::endpoint_snapshot>& endpoints, const std::string& chat_model
+) {
+    auto list = nlohmann::json::array();
+    bool serves_chat = false;
+    const auto wanted = llm::canonical_model_name(chat_model);
+    for (const auto& e : endpoints) {
+        const bool has_model =
+            e.models.empty() || std::any_of(e.models.begin(), e.models.end(), [&](const auto& m) {
+                return llm::canonical_model_name(m) == wanted;
+            });
+        serves_chat = serves_chat || (e.state == llm::endpoint_state::ok && has_model);
+        list.push_back({
+            {"url", e.url},
+            {"state", llm::to_string(e.state)},
+            {"slots", e.slots},
+            {"slots_source",
+             e.slots_configured ? "configured"
+             : e.slots_proven   ? "learned"
+                                : "learning"},
+            {"in_use", e.in_use},
+            {"waiting", e.waiting},
+            {"models", e.models},
+            {"serves_chat_model", has_model},
+        });
+        if (!e.last_error.empty() && e.state != llm::endpoint_state::ok)
+            list.back()["last_error"] = e.last_error;
+    }
+    return {list, serves_chat};
+}
+
 }  // namespace
 
 health_api::health_api(
-    std::shared_ptr<store::store> db, llm::backend& llm, std::chrono::milliseconds llm_timeout
+    std::shared_ptr<store::store> db,
+    llm::backend& llm,
+    std::string chat_model,
+    std::chrono::milliseconds llm_timeout
 )
-    : db_(std::move(db)), llm_(llm), llm_timeout_(llm_timeout) {}
+    : db_(std::move(db)),
+      llm_(llm),
+      chat_model_(std::move(chat_model)),
+      llm_timeout_(llm_timeout) {}
 
 boost::asio::awaitable<http_response> health_api::health(http_request) {
     bool db_ok = false;
@@ -39,7 +80,9 @@ boost::asio::awaitable<http_response> health_api::health(http_request) {
     } catch (const std::exception&) {
         db_ok = false;
     }
-    const bool llm_ok = co_await reachable(llm_, llm_timeout_);
+    const bool answered = co_await reachable(llm_, llm_timeout_);
+    auto [endpoints, serves_chat] = endpoints_report(llm_.endpoints(), chat_model_);
+    const bool llm_ok = answered && (endpoints.empty() || serves_chat);
     const auto uptime = std::chrono::duration_cast<std::chrono::seconds>(
         std::chrono::steady_clock::now() - started_
     );
@@ -49,6 +92,7 @@ boost::asio::awaitable<http_response> health_api::health(http_request) {
         {"llm", llm_ok ? "ok" : "unreachable"},
         {"uptime_s", uptime.count()},
     };
+    if (!endpoints.empty()) body["endpoints"] = std::move(endpoints);
     co_return json_response(db_ok ? 200 : 503, body);
 }
 

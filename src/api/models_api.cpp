@@ -18,7 +18,11 @@ boost::asio::awaitable<http_response> models_api::list(http_request) {
         co_return error_response(http_status(code), public_message(code));
     }
     auto models = nlohmann::json::array();
-    for (const auto& m : result.models) models.push_back({{"name", m.name}});
+    for (const auto& m : result.models) {
+        nlohmann::json entry{{"name", m.name}};
+        if (!m.endpoints.empty()) entry["endpoints"] = m.endpoints;
+        models.push_back(std::move(entry));
+    }
     co_return json_response(
         200,
         nlohmann::json{

@@ -88,7 +88,9 @@ asio::awaitable<void> conversation_hub::run_turn(std::shared_ptr<room> r, pendin
     ));
     if (metrics_) metrics_->turn_started(turn.received, started);
 
+    std::shared_ptr<one_shot_event> reply_admitted;
     if (start_theme_) {
+        reply_admitted = std::make_shared<one_shot_event>(r->strand);
         // A newer turn supersedes the theme of an older one.
         if (r->theme_cancel) r->theme_cancel->emit(asio::cancellation_type::terminal);
         r->theme_cancel = std::make_shared<asio::cancellation_signal>();
@@ -102,6 +104,7 @@ asio::awaitable<void> conversation_hub::run_turn(std::shared_ptr<room> r, pendin
             r->strand,
             r->theme_cancel,
             [r](std::string frame) { r->broadcast(json_frame(std::move(frame))); },
+            reply_admitted,
         });
     }
 
@@ -126,10 +129,13 @@ asio::awaitable<void> conversation_hub::run_turn(std::shared_ptr<room> r, pendin
     handlers.on_queue_position = [r](std::size_t position) {
         r->broadcast(json_frame(status_frame("queued", position)));
     };
+    if (reply_admitted) handlers.on_admitted = [reply_admitted] { reply_admitted->set(); };
     auto generation = llm_.chat(std::move(request), std::move(handlers));
     auto until_cancelled = asio::bind_cancellation_slot(live.cancel.slot(), asio::use_awaitable);
     const llm::stream_result result =
         co_await asio::co_spawn(r->strand, std::move(generation), until_cancelled);
+    // Failed or stopped before the backend took it: the theme need not wait any longer.
+    if (reply_admitted) reply_admitted->set();
 
     auto status = store::message_status::complete;
     if (result.error == llm::error::cancelled) {

@@ -39,6 +39,8 @@ public:
                 return "the language model reported an error while streaming";
             case error::cancelled:
                 return "cancelled";
+            case error::preempted:
+                return "gave its slot to a reply";
         }
         return "unknown language model error";
     }
@@ -81,6 +83,8 @@ std::string_view to_string(error e) noexcept {
             return "backend_error";
         case error::cancelled:
             return "cancelled";
+        case error::preempted:
+            return "preempted";
     }
     return "unknown";
 }
@@ -123,6 +127,7 @@ moodring::errc to_errc(boost::system::error_code ec) noexcept {
         case error::line_too_long:
         case error::backend_error:
         case error::cancelled:
+        case error::preempted:
             return moodring::errc::llm_error;
     }
     return moodring::errc::llm_error;

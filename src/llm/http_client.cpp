@@ -178,7 +178,7 @@ asio::awaitable<std::pair<error_code, connection_pool::connection>> http_client:
 }
 
 asio::awaitable<fetch_result> http_client::exchange(
-    const http_request& request, stream_decoder* decoder
+    const http_request& request, stream_decoder* decoder, const std::function<void()>& on_admitted
 ) {
     fetch_result out;
     const auto message = make_request(request, url_);
@@ -227,6 +227,7 @@ asio::awaitable<fetch_result> http_client::exchange(
 
         out.status = parser.get().result_int();
         const bool streaming = decoder != nullptr && out.status / 100 == 2;
+        if (streaming && on_admitted) on_admitted();
         auto ec = co_await read_body(
             stream, buffer, parser, streaming ? decoder : nullptr, options_, out
         );
@@ -256,6 +257,7 @@ asio::awaitable<stream_result> http_client::stream(
     http_request request, priority prio, stream_handlers handlers, decoder_factory make_decoder
 ) {
     stream_result out;
+    out.endpoint = options_.base_url;
     // co_await stands alone in its statement throughout, its arguments named first: g++ 12
     // miscompiles temporaries and conditionals around a co_await (seen crashing here).
     auto on_position = handlers.on_queue_position;
@@ -268,7 +270,7 @@ asio::awaitable<stream_result> http_client::stream(
     }
     for (int attempt = 0;; ++attempt) {
         auto decoder = make_decoder(handlers);
-        auto r = co_await exchange(request, decoder.get());
+        auto r = co_await exchange(request, decoder.get(), handlers.on_admitted);
         ++out.attempts;
         out.http_status = r.status;
         out.streamed = out.streamed || decoder->streamed();

@@ -51,8 +51,11 @@ public:
     const request_budget& budget() const { return budget_; }
 
 private:
+    // `on_admitted` runs when 2xx headers of a streamed request arrive.
     boost::asio::awaitable<fetch_result> exchange(
-        const http_request& request, stream_decoder* decoder
+        const http_request& request,
+        stream_decoder* decoder,
+        const std::function<void()>& on_admitted = {}
     );
     boost::asio::awaitable<std::pair<boost::system::error_code, connection_pool::connection>>
     connect();

@@ -55,7 +55,7 @@ void metered_backend::record(operation op, boost::system::error_code ec) noexcep
     const auto row = static_cast<std::size_t>(op);
     if (!ec) {
         requests_.at(row, static_cast<std::size_t>(outcome::ok)).inc();
-    } else if (ec == error::cancelled) {
+    } else if (ec == error::cancelled || ec == error::preempted) {
         requests_.at(row, static_cast<std::size_t>(outcome::cancelled)).inc();
     } else {
         requests_.at(row, static_cast<std::size_t>(outcome::error)).inc();

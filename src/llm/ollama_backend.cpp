@@ -77,7 +77,7 @@ asio::awaitable<models_result> ollama_backend::list_models() {
     }
     for (const auto& m : *models) {
         if (m.is_object() && m.contains("name") && m["name"].is_string())
-            out.models.push_back({m["name"].get<std::string>()});
+            out.models.push_back({m["name"].get<std::string>(), {}});
     }
     co_return out;
 }

@@ -63,7 +63,7 @@ asio::awaitable<models_result> openai_backend::list_models() {
     }
     for (const auto& m : *data) {
         if (m.is_object() && m.contains("id") && m["id"].is_string())
-            out.models.push_back({m["id"].get<std::string>()});
+            out.models.push_back({m["id"].get<std::string>(), {}});
     }
     co_return out;
 }

@@ -1,3 +1,4 @@
+#include "parked_completion.hpp"
 #include <moodring/llm/request_budget.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
@@ -21,30 +22,7 @@ using boost::system::error_code;
 
 namespace {
 
-// A suspended acquire(), type-erased so the queue can hold any handler.
-struct completion {
-    virtual ~completion() = default;
-    virtual void complete(error_code ec) = 0;
-};
-
-template <class Handler>
-struct completion_impl final : completion {
-    completion_impl(Handler h, asio::any_io_executor fallback)
-        : handler(std::move(h)), executor(asio::get_associated_executor(handler, fallback)) {}
-
-    void complete(error_code ec) override {
-        // The slot is cleared on the caller's executor, where cancellation is emitted, so the
-        // two never race; a canceller that fires in between finds the waiter gone.
-        asio::post(executor, [h = std::move(handler), ec]() mutable {
-            auto slot = asio::get_associated_cancellation_slot(h);
-            if (slot.is_connected()) slot.clear();
-            std::move(h)(ec);
-        });
-    }
-
-    Handler handler;
-    asio::any_io_executor executor;
-};
+using completion = detail::parked_completion;
 
 struct waiter {
     priority prio;
@@ -175,8 +153,9 @@ asio::awaitable<std::pair<error_code, request_budget::permit>> request_budget::a
         state::after_unlock work;
         {
             std::lock_guard lock{self->mutex};
-            w->done =
-                std::make_unique<completion_impl<decltype(handler)>>(std::move(handler), executor);
+            w->done = std::make_unique<detail::parked_completion_impl<decltype(handler)>>(
+                std::move(handler), executor
+            );
             if (self->in_flight < self->max_in_flight && self->interactive.empty() &&
                 self->background.empty()) {
                 ++self->in_flight;
@@ -202,10 +181,9 @@ asio::awaitable<std::pair<error_code, request_budget::permit>> request_budget::a
         }
         work.run();
     };
-    auto [ec] = co_await asio::
-        async_initiate<const asio::as_tuple_t<asio::use_awaitable_t<>>&, void(error_code)>(
-            initiate, asio::as_tuple(asio::use_awaitable)
-        );
+    auto [ec, unused] = co_await asio::async_initiate<
+        const asio::as_tuple_t<asio::use_awaitable_t<>>&,
+        void(error_code, std::size_t)>(initiate, asio::as_tuple(asio::use_awaitable));
     if (ec) co_return std::pair{ec, permit{}};
     co_return std::pair{error_code{}, permit{self}};
 }

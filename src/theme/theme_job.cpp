@@ -179,12 +179,10 @@ asio::awaitable<theme_outcome> theme_service::run(
     co_return j.outcome;
 }
 
-namespace {
-
 // The model's request, shared by the job and the request's own coroutine, so that the job can
 // go on to save the theme the moment its object closes while the cancelled request winds down
 // (its connection closing is how the model learns to stop) without being waited for.
-struct model_request {
+struct theme_service::model_request {
     explicit model_request(asio::any_io_executor executor) : wake(std::move(executor)) {}
 
     theme_extractor extractor;
@@ -201,40 +199,19 @@ struct model_request {
     void end_wait() { wake.expires_at(asio::steady_timer::time_point::min()); }
 };
 
-}  // namespace
-
 asio::awaitable<void> theme_service::ask_model(job& j) {
-    const auto executor = co_await asio::this_coro::executor;
-    auto request = std::make_shared<model_request>(executor);
-    request->wake.expires_after(settings_.timeout);
-
-    llm::stream_handlers handlers;
-    handlers.on_text = [request, started = j.started](std::string_view delta) {
-        if (!request->first_token_ms)
-            request->first_token_ms = elapsed_ms(started, mono_clock::now());
-        if (request->extractor.done()) return;
-        if (auto object = request->extractor.feed(delta)) {
-            request->object = std::move(object);
-            request->extracted_ms = elapsed_ms(started, mono_clock::now());
-            request->end_wait();
-            // Cancelled here, so the stream reader stops and closes the connection before it
-            // reads on, in this handler: with tokens a millisecond apart, each hop through the
-            // job first would be a chance for the model to write one more.
-            request->cancel.emit(asio::cancellation_type::terminal);
-        }
-    };
-    auto prompt = render_theme_prompt(template_, j.mood);
-    auto generate = llm_.generate(make_request(settings_, std::move(prompt)), std::move(handlers));
-    auto on_done = [request](std::exception_ptr, llm::stream_result result) {
-        request->result = std::move(result);
-        request->end_wait();
-    };
-    asio::co_spawn(
-        executor,
-        std::move(generate),
-        asio::bind_cancellation_slot(request->cancel.slot(), std::move(on_done))
-    );
-    co_await request->wake.async_wait(asio::as_tuple(asio::use_awaitable));
+    const auto deadline = mono_clock::now() + settings_.timeout;
+    std::shared_ptr<theme_service::model_request> request;
+    // A theme that had to give its slot to a reply is asked again, from the start, while its
+    // turn is the newest and the deadline allows.
+    for (;;) {
+        request = co_await ask_once(j, deadline);
+        const bool yielded =
+            request->result && request->result->error == llm::error::preempted && !request->object;
+        if (!yielded) break;
+        const auto state = co_await asio::this_coro::cancellation_state;
+        if (is_cancelled(state)) break;
+    }
 
     j.first_token_ms = request->first_token_ms;
     j.extracted_ms = request->extracted_ms;
@@ -269,6 +246,45 @@ asio::awaitable<void> theme_service::ask_model(job& j) {
     const bool unavailable = llm::to_errc(result.error) == errc::llm_unavailable;
     j.reason = unavailable ? "llm_unavailable" : "llm_error";
     j.message = unavailable ? unavailable_message : model_error_message;
+}
+
+asio::awaitable<std::shared_ptr<theme_service::model_request>> theme_service::ask_once(
+    job& j, mono_clock::time_point deadline
+) {
+    const auto executor = co_await asio::this_coro::executor;
+    auto request = std::make_shared<model_request>(executor);
+    request->wake.expires_at(deadline);
+
+    llm::stream_handlers handlers;
+    handlers.on_text = [request, started = j.started](std::string_view delta) {
+        if (!request->first_token_ms)
+            request->first_token_ms = elapsed_ms(started, mono_clock::now());
+        if (request->extractor.done()) return;
+        if (auto object = request->extractor.feed(delta)) {
+            request->object = std::move(object);
+            request->extracted_ms = elapsed_ms(started, mono_clock::now());
+            request->end_wait();
+            // Cancelled here, so the stream reader stops and closes the connection before it
+            // reads on, in this handler: with tokens a millisecond apart, each hop through the
+            // job first would be a chance for the model to write one more.
+            request->cancel.emit(asio::cancellation_type::terminal);
+        }
+    };
+    auto prompt = render_theme_prompt(template_, j.mood);
+    auto theme_request = make_request(settings_, std::move(prompt));
+    theme_request.not_before = j.input.reply_admitted;
+    auto generate = llm_.generate(std::move(theme_request), std::move(handlers));
+    auto on_done = [request](std::exception_ptr, llm::stream_result result) {
+        request->result = std::move(result);
+        request->end_wait();
+    };
+    asio::co_spawn(
+        executor,
+        std::move(generate),
+        asio::bind_cancellation_slot(request->cancel.slot(), std::move(on_done))
+    );
+    co_await request->wake.async_wait(asio::as_tuple(asio::use_awaitable));
+    co_return request;
 }
 
 asio::awaitable<void> theme_service::store_theme(job& j) {

@@ -3,6 +3,7 @@
 #include "http_client.hpp"
 #include "test_paths.hpp"
 
+#include <algorithm>
 #include <csignal>
 #include <stdexcept>
 #include <thread>
@@ -11,6 +12,7 @@ namespace moodring::test {
 namespace {
 
 std::vector<std::string> with_port_zero(std::vector<std::string> args) {
+    if (std::find(args.begin(), args.end(), "--port") != args.end()) return args;
     args.insert(args.begin(), {"--port", "0"});
     return args;
 }
@@ -41,6 +43,15 @@ nlohmann::json mock_ollama_process::requests() {
     const auto reply = http_get(port_, "/mock/requests");
     if (reply.status != 200) throw std::runtime_error("mock_ollama: /mock/requests failed");
     return nlohmann::json::parse(reply.body);
+}
+
+nlohmann::json mock_ollama_process::settled_generations(std::chrono::milliseconds timeout) {
+    const auto all = settled_requests(timeout);
+    auto out = nlohmann::json::array();
+    for (const auto& r : all["requests"]) {
+        if (r["method"] == "POST") out.push_back(r);
+    }
+    return out;
 }
 
 nlohmann::json mock_ollama_process::settled_requests(std::chrono::milliseconds timeout) {

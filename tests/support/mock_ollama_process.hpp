@@ -10,7 +10,7 @@
 namespace moodring::test {
 
 // The mock Ollama running on a free port for one test (or fixture). `extra_args` are its
-// flags, e.g. {"--interval-ms", "0"}.
+// flags, e.g. {"--interval-ms", "0"}; a "--port" among them replaces the free one.
 class mock_ollama_process {
 public:
     explicit mock_ollama_process(const std::vector<std::string>& extra_args = {});
@@ -26,6 +26,9 @@ public:
     // requests(), once no request is "in_progress" any more (or the timeout has passed):
     // the mock notices a client leaving only a moment after the client has left.
     nlohmann::json settled_requests(std::chrono::milliseconds timeout = std::chrono::seconds{5});
+    // The generation requests (POSTs) of settled_requests(), as a list: the server also asks
+    // for model lists on its own (endpoint discovery).
+    nlohmann::json settled_generations(std::chrono::milliseconds timeout = std::chrono::seconds{5});
     void reset();
     child_process& process() { return process_; }
 

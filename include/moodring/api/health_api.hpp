@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <memory>
+#include <string>
 
 namespace moodring::store {
 class store;
@@ -17,11 +18,15 @@ class backend;
 namespace moodring::api {
 
 // GET /health: the database answers a query, the LLM backend lists its models within
-// `llm_timeout`, and for how long the server has been up. 503 when the database is unusable.
+// `llm_timeout` and an endpoint that is ok serves the chat model, every endpoint's state and
+// slots, and for how long the server has been up. 503 when the database is unusable.
 class health_api {
 public:
     health_api(
-        std::shared_ptr<store::store> db, llm::backend& llm, std::chrono::milliseconds llm_timeout
+        std::shared_ptr<store::store> db,
+        llm::backend& llm,
+        std::string chat_model,
+        std::chrono::milliseconds llm_timeout
     );
 
     boost::asio::awaitable<http_response> health(http_request request);
@@ -29,6 +34,7 @@ public:
 private:
     std::shared_ptr<store::store> db_;
     llm::backend& llm_;
+    std::string chat_model_;
     std::chrono::milliseconds llm_timeout_;
     std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <moodring/llm/endpoint_status.hpp>
 #include <moodring/llm/options.hpp>
 #include <moodring/llm/request.hpp>
 #include <moodring/llm/result.hpp>
@@ -9,6 +10,7 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace moodring::llm {
 
@@ -50,6 +52,9 @@ public:
 
     // For metrics; a backend without a budget reports zeros.
     virtual budget_load load() const { return {}; }
+
+    // Each model server behind this backend, for /health; empty for a single client.
+    virtual std::vector<endpoint_snapshot> endpoints() const { return {}; }
 };
 
 // The backend `options.kind` names. Throws std::invalid_argument for an unknown kind or a

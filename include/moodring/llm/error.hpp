@@ -29,6 +29,7 @@ enum class error {
     line_too_long,       // one NDJSON line or SSE event over max_line_bytes
     backend_error,       // `{"error": ...}` inside a 200 stream
     cancelled,           // the caller cancelled the operation
+    preempted,           // a background request gave its slot to a reply after streaming
 };
 
 const boost::system::error_category& llm_category() noexcept;

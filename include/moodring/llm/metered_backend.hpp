@@ -23,6 +23,7 @@ public:
     boost::asio::awaitable<warm_up_result> warm_up(std::string model) override;
     const backend_options& options() const override { return inner_->options(); }
     budget_load load() const override { return inner_->load(); }
+    std::vector<endpoint_snapshot> endpoints() const override { return inner_->endpoints(); }
 
 private:
     enum class operation : std::size_t { chat, generate, models, warm_up };

@@ -32,6 +32,9 @@ struct stream_handlers {
     // The 1-based place in the backend's wait queue, on enqueue and on every change; not
     // called when the request is admitted at once. Runs on the caller's executor.
     std::function<void(std::size_t)> on_queue_position;
+    // The backend took the request: its 2xx response headers arrived (Ollama sends them once
+    // the request has a generation slot). Runs on the caller's executor; may be left empty.
+    std::function<void()> on_admitted;
 };
 
 struct stream_result {
@@ -42,10 +45,12 @@ struct stream_result {
     bool streamed = false;                   // at least one text delta reached on_text
     int attempts = 0;                        // HTTP requests made, retries included
     std::chrono::nanoseconds queue_wait{0};  // spent waiting for a slot of the budget
+    std::string endpoint;                    // base URL of the endpoint that answered last
 };
 
 struct model_info {
     std::string name;
+    std::vector<std::string> endpoints;  // base URLs serving it; empty from a single client
 };
 
 struct models_result {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <moodring/core/one_shot_event.hpp>
 #include <moodring/llm/backend.hpp>
 #include <moodring/store/store.hpp>
 #include <moodring/theme/shared_theme_cache.hpp>
@@ -11,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -46,6 +48,9 @@ struct theme_job_input {
     std::int64_t turn_id = 0;                       // for the log line only
     std::vector<std::string> recent_user_messages;  // prefetched by the turn, oldest first
     std::chrono::steady_clock::time_point turn_started;
+    // Set once the turn's reply has been admitted by the backend: the theme's model request
+    // waits for it (llm::generate_request::not_before). Null: no wait.
+    std::shared_ptr<one_shot_event> reply_admitted;
 };
 
 enum class theme_outcome {
@@ -89,7 +94,11 @@ public:
 
 private:
     struct job;
+    struct model_request;
     boost::asio::awaitable<void> ask_model(job& j);
+    boost::asio::awaitable<std::shared_ptr<model_request>> ask_once(
+        job& j, std::chrono::steady_clock::time_point deadline
+    );
     boost::asio::awaitable<void> store_theme(job& j);
 
     llm::backend& llm_;

@@ -48,7 +48,7 @@ TEST_F(chat_test, the_model_gets_the_context_and_history) {
     ws->read_until("end");
     ws->send_json({{"message", "second [[mock reply=echo]]"}});
     ws->read_until("end");
-    auto requests = mock->settled_requests()["requests"];
+    auto requests = mock->settled_generations();
     ASSERT_EQ(requests.size(), 2u);
     const auto& messages = requests[1]["body"]["messages"];
     ASSERT_EQ(messages.size(), 4u);
@@ -133,7 +133,7 @@ TEST_F(chat_test, cancel_stores_stopped_and_the_mock_sees_the_client_leave) {
     auto c = get_conversation(conversation);
     EXPECT_EQ(c["messages"][1]["status"], "stopped");
     EXPECT_FALSE(c["messages"][1]["content"].get<std::string>().empty());
-    auto requests = mock->settled_requests()["requests"];
+    auto requests = mock->settled_generations();
     ASSERT_EQ(requests.size(), 1u);
     EXPECT_TRUE(requests[0]["client_gone"].get<bool>());
     EXPECT_LT(requests[0]["tokens_sent"].get<int>(), 500);

@@ -43,7 +43,7 @@ TEST(graceful_shutdown, sigterm_with_100_replies_streaming_stores_them_all_and_e
         "--server.shutdown_grace_ms",
         std::to_string(grace_ms),
         // The defaults would queue most of the replies and refuse most of the sockets.
-        "--llm.max_in_flight",
+        "--llm.slots",
         "128",
         "--websocket.max_connections_per_address",
         "128",

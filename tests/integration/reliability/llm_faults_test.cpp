@@ -84,7 +84,7 @@ TEST_F(chat_faults, headers_then_silence_before_the_first_token_is_llm_unavailab
     EXPECT_EQ(stored.back()["status"], "interrupted");
     EXPECT_EQ(stored.back()["content"], "");
     // The server hung up on the silent model rather than leaving the request open.
-    auto log = mock->settled_requests()["requests"];
+    auto log = mock->settled_generations();
     ASSERT_EQ(log.size(), 1u);
     EXPECT_TRUE(log[0]["client_gone"].get<bool>());
     expect_next_turn_works(*ws);
