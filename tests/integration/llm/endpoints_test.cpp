@@ -31,6 +31,18 @@ TEST_F(scheduling_test, with_one_endpoint_down_from_the_start_every_turn_is_answ
     EXPECT_EQ(endpoints[0]["state"], "unreachable");
     EXPECT_EQ(endpoints[1]["state"], "ok");
     EXPECT_EQ(health()["llm"], "ok");
+
+    const auto metrics = http_get(server->port(), "/metrics").body;
+    for (std::size_t i = 1; i < 3; ++i) {
+        const auto requests =
+            "moodring_llm_endpoint_requests_total{endpoint=\"" + mocks[i]->base_url() + "\"} " +
+            std::to_string(chats_on(*mocks[i]) + requests_to(*mocks[i], "/api/generate").size());
+        EXPECT_NE(metrics.find(requests), std::string::npos) << requests;
+    }
+    EXPECT_NE(
+        metrics.find("moodring_llm_endpoint_up{endpoint=\"" + mocks[0]->base_url() + "\"} 0"),
+        std::string::npos
+    );
 }
 
 TEST_F(scheduling_test, an_endpoint_killed_mid_run_loses_only_the_replies_it_was_streaming) {

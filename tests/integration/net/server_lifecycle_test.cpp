@@ -61,6 +61,42 @@ TEST(server_startup, configuration_errors_exit_with_code_2) {
     EXPECT_EQ(run_to_exit({"--config", (dir / "bad.json").string()}), 2);
 }
 
+TEST(server_startup, a_wrong_endpoints_list_exits_with_code_2) {
+    temp_dir dir;
+    const auto db = (dir / "m.db").string();
+    for (const std::string list :
+         {"[]",
+          "not json",
+          R"([{"url": "ftp://x:1"}])",
+          R"([{"url": "http://a:1"}, {"url": "http://A:1/"}])",
+          R"([{"url": "http://a:1", "slots": 0}])",
+          R"([{"url": "http://a:1", "kind": "llamafile"}])"}) {
+        EXPECT_EQ(run_to_exit({"--db", db, "--llm.endpoints", list}), 2) << list;
+        EXPECT_EQ(run_to_exit({"--db", db}, {{"MOODRING_LLM_ENDPOINTS", list}}), 2) << list;
+    }
+}
+
+TEST(server_startup, the_banner_names_every_endpoint) {
+    temp_dir dir;
+    std::vector<std::string> args{
+        "--port",
+        "0",
+        "--db",
+        (dir / "m.db").string(),
+        "--llm.warm_up",
+        "false",
+        "--llm.endpoints",
+        R"([{"url": "http://127.0.0.1:9"}, {"url": "http://127.0.0.1:10", "kind": "openai"}])"};
+    const auto prompts = prompt_args();
+    args.insert(args.end(), prompts.begin(), prompts.end());
+    child_process p(server_binary(), args);
+    const auto banner = p.read_line(std::chrono::seconds(20));
+    EXPECT_NE(banner.find("LLM http://127.0.0.1:9, http://127.0.0.1:10 "), std::string::npos)
+        << banner;
+    p.signal(SIGTERM);
+    EXPECT_EQ(p.wait(std::chrono::seconds(20)), 0);
+}
+
 TEST(server_startup, unusable_database_exits_non_zero) {
     temp_dir dir;
     // A directory where the file should be.
