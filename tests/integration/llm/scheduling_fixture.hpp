@@ -18,6 +18,19 @@
 
 namespace moodring::test {
 
+// Polls until `condition` holds or `timeout` passes; returns the last answer.
+inline bool eventually(
+    const std::function<bool()>& condition,
+    std::chrono::milliseconds timeout = std::chrono::seconds(10)
+) {
+    const auto until = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < until) {
+        if (condition()) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return condition();
+}
+
 // The real server, themes on, in front of one or more mock Ollamas that schedule like
 // Ollama (`--parallel`, `--max-queue`, `--max-loaded-models`).
 class scheduling_test : public ::testing::Test {
@@ -122,19 +135,6 @@ protected:
     }
 
     json health() { return json::parse(http_get(server->port(), "/health").body); }
-
-    // Polls until `condition` holds or `timeout` passes; returns the last answer.
-    static bool eventually(
-        const std::function<bool()>& condition,
-        std::chrono::milliseconds timeout = std::chrono::seconds(10)
-    ) {
-        const auto until = std::chrono::steady_clock::now() + timeout;
-        while (std::chrono::steady_clock::now() < until) {
-            if (condition()) return true;
-            std::this_thread::sleep_for(std::chrono::milliseconds(20));
-        }
-        return condition();
-    }
 
     std::vector<std::unique_ptr<mock_ollama_process>> mocks;
     std::unique_ptr<server_process> server;

@@ -27,6 +27,23 @@ std::vector<turn_requests> by_turn(mock_ollama_process& mock) {
     return turns;
 }
 
+// Another client's generations on a `--parallel 1 --max-queue 1` mock: one holds the slot,
+// one the only queue place.
+std::vector<std::unique_ptr<http_connection>> fill_slot_and_queue(mock_ollama_process& mock) {
+    const std::string long_reply = R"({"model":"llama3.2","messages":[{"role":"user","content":)"
+                                   R"("[[mock reply=counter tokens=500 interval_ms=20]]"}]})";
+    std::vector<std::unique_ptr<http_connection>> held;
+    for (int i = 0; i < 2; ++i) {
+        held.push_back(std::make_unique<http_connection>(mock.port()));
+        held.back()->send("POST", "/api/chat", long_reply);
+        if (i == 0) {
+            EXPECT_TRUE(held.back()->read_head());
+        }
+    }
+    EXPECT_TRUE(eventually([&] { return mock.requests()["scheduler"]["waiting"] == 1; }));
+    return held;
+}
+
 std::int64_t ns(const json& value) { return value.is_null() ? -1 : value.get<std::int64_t>(); }
 
 // No theme was admitted by the backend before its turn's reply had its first token.
@@ -135,14 +152,7 @@ TEST_F(scheduling_test, with_four_slots_the_count_is_learned_and_a_quick_theme_b
 
 TEST_F(scheduling_test, a_full_backend_queue_503s_and_the_reply_says_busy) {
     start({{"--parallel", "1", "--max-queue", "1"}}, {"--llm.retry_backoff_ms", "50"});
-    // Something else holds the slot and the one queue place.
-    http_connection holder(mocks[0]->port()), waiter(mocks[0]->port());
-    const std::string busy_body =
-        R"({"model":"llama3.2","messages":[{"role":"user","content":"[[mock reply=counter tokens=500 interval_ms=20]]"}]})";
-    holder.send("POST", "/api/chat", busy_body);
-    ASSERT_TRUE(holder.read_head());
-    waiter.send("POST", "/api/chat", busy_body);
-    ASSERT_TRUE(eventually([&] { return mocks[0]->requests()["scheduler"]["waiting"] == 1; }));
+    const auto others = fill_slot_and_queue(*mocks[0]);
 
     auto ws = connect(create_conversation());
     ws->send_json({{"message", "hello [[mock for=chat reply=counter tokens=3]]"}});
@@ -154,13 +164,7 @@ TEST_F(scheduling_test, a_full_backend_queue_503s_and_the_reply_says_busy) {
 
 TEST_F(scheduling_test, a_full_backend_queue_fails_over_to_another_endpoint) {
     start({{"--parallel", "1", "--max-queue", "1"}, {}});
-    http_connection holder(mocks[0]->port()), waiter(mocks[0]->port());
-    const std::string busy_body =
-        R"({"model":"llama3.2","messages":[{"role":"user","content":"[[mock reply=counter tokens=500 interval_ms=20]]"}]})";
-    holder.send("POST", "/api/chat", busy_body);
-    ASSERT_TRUE(holder.read_head());
-    waiter.send("POST", "/api/chat", busy_body);
-    ASSERT_TRUE(eventually([&] { return mocks[0]->requests()["scheduler"]["waiting"] == 1; }));
+    const auto others = fill_slot_and_queue(*mocks[0]);
 
     // Two conversations at once, so that one of them is routed to the full endpoint.
     auto a = connect(create_conversation("a"));

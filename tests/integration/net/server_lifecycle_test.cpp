@@ -19,30 +19,36 @@ using nlohmann::json;
 
 namespace {
 
-// Runs moodring with `args` and returns its exit code and everything it wrote to stdout.
-int run_to_exit(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
+// moodring with `args` and the repository's prompts.
+std::unique_ptr<child_process> start_server(
+    std::vector<std::string> args, std::map<std::string, std::string> env = {}
+) {
     const auto prompts = prompt_args();
     args.insert(args.end(), prompts.begin(), prompts.end());
-    child_process p(server_binary(), args, env);
-    return p.wait(std::chrono::seconds(20));
+    return std::make_unique<child_process>(server_binary(), args, env);
+}
+
+// Runs moodring with `args` and returns its exit code.
+int run_to_exit(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
+    return start_server(std::move(args), std::move(env))->wait(std::chrono::seconds(20));
 }
 
 }  // namespace
 
 TEST(server_startup, prints_where_it_listens_and_which_llm_it_uses) {
     temp_dir dir;
-    std::vector<std::string> args{
-        "--port",
-        "0",
-        "--db",
-        (dir / "m.db").string(),
-        "--chat-model",
-        "chatty",
-        "--theme-model",
-        "painter"};
-    const auto prompts = prompt_args();
-    args.insert(args.end(), prompts.begin(), prompts.end());
-    child_process p(server_binary(), args, {{"OLLAMA_HOST", "0.0.0.0:12345"}});
+    auto server = start_server(
+        {"--port",
+         "0",
+         "--db",
+         (dir / "m.db").string(),
+         "--chat-model",
+         "chatty",
+         "--theme-model",
+         "painter"},
+        {{"OLLAMA_HOST", "0.0.0.0:12345"}}
+    );
+    auto& p = *server;
     const auto banner = p.read_line(std::chrono::seconds(20));
     EXPECT_NE(port_from_banner(banner), 0) << banner;
     EXPECT_NE(banner.find("http://127.0.0.1:12345"), std::string::npos) << banner;
@@ -78,18 +84,17 @@ TEST(server_startup, a_wrong_endpoints_list_exits_with_code_2) {
 
 TEST(server_startup, the_banner_names_every_endpoint) {
     temp_dir dir;
-    std::vector<std::string> args{
-        "--port",
-        "0",
-        "--db",
-        (dir / "m.db").string(),
-        "--llm.warm_up",
-        "false",
-        "--llm.endpoints",
-        R"([{"url": "http://127.0.0.1:9"}, {"url": "http://127.0.0.1:10", "kind": "openai"}])"};
-    const auto prompts = prompt_args();
-    args.insert(args.end(), prompts.begin(), prompts.end());
-    child_process p(server_binary(), args);
+    auto server = start_server(
+        {"--port",
+         "0",
+         "--db",
+         (dir / "m.db").string(),
+         "--llm.warm_up",
+         "false",
+         "--llm.endpoints",
+         R"([{"url": "http://127.0.0.1:9"}, {"url": "http://127.0.0.1:10", "kind": "openai"}])"}
+    );
+    auto& p = *server;
     const auto banner = p.read_line(std::chrono::seconds(20));
     EXPECT_NE(banner.find("LLM http://127.0.0.1:9, http://127.0.0.1:10 "), std::string::npos)
         << banner;
