@@ -155,8 +155,11 @@ namespace {
 
 // Whether a failure before the first token is the endpoint's fault, so that another one
 // should be tried and this one rested.
+// Also a stream that broke off or reported an error before its first token: a server that
+// crashed or was killed midway; nothing was shown, so another endpoint can still answer.
 bool endpoint_at_fault(boost::system::error_code ec) {
-    return is_retryable(ec) || ec == error::server_error || ec == error::timeout_first_byte;
+    return is_retryable(ec) || ec == error::server_error || ec == error::timeout_first_byte ||
+           ec == error::stream_truncated || ec == error::backend_error;
 }
 
 bool is_unreachable(boost::system::error_code ec) {
