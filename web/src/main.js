@@ -41,6 +41,8 @@ import { PAGE_WORDS } from './words.js';
 const RESUME_CHECK_MS = 1500;
 /** List refreshes asked for within this long are one request. */
 const LIST_REFRESH_COALESCE_MS = 150;
+/** A `?c=` longer than this is no conversation id (the server's are UUIDs). */
+const MAX_URL_ID_LENGTH = 200;
 
 let state = initialState();
 let socket = null;
@@ -96,7 +98,7 @@ function dispatch(outcome) {
 
 function idFromUrl() {
     const id = new URLSearchParams(location.search).get('c');
-    return id && id.length <= 200 ? id : null;
+    return id && id.length <= MAX_URL_ID_LENGTH ? id : null;
 }
 
 function setUrl(id, { push }) {
@@ -240,7 +242,7 @@ function wire() {
         sendMessage();
     });
     composer.input.addEventListener('keydown', (event) => {
-        const composing = event.isComposing || event.keyCode === 229; // an IME is still at work
+        const composing = event.isComposing || event.keyCode === 229; // an IME is at work
         if (event.key === 'Enter' && !event.shiftKey && !composing) {
             event.preventDefault();
             sendMessage();

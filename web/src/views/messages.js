@@ -89,7 +89,6 @@ export function createMessagesView({ liveReply, onJump }) {
     }
 
     function showWelcome() {
-        rendered.clear();
         log.replaceChildren(welcome);
         welcome.hidden = false;
     }
@@ -127,15 +126,17 @@ export function createMessagesView({ liveReply, onJump }) {
         // The log is announced once the reply is whole, not chunk by chunk.
         log.setAttribute('aria-busy', String(state.loading || Boolean(state.live)));
         const next = {
-            open: Boolean(state.current),
+            conversationId: state.current?.id,
             loading: state.loading,
             messages: state.messages,
             liveElement: liveReply.element,
             liveMessageId: state.live?.messageId,
         };
         if (Object.keys(next).every((k) => next[k] === shown[k])) return;
+        // Message keys are only unique within a conversation.
+        if (next.conversationId !== shown.conversationId) rendered.clear();
         shown = next;
-        if (!next.open) showWelcome();
+        if (!state.current) showWelcome();
         // While the first answer is on its way, the previous log stays (no empty flash).
         else if (!next.loading) showMessages(state.messages, state.live);
     }
