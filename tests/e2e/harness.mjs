@@ -25,6 +25,15 @@ export const config = {
     chromium: process.env.MOODRING_CHROMIUM || '/usr/bin/chromium',
 };
 
+/**
+ * The longest any one wait of the browser tests may last: for a server to print its address,
+ * a page to load and say it is ready, a reply to end. ctest runs this suite beside the C++
+ * suites, two cores between them, where everything is slower but nothing is different; a
+ * wait ends as soon as its condition holds, so a generous bound costs nothing when all is
+ * well, and a real hang still fails.
+ */
+export const WAIT_MS = 60_000;
+
 export const CHROMIUM_ARGS = [
     '--headless',
     '--no-sandbox',
@@ -43,7 +52,7 @@ function requireFile(what, path) {
 }
 
 /** A child process whose first stdout line matches `pattern`; resolves to the match. */
-function startProcess(name, bin, args, pattern, { cwd, logDir, timeoutMs = 15000 }) {
+function startProcess(name, bin, args, pattern, { cwd, logDir, timeoutMs = WAIT_MS }) {
     // moodring reads MOODRING_* variables as settings and refuses unknown ones.
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('MOODRING_')));
     const child = spawn(bin, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -186,7 +195,7 @@ export class Stack {
                     'Sec-WebSocket-Version': '13',
                     'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
                 },
-                timeout: 5000,
+                timeout: WAIT_MS,
             });
             req.on('upgrade', (_res, socket) => {
                 socket.destroy();
@@ -227,6 +236,8 @@ export async function launchBrowser() {
  */
 export async function openPage(browser, stack, { viewport = { width: 1280, height: 820 } } = {}) {
     const context = await browser.newContext({ viewport, baseURL: stack.baseUrl });
+    context.setDefaultTimeout(WAIT_MS); // every wait and click without a timeout of its own
+    context.setDefaultNavigationTimeout(WAIT_MS);
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: stack.baseUrl });
     const origin = new URL(stack.baseUrl).origin;
     const record = { requests: [], foreign: [], errors: [], console: [] };

@@ -13,16 +13,19 @@ import {
     parseRgb,
     sameColour,
     Stack,
+    WAIT_MS,
 } from './harness.mjs';
 
-const TEST_TIMEOUT = 90_000;
+// Every wait is bounded by WAIT_MS (see harness.mjs) and ends as soon as its condition holds;
+// a test may take a few such waits.
+const TEST_TIMEOUT = 4 * WAIT_MS;
 const metrics = {};
 
 let stack;
 let browser;
 let noWebSocket = null; // null when /ws/ works, else why it does not
 
-async function waitFor(check, { timeout = 15000, interval = 50, message = 'condition' } = {}) {
+async function waitFor(check, { timeout = WAIT_MS, interval = 50, message = 'condition' } = {}) {
     const deadline = Date.now() + timeout;
     let last;
     for (;;) {
@@ -71,9 +74,10 @@ async function openConversation(page, id) {
     await page.waitForSelector('html[data-ready="true"]');
 }
 
+/** The socket is open: Send is enabled (or a reply already runs). */
 async function waitForConnected(page) {
     await page.waitForFunction(() => !document.getElementById('send').disabled
-        || document.getElementById('composer').dataset.running === 'true', null, { timeout: 15000 });
+        || document.getElementById('composer').dataset.running === 'true');
 }
 
 async function send(page, text) {
@@ -96,13 +100,13 @@ async function lastAssistant(page) {
     });
 }
 
-async function waitForReplyEnd(page, { timeout = 30000 } = {}) {
+async function waitForReplyEnd(page) {
     await page.waitForFunction(() => {
         const all = document.querySelectorAll('#messages .msg-assistant');
         const last = all[all.length - 1];
         return last && !last.classList.contains('live')
             && document.getElementById('composer').dataset.running === 'false';
-    }, null, { timeout });
+    });
 }
 
 async function computedColours(page) {
@@ -135,7 +139,7 @@ async function waitForThemeColours(page, theme) {
     await waitFor(async () => {
         got = await computedColours(page);
         return Object.entries(want).every(([k, v]) => sameColour(parseRgb(got[k]), v));
-    }, { timeout: 10000, message: `theme colours ${JSON.stringify(want)}` }).catch((err) => {
+    }, { message: `theme colours ${JSON.stringify(want)}` }).catch((err) => {
         throw new Error(`${err.message}; page shows ${JSON.stringify(got)}`);
     });
     return got;
@@ -293,14 +297,14 @@ describe('moodring page', { timeout: 15 * 60_000 }, () => {
         const { context, page, record } = await openPage(browser, stack);
         const frames = recordFrames(page);
         await openConversation(page, id);
-        const text = '[[mock reply=text tokens=120 ttft_ms=700 interval_ms=15]] Tell me something cheerful!';
+        const text = '[[mock reply=text tokens=240 ttft_ms=1500 interval_ms=15]] Tell me something cheerful!';
         await send(page, text);
         // Composer locked, Stop offered, thinking shown until the first chunk.
         await page.waitForSelector('#stop:visible');
         assert.equal(await page.isDisabled('#composer-input'), true);
-        await page.waitForSelector('#messages .msg-assistant.live .thinking:visible', { timeout: 5000 });
+        await page.waitForSelector('#messages .msg-assistant.live .thinking:visible');
         // Text streams in with a cursor.
-        await page.waitForSelector('#messages .msg-assistant.live .msg-body .cursor', { timeout: 10000 });
+        await page.waitForSelector('#messages .msg-assistant.live .msg-body .cursor');
         const partial = (await lastAssistant(page)).text.length;
         await waitForReplyEnd(page);
         const done = await lastAssistant(page);
@@ -311,7 +315,7 @@ describe('moodring page', { timeout: 15 * 60_000 }, () => {
         const userBubbles = await page.$$eval('#messages .msg-user .msg-body', (n) => n.map((x) => x.innerText.trim()));
         assert.deepEqual(userBubbles, [text]);
         // The sidebar catches up with the new messages.
-        await page.waitForSelector(`#conversation-list a[data-id="${id}"] >> text=2 messages`, { timeout: 5000 });
+        await page.waitForSelector(`#conversation-list a[data-id="${id}"] >> text=2 messages`);
         const end = frames.received.find((f) => f.type === 'end');
         if (end?.timings) {
             assert.match(await page.textContent('#messages .msg-assistant .msg-timings'), /first token .* tokens\/s/);
@@ -336,13 +340,13 @@ describe('moodring page', { timeout: 15 * 60_000 }, () => {
         await openConversation(page, id);
         const defaultPrimary = (await computedColours(page)).primary;
         await send(page, '[[mock reply=theme ttft_ms=1500 interval_ms=3]] A sunny, cheerful day at the beach!');
-        await page.waitForSelector('#theme-pending:visible', { timeout: 5000 });
+        await page.waitForSelector('#theme-pending:visible');
         await waitForReplyEnd(page);
         // The theme may come before, during or after the reply.
         const themeFrame = () => frames.received.find((f) => f.type === 'theme_update' || f.type === 'theme_error');
-        await waitFor(themeFrame, { timeout: 20000, message: 'a theme frame' }).catch(() => null);
+        await waitFor(themeFrame, { message: 'a theme frame' }).catch(() => null);
         if (!themeFrame()) {
-            t.skip('the server sent no theme_update or theme_error within 20 s: no theme push on this server yet');
+            t.skip(`the server sent no theme_update or theme_error within ${WAIT_MS / 1000} s: no theme push on this server yet`);
             await context.close();
             return;
         }
@@ -495,7 +499,7 @@ describe('moodring page', { timeout: 15 * 60_000 }, () => {
         await waitFor(async () => /token5\b/.test((await lastAssistant(page))?.text ?? ''), { message: 'token5' });
         await page.click('#stop');
         assert.ok(frames.sent.some((f) => f.type === 'cancel'), 'sent {"type":"cancel"}');
-        await waitForReplyEnd(page, { timeout: 10000 });
+        await waitForReplyEnd(page);
         const stopped = await lastAssistant(page);
         assert.equal(stopped.status, 'stopped');
         assert.ok(!/token399/.test(stopped.text));
@@ -518,18 +522,18 @@ describe('moodring page', { timeout: 15 * 60_000 }, () => {
         const id = await stack.createConversation('Resume');
         const { context, page, record } = await openPage(browser, stack);
         await openConversation(page, id);
-        const tokens = 100;
+        const tokens = 200; // 10 s: it must outlast a reload on a loaded machine
         await send(page, `[[mock reply=counter tokens=${tokens} interval_ms=50]] keep going`);
         await waitFor(async () => /token8\b/.test((await lastAssistant(page))?.text ?? ''), { message: 'token8' });
         await page.reload();
         // The server sends start + the text so far, then the rest live.
-        await page.waitForSelector('#messages .msg-assistant.live .cursor', { timeout: 5000 });
+        await page.waitForSelector('#messages .msg-assistant.live .cursor');
         const resumed = await lastAssistant(page);
         assert.match(resumed.text, /^token0 token1/, 'the text so far came back');
         assert.equal(await page.$$eval('#messages .msg-user', (n) => n.length), 1, 'the question shows once while the reply resumes');
         assert.equal(await page.$$eval('#messages .msg-placeholder', (n) => n.length), 0, 'the stored placeholder gives way to the live reply');
-        assert.ok(!/token99/.test(resumed.text), 'caught it before the end');
-        await waitForReplyEnd(page, { timeout: 20000 });
+        assert.ok(!resumed.text.includes(`token${tokens - 1}`), 'caught it before the end');
+        await waitForReplyEnd(page);
         const expected = Array.from({ length: tokens }, (_, i) => `token${i}`).join(' ');
         const done = await lastAssistant(page);
         assert.equal(done.text.trim(), expected, 'each token once, in order');
@@ -547,9 +551,9 @@ describe('moodring page', { timeout: 15 * 60_000 }, () => {
         await openConversation(a.page, id);
         await openConversation(b.page, id);
         await waitForConnected(b.page);
-        const tokens = 40;
+        const tokens = 120; // 3 s: long enough for the other tab to be seen streaming
         await send(a.page, `[[mock reply=counter tokens=${tokens} interval_ms=25]] both of you`);
-        await b.page.waitForSelector('#messages .msg-assistant.live', { timeout: 5000 });
+        await b.page.waitForSelector('#messages .msg-assistant.live');
         assert.equal(await b.page.isDisabled('#composer-input'), true, 'the other tab waits too');
         await waitForReplyEnd(a.page);
         await waitForReplyEnd(b.page);
@@ -569,7 +573,7 @@ describe('moodring page', { timeout: 15 * 60_000 }, () => {
         const id = await stack.createConversation('Scrolling');
         const { context, page } = await openPage(browser, stack, { viewport: { width: 900, height: 500 } });
         await openConversation(page, id);
-        await send(page, '[[mock reply=counter tokens=600 interval_ms=15]] a long one');
+        await send(page, '[[mock reply=counter tokens=3000 interval_ms=15]] a long one'); // stopped below
         const gap = () => page.evaluate(() => {
             const m = document.getElementById('messages');
             return m.scrollHeight - m.scrollTop - m.clientHeight;
@@ -602,19 +606,19 @@ describe('moodring page', { timeout: 15 * 60_000 }, () => {
             const b = await openPage(browser, narrow);
             await openConversation(a.page, first);
             await openConversation(b.page, second);
-            await send(a.page, '[[mock reply=counter tokens=200 interval_ms=20]] long');
+            await send(a.page, '[[mock reply=counter tokens=3000 interval_ms=20]] long'); // stopped below
             await waitFor(async () => /token3\b/.test((await lastAssistant(a.page))?.text ?? ''), { message: 'token3' });
             await send(b.page, '[[mock reply=counter tokens=5 interval_ms=5]] short');
             const queued = await waitFor(async () => {
                 const line = await b.page.textContent('#status-line');
                 return /Waiting for the model/.test(line) ? line : false;
-            }, { timeout: 5000, message: 'a queue status' }).catch(() => null);
+            }, { message: 'a queue status' }).catch(() => null);
             if (!queued) {
                 t.skip('the server sent no queued status with --llm.max_in_flight 1');
             } else {
                 assert.match(queued, /next in line|position \d+/);
                 await a.page.click('#stop');
-                await waitForReplyEnd(b.page, { timeout: 20000 });
+                await waitForReplyEnd(b.page);
                 assert.equal((await lastAssistant(b.page)).text.trim(), 'token0 token1 token2 token3 token4');
                 assert.equal(await b.page.textContent('#status-line'), '');
             }
@@ -669,11 +673,11 @@ describe('moodring page', { timeout: 15 * 60_000 }, () => {
         await openConversation(page, id);
         await waitForConnected(page);
         await stack.stopServer();
-        await page.waitForSelector('#offline-banner:visible', { timeout: 10000 });
+        await page.waitForSelector('#offline-banner:visible');
         assert.match(await page.textContent('#offline-banner'), /Offline/);
         assert.equal(await page.isDisabled('#send'), true);
         await stack.startServer();
-        await page.waitForSelector('#offline-banner', { state: 'hidden', timeout: 20000 });
+        await page.waitForSelector('#offline-banner', { state: 'hidden' });
         await send(page, '[[mock reply=text tokens=5 interval_ms=5]] back again');
         await waitForReplyEnd(page);
         assert.equal((await lastAssistant(page)).status, 'complete');

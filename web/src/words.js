@@ -79,3 +79,28 @@ export const STATUS_WORDS = {
     stopped: 'stopped',
     interrupted: 'interrupted',
 };
+
+/** The page's own lines: the status line under the composer, notes and the offline banner. */
+export const PAGE_WORDS = Object.freeze({
+    sending: 'Sending…',
+    stopping: 'Stopping…',
+    stopped: 'Stopped. What was written so far is kept.',
+    thinking: 'The model is thinking…',
+    droppedBeforeAnswer:
+        'The connection dropped before the server answered. Check whether your message arrived.',
+    offlineCannotSend: 'Offline: the message will be ready to send when the connection is back.',
+    droppedWhileSending: 'Could not send: the connection just dropped.',
+    serverUnreachable: 'The server cannot be reached.',
+    reconnecting: 'Offline — reconnecting…',
+    conversationDeleted: 'This conversation was deleted.',
+    conversationMissing: 'That conversation does not exist any more.',
+    deletedHere: 'Conversation deleted.',
+    noNewTheme: 'No new colours this time — the current theme stays.',
+    failedToStart: 'The page failed to start. Reload to try again.',
+});
+
+/** The offline banner while a reconnect is scheduled. */
+export function describeReconnect(retryInMs) {
+    const secs = Math.max(1, Math.round(retryInMs / 1000));
+    return `Offline — reconnecting in ${secs} s.`;
+}
