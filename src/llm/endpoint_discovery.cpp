@@ -1,6 +1,7 @@
 // The endpoint pool's side that is not a request: building it, asking each endpoint for its
 // models (at start, periodically, after failures), and the operations on every endpoint.
 #include "pool_member.hpp"
+#include "wakeup.hpp"
 #include <moodring/core/clock.hpp>
 #include <moodring/llm/endpoint_pool.hpp>
 #include <moodring/llm/error.hpp>
@@ -8,10 +9,8 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/deferred.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
-#include <boost/asio/experimental/parallel_group.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -185,19 +184,38 @@ template <class Result>
 asio::awaitable<std::vector<Result>> endpoint_pool::on_each_endpoint(
     std::function<asio::awaitable<Result>(std::size_t)> op
 ) {
+    // All at once, joined by a count (Boost 1.81's ranged parallel_group reads its range after
+    // freeing it when awaited). Until an operation answers, its result says so.
+    struct join {
+        std::mutex mutex;
+        std::vector<Result> results;
+        std::size_t left = 0;
+        detail::wakeup done;
+    };
+    auto j = std::make_shared<join>();
+    j->results.resize(members_.size());
+    for (auto& r : j->results) {
+        r.error = error::timeout_connect;
+        r.error_text = "no answer in time";
+    }
+    j->left = members_.size();
     auto executor = co_await asio::this_coro::executor;
-    using operation = decltype(asio::co_spawn(executor, op(0), asio::deferred));
-    std::vector<operation> ops;
     for (std::size_t i = 0; i < members_.size(); ++i) {
-        ops.push_back(asio::co_spawn(executor, op(i), asio::deferred));
+        asio::co_spawn(executor, op(i), [j, i](std::exception_ptr e, Result r) {
+            if (e) {
+                r.error = error::malformed_stream;
+                r.error_text = "failed unexpectedly";
+            }
+            std::unique_lock lock{j->mutex};
+            j->results[i] = std::move(r);
+            if (--j->left > 0) return;
+            lock.unlock();
+            j->done.wake(0);
+        });
     }
-    auto [order, errors, results] =
-        co_await asio::experimental::make_parallel_group(std::move(ops))
-            .async_wait(asio::experimental::wait_for_all(), asio::use_awaitable);
-    for (auto& e : errors) {
-        if (e) std::rethrow_exception(e);
-    }
-    co_return std::move(results);
+    co_await j->done.wait();  // or cancelled: what has answered by then
+    std::lock_guard lock{j->mutex};
+    co_return j->results;
 }
 
 asio::awaitable<models_result> endpoint_pool::list_models() {
