@@ -1,8 +1,8 @@
 // The endpoint pool's side that is not a request: building it, asking each endpoint for its
 // models (at start, periodically, after failures), and the operations on every endpoint.
 #include "pool_member.hpp"
-#include "wakeup.hpp"
 #include <moodring/core/clock.hpp>
+#include <moodring/core/one_shot_event.hpp>
 #include <moodring/llm/endpoint_pool.hpp>
 #include <moodring/llm/error.hpp>
 #include <moodring/llm/model_name.hpp>
@@ -107,15 +107,6 @@ void endpoint_pool::start(asio::any_io_executor executor) {
     }
 }
 
-void endpoint_pool::stop() {
-    if (stopping_.exchange(true) || !executor_) return;
-    asio::post(executor_, [this] {
-        for (auto& m : members_) {
-            if (m->timer) m->timer->cancel();
-        }
-    });
-}
-
 asio::awaitable<void> endpoint_pool::discovery_loop(std::size_t i) {
     auto& m = *members_[i];
     while (!stopping_) {
@@ -180,42 +171,54 @@ asio::awaitable<models_result> endpoint_pool::discover(std::size_t i) {
     co_return result;
 }
 
+namespace {
+
+// Runs every operation at once on `strand` and returns their results in order. (Boost 1.81's
+// ranged parallel_group reads its range after freeing it when awaited.) The join is a timer
+// on the strand, so that an io_context torn down meanwhile frees whatever still waits.
 template <class Result>
-asio::awaitable<std::vector<Result>> endpoint_pool::on_each_endpoint(
+asio::awaitable<std::vector<Result>> join_all(
+    asio::strand<asio::any_io_executor> strand,
+    std::size_t count,
     std::function<asio::awaitable<Result>(std::size_t)> op
 ) {
-    // All at once, joined by a count (Boost 1.81's ranged parallel_group reads its range after
-    // freeing it when awaited). Until an operation answers, its result says so.
     struct join {
-        std::mutex mutex;
+        explicit join(asio::any_io_executor e) : done(std::move(e)) {}
         std::vector<Result> results;
         std::size_t left = 0;
-        detail::wakeup done;
+        one_shot_event done;
     };
-    auto j = std::make_shared<join>();
-    j->results.resize(members_.size());
-    for (auto& r : j->results) {
+    auto j = std::make_shared<join>(strand);
+    j->results.resize(count);
+    for (auto& r : j->results) {  // until an operation answers, its result says so
         r.error = error::timeout_connect;
         r.error_text = "no answer in time";
     }
-    j->left = members_.size();
-    auto executor = co_await asio::this_coro::executor;
-    for (std::size_t i = 0; i < members_.size(); ++i) {
-        asio::co_spawn(executor, op(i), [j, i](std::exception_ptr e, Result r) {
+    j->left = count;
+    for (std::size_t i = 0; i < count; ++i) {
+        asio::co_spawn(strand, op(i), [j, i](std::exception_ptr e, Result r) {
             if (e) {
                 r.error = error::malformed_stream;
                 r.error_text = "failed unexpectedly";
             }
-            std::unique_lock lock{j->mutex};
             j->results[i] = std::move(r);
-            if (--j->left > 0) return;
-            lock.unlock();
-            j->done.wake(0);
+            if (--j->left == 0) j->done.set();
         });
     }
     co_await j->done.wait();  // or cancelled: what has answered by then
-    std::lock_guard lock{j->mutex};
     co_return j->results;
+}
+
+}  // namespace
+
+template <class Result>
+asio::awaitable<std::vector<Result>> endpoint_pool::on_each_endpoint(
+    std::function<asio::awaitable<Result>(std::size_t)> op
+) {
+    auto strand = asio::make_strand(co_await asio::this_coro::executor);
+    auto all = join_all<Result>(strand, members_.size(), std::move(op));
+    auto results = co_await asio::co_spawn(strand, std::move(all), asio::use_awaitable);
+    co_return results;
 }
 
 asio::awaitable<models_result> endpoint_pool::list_models() {

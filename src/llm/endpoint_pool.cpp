@@ -45,6 +45,27 @@ struct endpoint_pool::call {
 
 endpoint_pool::~endpoint_pool() { stop(); }
 
+void endpoint_pool::stop() {
+    if (stopping_.exchange(true)) return;
+    // Whatever still waits for a slot or runs ends now, so that no parked coroutine outlives
+    // the io_context (the server stops only after its turns have ended).
+    std::vector<std::shared_ptr<call>> calls;
+    {
+        std::lock_guard lock{mutex_};
+        for (auto& [id, c] : calls_) calls.push_back(c);
+    }
+    for (auto& c : calls) {
+        c->slot.wake(stopped);
+        c->yield.wake(stopped);
+    }
+    if (!executor_) return;
+    asio::post(executor_, [this] {
+        for (auto& m : members_) {
+            if (m->timer) m->timer->cancel();
+        }
+    });
+}
+
 const backend_options& endpoint_pool::options() const {
     return members_.front()->client->options();
 }
@@ -183,7 +204,7 @@ asio::awaitable<stream_result> endpoint_pool::run(
     int retries = 0;
     for (;;) {
         auto [ec, endpoint] = co_await c->slot.wait();
-        if (ec) {
+        if (ec || endpoint == stopped) {
             out.error = error::cancelled;
             break;
         }
@@ -221,7 +242,7 @@ asio::awaitable<stream_result> endpoint_pool::run(
 asio::awaitable<bool> endpoint_pool::yield_requested(std::shared_ptr<call> c, std::size_t attempt) {
     for (;;) {
         auto [ec, which] = co_await c->yield.wait();
-        if (ec) co_return false;
+        if (ec || which == stopped) co_return false;
         if (which == attempt) co_return true;  // an older attempt's order comes too late
     }
 }

@@ -56,6 +56,8 @@ public:
     // Asks every endpoint for its models now, then every models_refresh and after failures,
     // on `executor` until stop().
     void start(boost::asio::any_io_executor executor);
+    // Ends discovery and every request still waiting or running (as cancelled). Call it
+    // before the io_context stops.
     void stop();
 
     boost::asio::awaitable<stream_result> chat(chat_request request, stream_handlers handlers)
@@ -75,6 +77,8 @@ public:
 private:
     struct call;
     struct member;
+    // What stop() wakes waiting requests with, in place of an endpoint or an attempt.
+    static constexpr std::size_t stopped = static_cast<std::size_t>(-1);
     using attempt_fn =
         std::function<boost::asio::awaitable<stream_result>(backend&, stream_handlers)>;
 
