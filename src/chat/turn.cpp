@@ -88,17 +88,19 @@ asio::awaitable<void> conversation_hub::run_turn(std::shared_ptr<room> r, pendin
     ));
     if (metrics_) metrics_->turn_started(turn.received, started);
 
+    // The theme starts once the reply's request has been admitted by the backend (or has
+    // ended without that): it queues behind the reply, and its work and frames stay off the
+    // way of the reply's request.
     std::shared_ptr<one_shot_event> reply_admitted;
-    if (start_theme_) {
-        reply_admitted = std::make_shared<one_shot_event>(r->strand);
-        // A newer turn supersedes the theme of an older one.
-        if (r->theme_cancel) r->theme_cancel->emit(asio::cancellation_type::terminal);
-        r->theme_cancel = std::make_shared<asio::cancellation_signal>();
-        const auto turn_id = context->reply_message_id;
+    bool theme_started = false;
+    auto begin_theme = [&] {
+        if (!start_theme_ || theme_started) return;
+        theme_started = true;
+        reply_admitted->set();
         r->broadcast(json_frame(status_frame("theme_pending")));
         start_theme_(theme_start{
             r->id,
-            turn_id,
+            context->reply_message_id,
             context->recent_user_messages,
             turn.received,
             r->strand,
@@ -106,6 +108,12 @@ asio::awaitable<void> conversation_hub::run_turn(std::shared_ptr<room> r, pendin
             [r](std::string frame) { r->broadcast(json_frame(std::move(frame))); },
             reply_admitted,
         });
+    };
+    if (start_theme_) {
+        reply_admitted = std::make_shared<one_shot_event>(r->strand);
+        // A newer turn supersedes the theme of an older one.
+        if (r->theme_cancel) r->theme_cancel->emit(asio::cancellation_type::terminal);
+        r->theme_cancel = std::make_shared<asio::cancellation_signal>();
     }
 
     auto request = chat_request_for(*context, settings_, turn.message);
@@ -129,13 +137,12 @@ asio::awaitable<void> conversation_hub::run_turn(std::shared_ptr<room> r, pendin
     handlers.on_queue_position = [r](std::size_t position) {
         r->broadcast(json_frame(status_frame("queued", position)));
     };
-    if (reply_admitted) handlers.on_admitted = [reply_admitted] { reply_admitted->set(); };
+    handlers.on_admitted = begin_theme;
     auto generation = llm_.chat(std::move(request), std::move(handlers));
     auto until_cancelled = asio::bind_cancellation_slot(live.cancel.slot(), asio::use_awaitable);
     const llm::stream_result result =
         co_await asio::co_spawn(r->strand, std::move(generation), until_cancelled);
-    // Failed or stopped before the backend took it: the theme need not wait any longer.
-    if (reply_admitted) reply_admitted->set();
+    begin_theme();  // failed or stopped before the backend took it: no reason to wait longer
 
     auto status = store::message_status::complete;
     if (result.error == llm::error::cancelled) {

@@ -5,6 +5,8 @@
 #include <moodring/llm/error_body.hpp>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -248,6 +250,10 @@ asio::awaitable<fetch_result> http_client::exchange(
         } else {
             // Closing is how Ollama learns to stop generating; never pool such a connection.
             stream.close();
+            // A theme closed at its brace took the connection the next reply would have
+            // reused: open another now, off that reply's way.
+            if (ec == error::cancelled && pool_.idle() == 0)
+                asio::co_spawn(executor, spare_connection(), asio::detached);
         }
         co_return out;
     }
@@ -293,6 +299,11 @@ asio::awaitable<stream_result> http_client::stream(
             co_return out;
         }
     }
+}
+
+asio::awaitable<void> http_client::spare_connection() {
+    auto [ec, conn] = co_await connect();
+    if (!ec) pool_.give_back(std::move(conn));
 }
 
 asio::awaitable<fetch_result> http_client::fetch(http_request request) {

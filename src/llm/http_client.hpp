@@ -59,6 +59,8 @@ private:
     );
     boost::asio::awaitable<std::pair<boost::system::error_code, connection_pool::connection>>
     connect();
+    // A connection opened ahead of need, into the pool.
+    boost::asio::awaitable<void> spare_connection();
 
     base_url url_;
     backend_options options_;
