@@ -233,6 +233,10 @@ std::string waits(const json& f) {
            ", behind a theme " + count(f["replies_queued_at_mock_behind_theme"]);
 }
 
+std::string in_moodring(const json& f) {
+    return timed(f["reply_wait_in_moodring_ms"]) + "; " + count(f["turns_queued_in_moodring"]);
+}
+
 std::string theme_requests(const json& f) {
     return count(f["theme_requests"]) + " (" + count(f["theme_requests_cut_before_object"]) +
            " cut before the object closed)";
@@ -282,9 +286,9 @@ void oneslot_rows(table& t, const json& r) {
         );
         t.row(
             name,
-            "reply waited in moodring (sent → mock got it)",
-            timed(on["reply_wait_in_moodring_ms"]),
-            timed(off["reply_wait_in_moodring_ms"]),
+            "reply waited in moodring (sent → mock got it); turns `queued`",
+            in_moodring(on),
+            in_moodring(off),
             "",
             ""
         );
@@ -329,6 +333,7 @@ void fourslot_rows(table& t, const json& r) {
         t.row(name, "slots learned at the end (/health)", slots(run), "", "", "");
         t.row(name, "TTFT, client p50 / p99 / max", timed(run["client_ttft_ms"]), "", "", "");
         t.row(name, "TTFT, server", timed(run["server_ttft_ms"]), "", "", "");
+        t.row(name, "reply waited in moodring; turns `queued`", in_moodring(run), "", "", "");
         t.row(name, "reply waited at the mock for its slot", waits(run), "", "", "");
         t.row(name, "theme requests", theme_requests(run), "", "", "");
     }
@@ -392,6 +397,14 @@ void endpoints_rows(table& t, const json& r) {
         ""
     );
     t.row(name, "theme requests", theme_requests(three), theme_requests(one), "", "");
+    t.row(
+        name,
+        "reply waited in moodring; turns `queued`",
+        in_moodring(three),
+        in_moodring(one),
+        "",
+        ""
+    );
     t.row(name, "reply waited at the mock for its slot", waits(three), waits(one), "", "");
     t.row(name, "slots at the end (/health)", slots(three), slots(one), "", "");
 }

@@ -131,12 +131,12 @@ json arm_figures(arm& a) {
     std::vector<std::int64_t> client_ttft, server_ttft, in_moodring, at_mock, theme_after_end;
     std::size_t turns = 0, complete = 0, tokens = 0, themes = 0, theme_errors = 0;
     std::size_t before_end = 0, late_turns = 0, late_before_end = 0;
-    std::size_t waited_at_mock = 0, waited_behind_theme = 0;
+    std::size_t waited_at_mock = 0, waited_behind_theme = 0, queued_in_moodring = 0;
     std::int64_t last_event = a.first_turn_ns;
     auto errors = json::array();
     // Per turn, for reading one run closely: label, client and server TTFT, the reply's waits
-    // in moodring and at the mock (ms), and the theme's arrival after `end` (negative: before;
-    // null: no theme).
+    // in moodring and at the mock (ms), the theme's arrival after `end` (negative: before;
+    // null: no theme), and whether the server said the turn was queued.
     auto detail = json::array();
     auto ms = [](std::int64_t ns) { return rounded(static_cast<double>(ns) / 1e6, 2); };
     for (const auto& c : a.conversations) {
@@ -153,6 +153,7 @@ json arm_figures(arm& a) {
             if (turn.server_ttft_ms >= 0)
                 server_ttft.push_back(std::llround(turn.server_ttft_ms * 1e6));
             if (turn.theme_failed) ++theme_errors;
+            queued_in_moodring += turn.queued;
             // The first turns are the ones during which the server learns the slots.
             const bool late = t >= 3;
             late_turns += late;
@@ -171,6 +172,7 @@ json arm_figures(arm& a) {
                 nullptr,
                 turn.theme_ns != 0 && turn.end_ns != 0 ? json(ms(turn.theme_ns - turn.end_ns))
                                                        : json(),
+                turn.queued,
             }));
             const auto reply = replies.find(turn.label);
             if (reply == replies.end()) continue;
@@ -217,6 +219,7 @@ json arm_figures(arm& a) {
         {"theme_after_end_ms", to_json(summarize(theme_after_end))},
         {"reply_wait_in_moodring_ms", to_json(summarize(in_moodring))},
         {"reply_wait_at_mock_ms", to_json(summarize(at_mock))},
+        {"turns_queued_in_moodring", queued_in_moodring},
         {"replies_queued_at_mock", waited_at_mock},
         {"replies_queued_at_mock_behind_theme", waited_behind_theme},
         {"theme_requests", theme_requests},

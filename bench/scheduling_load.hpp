@@ -37,8 +37,9 @@ void run_arms(std::vector<arm*> arms, unsigned threads);
 // - turns, turns_complete, elapsed_s, turns_per_s, tokens_per_s;
 // - client_ttft_ms (message sent to first chunk) and server_ttft_ms (`end`'s timings.ttft_ms);
 // - themes, theme_errors, theme_fraction, themes_before_end (all turns, and after_first_3);
-// - where each reply waited: in moodring (message sent to the mock receiving the request) and
-//   at the mock (its queue_wait_ms), and how many replies queued at the mock behind a theme;
+// - where each reply waited: in moodring (message sent to the mock receiving the request; turns
+//   the server said were `queued`) and at the mock (its queue_wait_ms), and how many replies
+//   queued at the mock behind a theme;
 // - theme requests: sent, cut before their object closed (yielded to a reply, or given up);
 // - per mock: replies and theme requests it got; `endpoints` from the server's /health.
 nlohmann::json arm_figures(arm& a);

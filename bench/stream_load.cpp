@@ -285,6 +285,9 @@ asio::awaitable<void> moodring_conversation(
                 } else if (type == "theme_update") {
                     turn.theme_ns = received;
                     themed = true;
+                } else if (type == "status") {
+                    // Behind an earlier turn, or for a slot at the model (replies first).
+                    if (parsed.value("stage", "") == "queued") turn.queued = true;
                 } else if (type == "theme_error") {
                     turn.theme_failed = true;
                     themed = true;

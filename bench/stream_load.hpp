@@ -33,6 +33,7 @@ struct turn_record {
     std::size_t tokens = 0;           // stamped tokens received
     bool theme_failed = false;        // `theme_error` instead of `theme_update`
     double server_ttft_ms = -1;       // `end`'s timings.ttft_ms; -1 if it had none
+    bool queued = false;              // a `status` frame with stage `queued`: it waited in line
     std::string error;
 };
 
