@@ -7,9 +7,11 @@
 // Development only (the numbers are then not the documented scenarios'):
 //                  [--conversations N] [--turns N] [--tokens N] [--interval-ms N]
 //                  [--theme-interval-ms N] [--no-themes] [--server-arg FLAG]...
+//                  [--mock-logs DIR]   (the scheduling scenarios' mock records)
 #include "process_probe.hpp"
 #include "report.hpp"
 #include "scenarios.hpp"
+#include "scheduling_load.hpp"
 #include "targets.hpp"
 #include <moodring/core/descriptor_limit.hpp>
 
@@ -58,7 +60,7 @@ struct options {
         "scheduling|oneslot|fourslot|endpoints[,...]] "
         "[--quick] [--threads N] [--json FILE] [--markdown FILE]\n"
         "development: [--conversations N] [--turns N] [--tokens N] [--interval-ms N] "
-        "[--theme-interval-ms N] [--no-themes] [--server-arg FLAG]...\n",
+        "[--theme-interval-ms N] [--no-themes] [--server-arg FLAG]... [--mock-logs DIR]\n",
         problem.c_str()
     );
     std::exit(2);
@@ -99,6 +101,8 @@ options parse(int argc, char** argv) {
         } else if (arg == "--no-themes") {
             o.shape["--no-themes"] = 1;
             add_server_args({"--theme.enabled", "false"});
+        } else if (arg == "--mock-logs") {
+            keep_mock_logs(value(i));
         } else if (arg == "--server-arg") {
             add_server_args({value(i)});
         } else if (arg == "--json") {

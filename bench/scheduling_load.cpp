@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <map>
 #include <thread>
 
@@ -55,7 +56,14 @@ json endpoint_summary(const json& endpoints) {
     return out;
 }
 
+std::string& mock_log_dir() {
+    static std::string dir;
+    return dir;
+}
+
 }  // namespace
+
+void keep_mock_logs(std::string dir) { mock_log_dir() = std::move(dir); }
 
 void run_arms(std::vector<arm*> arms, unsigned threads) {
     std::vector<std::vector<std::string>> ids;
@@ -107,6 +115,10 @@ json arm_figures(arm& a) {
     std::size_t theme_requests = 0, themes_cut = 0;
     for (std::size_t m = 0; m < processes.mock_count(); ++m) {
         logs.push_back(processes.mock(m).settled_requests());
+        if (!mock_log_dir().empty()) {
+            const auto file = mock_log_dir() + "/" + a.name + "_" + std::to_string(m) + ".json";
+            std::ofstream(file) << logs.back().dump() << "\n";
+        }
         std::size_t mock_replies = 0, mock_themes = 0;
         for (const auto& r : logs.back()["requests"]) {
             if (is_reply(r)) {

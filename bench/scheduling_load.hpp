@@ -16,7 +16,7 @@ namespace moodring::bench {
 // through them. The arms compared with each other (themes on and off) run at the same time,
 // so that both meet the same machine.
 struct arm {
-    std::string name;  // "themes_on", "endpoints_3", ...
+    std::string name;  // unique in a run: "oneslot_2_themes_on", "endpoints_3", ...
     target_settings settings;
     stream_shape shape;
 
@@ -27,6 +27,10 @@ struct arm {
     std::size_t task_failures = 0;
     std::string task_failure;
 };
+
+// Development: every arm's mock records (GET /mock/requests) are also written to
+// DIR/<arm name>_<mock index>.json, for reading where each request waited.
+void keep_mock_logs(std::string dir);
 
 // Starts every arm's processes, then runs all their conversations at once on one generator;
 // returns when the last turn has ended. The processes stay up for the analysis.

@@ -63,7 +63,8 @@ json run_oneslot_scenario(bool quick, unsigned threads) {
     for (const auto& s : sizes) {
         for (const bool themes : {false, true}) {
             arm a;
-            a.name = themes ? "themes_on" : "themes_off";
+            a.name = "oneslot_" + std::to_string(s.conversations) +
+                     (themes ? "_themes_on" : "_themes_off");
             a.settings = scheduled_backend(1, theme_interval_ms);
             if (!themes) a.settings.server_args = {"--theme.enabled", "false"};
             a.shape = turns_of(s.conversations, s.turns, reply_tokens, reply_interval_ms, themes);
@@ -113,7 +114,7 @@ json run_fourslot_scenario(bool quick, unsigned threads) {
     std::vector<arm> arms;
     for (const int conversations : {1, 4}) {
         arm a;
-        a.name = std::to_string(conversations) + "_conversations";
+        a.name = "fourslot_" + std::to_string(conversations);
         a.settings = scheduled_backend(4, theme_interval_ms);
         a.shape = turns_of(conversations, turns, reply_tokens, reply_interval_ms, true);
         arms.push_back(std::move(a));
