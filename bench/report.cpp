@@ -234,7 +234,8 @@ std::string waits(const json& f) {
 }
 
 std::string in_moodring(const json& f) {
-    return timed(f["reply_wait_in_moodring_ms"]) + "; " + count(f["turns_queued_in_moodring"]);
+    return timed(f["reply_wait_in_moodring_ms"]) + "; " + count(f["turns_queued_in_moodring"]) +
+           "; " + count(f["replies_on_new_connection"]);
 }
 
 std::string theme_requests(const json& f) {
@@ -286,7 +287,8 @@ void oneslot_rows(table& t, const json& r) {
         );
         t.row(
             name,
-            "reply waited in moodring (sent → mock got it); turns `queued`",
+            "reply waited in moodring (sent → mock got it); turns `queued`; replies on a new "
+            "connection",
             in_moodring(on),
             in_moodring(off),
             "",
@@ -333,7 +335,14 @@ void fourslot_rows(table& t, const json& r) {
         t.row(name, "slots learned at the end (/health)", slots(run), "", "", "");
         t.row(name, "TTFT, client p50 / p99 / max", timed(run["client_ttft_ms"]), "", "", "");
         t.row(name, "TTFT, server", timed(run["server_ttft_ms"]), "", "", "");
-        t.row(name, "reply waited in moodring; turns `queued`", in_moodring(run), "", "", "");
+        t.row(
+            name,
+            "reply waited in moodring; turns `queued`; on a new connection",
+            in_moodring(run),
+            "",
+            "",
+            ""
+        );
         t.row(name, "reply waited at the mock for its slot", waits(run), "", "", "");
         t.row(name, "theme requests", theme_requests(run), "", "", "");
     }
@@ -399,7 +408,7 @@ void endpoints_rows(table& t, const json& r) {
     t.row(name, "theme requests", theme_requests(three), theme_requests(one), "", "");
     t.row(
         name,
-        "reply waited in moodring; turns `queued`",
+        "reply waited in moodring; turns `queued`; on a new connection",
         in_moodring(three),
         in_moodring(one),
         "",

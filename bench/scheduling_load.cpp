@@ -7,6 +7,7 @@
 #include <cmath>
 #include <fstream>
 #include <map>
+#include <set>
 #include <thread>
 
 namespace moodring::bench {
@@ -110,7 +111,12 @@ void run_arms(std::vector<arm*> arms, unsigned threads) {
 json arm_figures(arm& a) {
     auto& processes = *a.processes;
     std::vector<json> logs;
-    std::map<std::string, std::pair<std::size_t, json>> replies;  // label: mock, last attempt
+    struct reply_record {
+        std::size_t mock;
+        json record;
+        bool new_connection;
+    };
+    std::map<std::string, reply_record> replies;  // by label; the last attempt
     auto per_mock = json::array();
     std::size_t theme_requests = 0, themes_cut = 0;
     for (std::size_t m = 0; m < processes.mock_count(); ++m) {
@@ -120,10 +126,14 @@ json arm_figures(arm& a) {
             std::ofstream(file) << logs.back().dump() << "\n";
         }
         std::size_t mock_replies = 0, mock_themes = 0;
+        // Connections the mock has seen so far, oldest request first: a request on one it has
+        // not seen came on a new connection (a TCP handshake on the way to its first token).
+        std::set<std::int64_t> connections;
         for (const auto& r : logs.back()["requests"]) {
+            const bool fresh = connections.insert(ns_field(r, "connection_id")).second;
             if (is_reply(r)) {
                 ++mock_replies;
-                replies[r["label"].get<std::string>()] = {m, r};
+                replies[r["label"].get<std::string>()] = {m, r, fresh};
             } else if (is_theme(r)) {
                 ++mock_themes;
                 // Closed by moodring before its object closed: it yielded its slot to a
@@ -144,11 +154,13 @@ json arm_figures(arm& a) {
     std::size_t turns = 0, complete = 0, tokens = 0, themes = 0, theme_errors = 0;
     std::size_t before_end = 0, late_turns = 0, late_before_end = 0;
     std::size_t waited_at_mock = 0, waited_behind_theme = 0, queued_in_moodring = 0;
+    std::size_t on_new_connection = 0;
     std::int64_t last_event = a.first_turn_ns;
     auto errors = json::array();
     // Per turn, for reading one run closely: label, client and server TTFT, the reply's waits
     // in moodring and at the mock (ms), the theme's arrival after `end` (negative: before;
-    // null: no theme), and whether the server said the turn was queued.
+    // null: no theme), whether the server said the turn was queued, and whether the reply came
+    // to the mock on a new connection.
     auto detail = json::array();
     auto ms = [](std::int64_t ns) { return rounded(static_cast<double>(ns) / 1e6, 2); };
     for (const auto& c : a.conversations) {
@@ -185,10 +197,13 @@ json arm_figures(arm& a) {
                 turn.theme_ns != 0 && turn.end_ns != 0 ? json(ms(turn.theme_ns - turn.end_ns))
                                                        : json(),
                 turn.queued,
+                nullptr,
             }));
             const auto reply = replies.find(turn.label);
             if (reply == replies.end()) continue;
-            const auto& [mock, record] = reply->second;
+            const auto& [mock, record, new_connection] = reply->second;
+            on_new_connection += new_connection;
+            row[7] = new_connection;
             in_moodring.push_back(ns_field(record, "started_ns") - turn.sent_ns);
             const double queued_ms = record.value("queue_wait_ms", 0.0);
             at_mock.push_back(std::llround(queued_ms * 1e6));
@@ -232,6 +247,7 @@ json arm_figures(arm& a) {
         {"reply_wait_in_moodring_ms", to_json(summarize(in_moodring))},
         {"reply_wait_at_mock_ms", to_json(summarize(at_mock))},
         {"turns_queued_in_moodring", queued_in_moodring},
+        {"replies_on_new_connection", on_new_connection},
         {"replies_queued_at_mock", waited_at_mock},
         {"replies_queued_at_mock_behind_theme", waited_behind_theme},
         {"theme_requests", theme_requests},

@@ -42,8 +42,8 @@ void run_arms(std::vector<arm*> arms, unsigned threads);
 // - client_ttft_ms (message sent to first chunk) and server_ttft_ms (`end`'s timings.ttft_ms);
 // - themes, theme_errors, theme_fraction, themes_before_end (all turns, and after_first_3);
 // - where each reply waited: in moodring (message sent to the mock receiving the request; turns
-//   the server said were `queued`) and at the mock (its queue_wait_ms), and how many replies
-//   queued at the mock behind a theme;
+//   the server said were `queued`; replies that came on a new connection) and at the mock (its
+//   queue_wait_ms), and how many replies queued at the mock behind a theme;
 // - theme requests: sent, cut before their object closed (yielded to a reply, or given up);
 // - per mock: replies and theme requests it got; `endpoints` from the server's /health.
 nlohmann::json arm_figures(arm& a);
