@@ -405,6 +405,14 @@ void endpoints_rows(table& t, const json& r) {
         "",
         ""
     );
+    t.row(
+        name,
+        "theme after `end` p50 / p99 / max",
+        timed(three["theme_after_end_ms"]),
+        timed(one["theme_after_end_ms"]),
+        "",
+        ""
+    );
     t.row(name, "theme requests", theme_requests(three), theme_requests(one), "", "");
     t.row(
         name,
