@@ -1,4 +1,3 @@
-#include "client_pool.hpp"
 #include "scenarios.hpp"
 #include "scheduling_load.hpp"
 #include "stats.hpp"
@@ -50,7 +49,7 @@ json run_oneslot_scenario(bool quick, unsigned threads) {
     const auto started = std::chrono::steady_clock::now();
     constexpr int theme_interval_ms = 20;
     // One conversation and two; themes off and on. A turn with its theme holds the one slot
-    // for about 3.8 s (1.8 s of reply, 2 s until the theme's object closes), so the four arms
+    // for about 3.9 s (1.8 s of reply, 2.1 s until the theme's object closes), so the four arms
     // run at once, each on its own mock and server, and as many turns as fit in a minute:
     // the same count of turns in each arm.
     struct size {
