@@ -1,14 +1,17 @@
 // moodring's benchmark: the mock Ollama, moodring and a load generator on one machine. See
 // docs/benchmarks.md for what is measured and how to read it.
 //
-//   moodring_bench [--scenario all|single|conv100|conv1000|idle|burst[,...]] [--quick]
+//   moodring_bench [--scenario all|single|conv100|conv1000|idle|burst|
+//                   scheduling|oneslot|fourslot|endpoints[,...]] [--quick]
 //                  [--threads N] [--json FILE] [--markdown FILE]
 // Development only (the numbers are then not the documented scenarios'):
 //                  [--conversations N] [--turns N] [--tokens N] [--interval-ms N]
 //                  [--theme-interval-ms N] [--no-themes] [--server-arg FLAG]...
+//                  [--mock-logs DIR]   (the scheduling scenarios' mock records)
 #include "process_probe.hpp"
 #include "report.hpp"
 #include "scenarios.hpp"
+#include "scheduling_load.hpp"
 #include "targets.hpp"
 #include <moodring/core/descriptor_limit.hpp>
 
@@ -32,6 +35,12 @@ using nlohmann::json;
 namespace {
 
 const std::vector<std::string> all_scenarios{"single", "conv100", "conv1000", "idle", "burst"};
+// LLM scheduling: a mock that schedules like Ollama. Not part of `all`: they add about two
+// minutes to it and measure the scheduler, not the relay (docs/benchmarks.md).
+const std::vector<std::string> scheduling_scenarios{"oneslot", "fourslot", "endpoints"};
+// Every scenario, in the order they run.
+const std::vector<std::string> known_scenarios{
+    "single", "conv100", "conv1000", "idle", "burst", "oneslot", "fourslot", "endpoints"};
 
 struct options {
     std::set<std::string> scenarios;
@@ -47,10 +56,11 @@ struct options {
 [[noreturn]] void usage(const std::string& problem) {
     std::fprintf(
         stderr,
-        "%s\nusage: moodring_bench [--scenario all|single|conv100|conv1000|idle|burst[,...]] "
+        "%s\nusage: moodring_bench [--scenario all|single|conv100|conv1000|idle|burst|"
+        "scheduling|oneslot|fourslot|endpoints[,...]] "
         "[--quick] [--threads N] [--json FILE] [--markdown FILE]\n"
         "development: [--conversations N] [--turns N] [--tokens N] [--interval-ms N] "
-        "[--theme-interval-ms N] [--no-themes] [--server-arg FLAG]...\n",
+        "[--theme-interval-ms N] [--no-themes] [--server-arg FLAG]... [--mock-logs DIR]\n",
         problem.c_str()
     );
     std::exit(2);
@@ -73,8 +83,10 @@ options parse(int argc, char** argv) {
             for (std::string name; std::getline(list, name, ',');) {
                 if (name == "all") {
                     o.scenarios.insert(all_scenarios.begin(), all_scenarios.end());
-                } else if (std::find(all_scenarios.begin(), all_scenarios.end(), name) !=
-                           all_scenarios.end()) {
+                } else if (name == "scheduling") {
+                    o.scenarios.insert(scheduling_scenarios.begin(), scheduling_scenarios.end());
+                } else if (std::find(known_scenarios.begin(), known_scenarios.end(), name) !=
+                           known_scenarios.end()) {
                     o.scenarios.insert(name);
                 } else {
                     usage("unknown scenario " + name);
@@ -89,6 +101,8 @@ options parse(int argc, char** argv) {
         } else if (arg == "--no-themes") {
             o.shape["--no-themes"] = 1;
             add_server_args({"--theme.enabled", "false"});
+        } else if (arg == "--mock-logs") {
+            keep_mock_logs(value(i));
         } else if (arg == "--server-arg") {
             add_server_args({value(i)});
         } else if (arg == "--json") {
@@ -153,7 +167,7 @@ int main(int argc, char** argv) try {
     const auto files = moodring::raise_descriptor_limit();
     std::vector<json> results;
     bool all_ok = true;
-    for (const auto& name : all_scenarios) {
+    for (const auto& name : known_scenarios) {
         if (!o.scenarios.contains(name)) continue;
         std::fprintf(stderr, "moodring_bench: %s...\n", name.c_str());
         json result;
@@ -167,6 +181,12 @@ int main(int argc, char** argv) try {
             result = run_idle_scenario(count, o.threads);
         } else if (name == "burst") {
             result = run_burst_scenario(o.quick ? 200 : 1000, o.threads);
+        } else if (name == "oneslot") {
+            result = run_oneslot_scenario(o.quick, o.threads);
+        } else if (name == "fourslot") {
+            result = run_fourslot_scenario(o.quick, o.threads);
+        } else if (name == "endpoints") {
+            result = run_endpoints_scenario(o.quick, o.threads);
         } else {
             result = run_stream_scenario(streaming(name, o), o.threads);
         }

@@ -197,6 +197,240 @@ void burst_rows(table& t, const json& r) {
     );
 }
 
+// The scheduling scenarios' own columns: an arm, and the baseline measured in the same run.
+
+std::string ratio_pair(const json& r) {
+    auto one = [](const json& v) { return v.is_null() ? std::string("-") : number(v, 2); };
+    return one(r["p50"]) + " / " + one(r["p99"]);
+}
+
+std::string share(std::size_t n, std::size_t of) {
+    const double percent = of > 0 ? 100.0 * static_cast<double>(n) / static_cast<double>(of) : 0;
+    return std::to_string(n) + " of " + std::to_string(of) + " (" + number(percent, 0) + " %)";
+}
+
+std::string count(const json& v) { return std::to_string(v.get<std::size_t>()); }
+
+// "1 (learned)", or "2 learning, 2 learned, 2 learned" for several endpoints.
+std::string slots(const json& figures) {
+    std::string out;
+    for (const auto& e : figures["endpoints"]) {
+        if (!out.empty()) out += ", ";
+        out += std::to_string(e["slots"].get<int>()) + " (" + e["slots_source"].get<std::string>() +
+               ")";
+    }
+    return out.empty() ? "-" : out;
+}
+
+// "p50 / p99 / max ms (of N)": with few turns the p99 is the max, which the count shows.
+std::string timed(const json& s) {
+    if (s.value("count", 0) == 0) return "-";
+    return triple(s) + " (" + std::to_string(s["count"].get<int>()) + ")";
+}
+
+std::string waits(const json& f) {
+    return timed(f["reply_wait_at_mock_ms"]) + "; queued " + count(f["replies_queued_at_mock"]) +
+           ", behind a theme " + count(f["replies_queued_at_mock_behind_theme"]);
+}
+
+std::string in_moodring(const json& f) {
+    return timed(f["reply_wait_in_moodring_ms"]) + "; " + count(f["turns_queued_in_moodring"]) +
+           "; " + count(f["replies_on_new_connection"]);
+}
+
+std::string theme_requests(const json& f) {
+    return count(f["theme_requests"]) + " (" + count(f["theme_requests_cut_before_object"]) +
+           " cut before the object closed)";
+}
+
+void oneslot_rows(table& t, const json& r) {
+    for (const auto& run : r["runs"]) {
+        const auto n = run["conversations"].get<int>();
+        const auto name = "oneslot: " + std::to_string(n) +
+                          (n == 1 ? " conversation × " : " conversations × ") +
+                          std::to_string(run["turns_per_conversation"].get<int>()) +
+                          " turns; themes on, baseline themes off";
+        const auto& on = run["themes_on"];
+        const auto& off = run["themes_off"];
+        const auto& q = run["ratio"];
+        auto goal = [&](const char* key) {
+            const double p50_on = on[key]["p50"];
+            const double p50_off = off[key]["p50"];
+            return target(p50_on <= p50_off * 1.05, "p50 on ≤ off × 1.05");
+        };
+        t.row(
+            name,
+            "TTFT, client (sent → first chunk) p50 / p99 / max (turns)",
+            timed(on["client_ttft_ms"]),
+            timed(off["client_ttft_ms"]),
+            ratio_pair(q["client_ttft_ms"]),
+            goal("client_ttft_ms")
+        );
+        t.row(
+            name,
+            "TTFT, server (`timings.ttft_ms`)",
+            timed(on["server_ttft_ms"]),
+            timed(off["server_ttft_ms"]),
+            ratio_pair(q["server_ttft_ms"]),
+            goal("server_ttft_ms")
+        );
+        t.row(
+            name,
+            "turns with a `theme_update`",
+            share(on["themes"], on["turns"]) + ", " + count(on["theme_errors"]) + " `theme_error`",
+            "-",
+            "",
+            ""
+        );
+        t.row(
+            name, "theme after `end` p50 / p99 / max", timed(on["theme_after_end_ms"]), "-", "", ""
+        );
+        t.row(
+            name,
+            "reply waited in moodring (sent → mock got it); turns `queued`; replies on a new "
+            "connection",
+            in_moodring(on),
+            in_moodring(off),
+            "",
+            ""
+        );
+        t.row(name, "reply waited at the mock for its slot", waits(on), waits(off), "", "");
+        t.row(name, "theme requests", theme_requests(on), "-", "", "");
+        t.row(name, "slots at the end (/health)", slots(on), slots(off), "", "");
+        t.row(
+            name,
+            "time for the turns",
+            number(on["elapsed_s"], 1) + " s",
+            number(off["elapsed_s"], 1) + " s",
+            "",
+            ""
+        );
+    }
+}
+
+void fourslot_rows(table& t, const json& r) {
+    for (const auto& run : r["runs"]) {
+        const auto n = run["conversations"].get<int>();
+        const auto name = "fourslot: " + std::to_string(n) +
+                          (n == 1 ? " conversation × " : " conversations × ") +
+                          std::to_string(run["turns_per_conversation"].get<int>()) + " turns";
+        const auto& early = run["themes_before_end"];
+        t.row(
+            name,
+            "`theme_update` before `end`, all turns",
+            share(early["all"], run["turns"]),
+            "",
+            "",
+            ""
+        );
+        t.row(
+            name,
+            "`theme_update` before `end`, after the first 3 turns of each conversation",
+            share(early["after_first_3"], early["after_first_3_turns"]),
+            "",
+            "",
+            ""
+        );
+        t.row(name, "theme after `end` when later", timed(run["theme_after_end_ms"]), "", "", "");
+        t.row(name, "slots learned at the end (/health)", slots(run), "", "", "");
+        t.row(name, "TTFT, client p50 / p99 / max", timed(run["client_ttft_ms"]), "", "", "");
+        t.row(name, "TTFT, server", timed(run["server_ttft_ms"]), "", "", "");
+        t.row(
+            name,
+            "reply waited in moodring; turns `queued`; on a new connection",
+            in_moodring(run),
+            "",
+            "",
+            ""
+        );
+        t.row(name, "reply waited at the mock for its slot", waits(run), "", "", "");
+        t.row(name, "theme requests", theme_requests(run), "", "", "");
+    }
+}
+
+void endpoints_rows(table& t, const json& r) {
+    const auto name = "endpoints: " + std::to_string(r["conversations"].get<int>()) +
+                      " conversations × " + std::to_string(r["turns_per_conversation"].get<int>()) +
+                      " turns; 3 endpoints, baseline 1 (2 slots each)";
+    const auto& three = r["endpoints_3"];
+    const auto& one = r["endpoints_1"];
+    const auto& q = r["ratio"];
+    auto plain = [](const json& v) { return v.is_null() ? std::string("-") : number(v, 2); };
+    t.row(
+        name,
+        "turns completed per second",
+        number(three["turns_per_s"], 2),
+        number(one["turns_per_s"], 2),
+        plain(q["turns_per_s"]),
+        ""
+    );
+    t.row(
+        name,
+        "reply tokens per second",
+        number(three["tokens_per_s"], 0),
+        number(one["tokens_per_s"], 0),
+        plain(q["tokens_per_s"]),
+        ""
+    );
+    t.row(
+        name,
+        "TTFT, client p50 / p99 / max",
+        timed(three["client_ttft_ms"]),
+        timed(one["client_ttft_ms"]),
+        ratio_pair(q["client_ttft_ms"]),
+        ""
+    );
+    t.row(
+        name,
+        "TTFT, server",
+        timed(three["server_ttft_ms"]),
+        timed(one["server_ttft_ms"]),
+        ratio_pair(q["server_ttft_ms"]),
+        ""
+    );
+    auto spread = [](const json& f) {
+        std::string out;
+        for (const auto& m : f["mocks"]) {
+            if (!out.empty()) out += ", ";
+            out += count(m["replies"]) + " / " + count(m["theme_requests"]);
+        }
+        return out;
+    };
+    t.row(name, "replies / theme requests per mock", spread(three), spread(one), "", "");
+    t.row(
+        name,
+        "turns with a `theme_update`",
+        share(three["themes"], three["turns"]),
+        share(one["themes"], one["turns"]),
+        "",
+        ""
+    );
+    t.row(
+        name,
+        "theme after `end` p50 / p99 / max",
+        timed(three["theme_after_end_ms"]),
+        timed(one["theme_after_end_ms"]),
+        "",
+        ""
+    );
+    t.row(name, "theme requests", theme_requests(three), theme_requests(one), "", "");
+    t.row(
+        name,
+        "reply waited in moodring; turns `queued`; on a new connection",
+        in_moodring(three),
+        in_moodring(one),
+        "",
+        ""
+    );
+    t.row(name, "reply waited at the mock for its slot", waits(three), waits(one), "", "");
+    t.row(name, "slots at the end (/health)", slots(three), slots(one), "", "");
+}
+
+bool is_scheduling(const json& r) {
+    const auto kind = r["scenario"].get<std::string>();
+    return kind == "oneslot" || kind == "fourslot" || kind == "endpoints";
+}
+
 }  // namespace
 
 std::string machine_description() {
@@ -218,17 +452,35 @@ std::string markdown_report(const std::vector<json>& results) {
     table t;
     t.out << "| scenario | metric | moodring | floor | ratio | target |\n"
           << "|---|---|---|---|---|---|\n";
+    table scheduling;
+    scheduling.out << "| scenario | metric | result | baseline (same run) | ratio | target |\n"
+                   << "|---|---|---|---|---|---|\n";
+    bool relay = false, scheduled = false;
     for (const auto& r : results) {
         const auto kind = r["scenario"].get<std::string>();
+        relay = relay || !is_scheduling(r);
+        scheduled = scheduled || is_scheduling(r);
         if (kind == "idle") {
             idle_rows(t, r);
         } else if (kind == "burst") {
             burst_rows(t, r);
+        } else if (kind == "oneslot") {
+            oneslot_rows(scheduling, r);
+        } else if (kind == "fourslot") {
+            fourslot_rows(scheduling, r);
+        } else if (kind == "endpoints") {
+            endpoints_rows(scheduling, r);
         } else {
             stream_rows(t, r);
         }
     }
-    return t.out.str();
+    // The scheduling scenarios compare arms of the same run, not moodring with the mock alone,
+    // so they get a table with their own columns.
+    std::string out;
+    if (relay) out += t.out.str();
+    if (relay && scheduled) out += "\n";
+    if (scheduled) out += scheduling.out.str();
+    return out;
 }
 
 }  // namespace moodring::bench

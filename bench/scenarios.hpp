@@ -25,4 +25,19 @@ nlohmann::json run_idle_scenario(std::size_t count, unsigned threads);
 // the mock takes to answer as many fresh connections with one HTTP request each.
 nlohmann::json run_burst_scenario(std::size_t count, unsigned threads);
 
+// LLM scheduling (docs/benchmarks.md): the mock schedules like Ollama (--parallel) and the
+// server learns its slots. Each returns one JSON object; `quick` runs fewer turns.
+//
+// A one-slot backend, 1 and 2 conversations, themes off and on at once on separate processes:
+// time to first token with themes beside without, and how many turns got their theme.
+nlohmann::json run_oneslot_scenario(bool quick, unsigned threads);
+
+// A four-slot backend, 1 and 4 conversations: how often the theme comes before the reply's
+// end, and the slots the server learned.
+nlohmann::json run_fourslot_scenario(bool quick, unsigned threads);
+
+// 12 conversations back to back against three two-slot backends, then against one: throughput,
+// time to first token, and how the requests spread over the three.
+nlohmann::json run_endpoints_scenario(bool quick, unsigned threads);
+
 }  // namespace moodring::bench

@@ -74,6 +74,14 @@ std::string user_message(const std::string& label, const stream_shape& shape) {
     return text + " " + chat_directive(label, shape, true);
 }
 
+// `end`'s timings.ttft_ms (message received to first token, by the server's clock), or -1.
+double server_ttft(const json& end) {
+    const auto timings = end.find("timings");
+    if (timings == end.end() || !timings->is_object()) return -1;
+    const auto ttft = timings->find("ttft_ms");
+    return ttft != timings->end() && ttft->is_number() ? ttft->get<double>() : -1;
+}
+
 asio::awaitable<beast::error_code> connect(beast::tcp_stream& stream, unsigned short port) {
     const tcp::endpoint endpoint{asio::ip::address_v4::loopback(), port};
     stream.expires_after(io_timeout);
@@ -244,6 +252,7 @@ asio::awaitable<void> moodring_conversation(
         auto& turn = out.turns.emplace_back();
         turn.label = moodring_label(index, t);
         const auto text = json{{"message", user_message(turn.label, shape)}}.dump();
+        turn.sent_ns = now_ns();
         auto [wec, written] = co_await ws.async_write(asio::buffer(text), use_tuple);
         if (wec) {
             out.error = turn.error = "write: " + wec.message();
@@ -270,11 +279,15 @@ asio::awaitable<void> moodring_conversation(
                 if (type == "end") {
                     turn.end_ns = received;
                     ended = true;
+                    turn.server_ttft_ms = server_ttft(parsed);
                     if (parsed.value("status", "") != "complete")
                         turn.error = "reply " + parsed.value("status", "?");
                 } else if (type == "theme_update") {
                     turn.theme_ns = received;
                     themed = true;
+                } else if (type == "status") {
+                    // Behind an earlier turn, or for a slot at the model (replies first).
+                    if (parsed.value("stage", "") == "queued") turn.queued = true;
                 } else if (type == "theme_error") {
                     turn.theme_failed = true;
                     themed = true;
@@ -307,6 +320,7 @@ asio::awaitable<void> floor_conversation(
     for (int t = 0; t < shape.turns; ++t) {
         auto& turn = out.turns.emplace_back();
         turn.label = floor_label(index, t);
+        turn.sent_ns = now_ns();
         auto reply = floor_chat_turn(chat, buffer, mock_port, shape, turn, out.relay_ns);
         if (shape.themes) {
             auto theme = floor_theme_turn(mock_port, turn);

@@ -26,11 +26,14 @@ struct stream_shape {
 // One turn as the generator saw it. Times are steady_clock ns at the moment a read completed.
 struct turn_record {
     std::string label;                // the mock's `id=`: which recorded requests are this turn's
+    std::int64_t sent_ns = 0;         // just before the user message (or request) was written
     std::int64_t first_chunk_ns = 0;  // first token's bytes received
     std::int64_t end_ns = 0;          // `end` (or the NDJSON `done` line) received
     std::int64_t theme_ns = 0;        // `theme_update` received (floor: the object closed)
     std::size_t tokens = 0;           // stamped tokens received
     bool theme_failed = false;        // `theme_error` instead of `theme_update`
+    double server_ttft_ms = -1;       // `end`'s timings.ttft_ms; -1 if it had none
+    bool queued = false;              // a `status` frame with stage `queued`: it waited in line
     std::string error;
 };
 

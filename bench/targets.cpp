@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <signal.h>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -15,8 +16,10 @@ namespace moodring::bench {
 
 namespace {
 
-// The processes of the scenario running now, for the signal handler.
-std::atomic<pid_t> running_children[2] = {0, 0};
+// The processes of the scenarios running now, for the signal handler; 0 is a free place.
+// Some scenarios run several sets of processes at once.
+constexpr std::size_t max_children = 32;
+std::atomic<pid_t> running_children[max_children] = {};
 
 void kill_children_and_die(int sig) {
     for (auto& child : running_children) {
@@ -25,6 +28,22 @@ void kill_children_and_die(int sig) {
     }
     std::signal(sig, SIG_DFL);
     std::raise(sig);
+}
+
+void watch_child(pid_t pid) {
+    for (auto& child : running_children) {
+        pid_t free = 0;
+        if (child.compare_exchange_strong(free, pid)) return;
+    }
+    // Not watched: an interrupted run may leave this process behind.
+    std::fprintf(stderr, "moodring_bench: more than %zu processes at once\n", max_children);
+}
+
+void forget_child(pid_t pid) {
+    for (auto& child : running_children) {
+        pid_t expected = pid;
+        if (child.compare_exchange_strong(expected, 0)) return;
+    }
 }
 
 std::vector<std::string>& extra_server_args() {
@@ -39,7 +58,7 @@ void add_server_args(std::vector<std::string> args) {
     extra.insert(extra.end(), args.begin(), args.end());
 }
 
-std::vector<std::string> server_bench_args() {
+std::vector<std::string> server_bench_args(bool give_slots) {
     std::vector<std::string> args{
         // The repository's defaults, wherever the benchmark is started from.
         "--config",
@@ -47,10 +66,7 @@ std::vector<std::string> server_bench_args() {
         // No model to load: the mock answers at once.
         "--llm.warm_up",
         "false",
-        // Every conversation's reply and theme at once, each on a kept-alive connection: the
-        // mock runs any number of generations at once, so its slots are given, not learned.
-        "--llm.slots",
-        "4096",
+        // Every conversation's reply and theme at once, each on a kept-alive connection.
         "--llm.pool_size",
         "4096",
         // All of the generator's sockets come from 127.0.0.1.
@@ -64,25 +80,59 @@ std::vector<std::string> server_bench_args() {
         "--websocket.message_burst",
         "1000",
     };
+    if (give_slots) {
+        // The mock without scheduler flags runs any number of generations at once: its slots
+        // are given, not learned (learning starts from one).
+        args.insert(args.end(), {"--llm.slots", "4096"});
+    }
     args.insert(args.end(), extra_server_args().begin(), extra_server_args().end());
     return args;
 }
 
 targets::targets(int mock_interval_ms)
-    : mock_({"--interval-ms", std::to_string(mock_interval_ms), "--log-level", "warn"}) {
+    : targets([&] {
+          target_settings settings;
+          settings.mock_interval_ms = mock_interval_ms;
+          return settings;
+      }()) {}
+
+targets::targets(const target_settings& settings) {
+    std::vector<std::string> mock_args{
+        "--interval-ms", std::to_string(settings.mock_interval_ms), "--log-level", "warn"};
+    mock_args.insert(mock_args.end(), settings.mock_args.begin(), settings.mock_args.end());
+    for (std::size_t i = 0; i < std::max<std::size_t>(settings.mocks, 1); ++i) {
+        mocks_.push_back(std::make_unique<test::mock_ollama_process>(mock_args));
+        watch_child(mocks_.back()->process().pid());
+    }
     test::server_process::options options;
-    options.llm_url = mock_.base_url();
-    options.extra_args = server_bench_args();
-    running_children[0] = mock_pid();
+    options.llm_url = mocks_[0]->base_url();
+    options.extra_args = server_bench_args(settings.give_slots);
+    if (mocks_.size() > 1) {
+        auto endpoints = nlohmann::json::array();
+        for (const auto& m : mocks_) endpoints.push_back({{"url", m->base_url()}});
+        options.extra_args.insert(options.extra_args.end(), {"--llm.endpoints", endpoints.dump()});
+    }
+    options.extra_args.insert(
+        options.extra_args.end(), settings.server_args.begin(), settings.server_args.end()
+    );
     server_ = std::make_unique<test::server_process>(std::move(options));
-    running_children[1] = server_pid();
+    watch_child(server_pid());
     // For `perf record -g -p PID` while a scenario runs.
-    std::fprintf(stderr, "moodring_bench: server pid %d, mock pid %d\n", server_pid(), mock_pid());
+    std::fprintf(stderr, "moodring_bench: server pid %d, mock pid", server_pid());
+    for (const auto& m : mocks_) std::fprintf(stderr, " %d", m->process().pid());
+    std::fprintf(stderr, "\n");
 }
 
 targets::~targets() {
-    running_children[0] = 0;
-    running_children[1] = 0;
+    forget_child(server_pid());
+    for (const auto& m : mocks_) forget_child(m->process().pid());
+}
+
+nlohmann::json targets::endpoints() {
+    const auto reply = test::http_get(server_port(), "/health");
+    const auto health = nlohmann::json::parse(reply.body, nullptr, false);
+    if (!health.is_object() || !health.contains("endpoints")) return nlohmann::json::array();
+    return health["endpoints"];
 }
 
 void stop_children_on_signals() {
