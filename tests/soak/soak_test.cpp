@@ -338,6 +338,10 @@ TEST(soak, mixed_traffic_with_faults_leaves_memory_and_descriptors_flat) {
         "300",
         "--llm.pool_size",
         std::to_string(pool_size),
+        // The mock runs any number at once: four slots given, as the former in-flight budget
+        // was, rather than learned again after every fault.
+        "--llm.slots",
+        "4",
         "--websocket.messages_per_second",
         "100",
         "--websocket.message_burst",
