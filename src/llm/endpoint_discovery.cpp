@@ -111,6 +111,7 @@ asio::awaitable<void> endpoint_pool::discovery_loop(std::size_t i) {
     auto& m = *members_[i];
     while (!stopping_) {
         co_await discover(i);
+        update([i](slot_scheduler& s) { s.doubt(i); });
         m.next_discovery = mono_clock::now() + settings_.models_refresh;
         wake_discovery(i);  // sooner when the endpoint is cooling down
         do {

@@ -203,6 +203,13 @@ asio::awaitable<stream_result> endpoint_pool::run(
     stream_result out;
     int retries = 0;
     for (;;) {
+        // A cancellation that came while an attempt ended (a theme superseded as it yielded)
+        // is only marked: a new wait would not see it.
+        const auto state = co_await asio::this_coro::cancellation_state;
+        if (state.cancelled() != asio::cancellation_type::none) {
+            out.error = error::cancelled;
+            break;
+        }
         auto [ec, endpoint] = co_await c->slot.wait();
         if (ec || endpoint == stopped) {
             out.error = error::cancelled;

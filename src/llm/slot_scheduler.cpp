@@ -199,6 +199,8 @@ void slot_scheduler::discovered(
     e.cooling.reset();
 }
 
+void slot_scheduler::doubt(std::size_t index) { endpoints_[index].proven = false; }
+
 void slot_scheduler::discovery_failed(std::size_t index, const std::string& why, time_point now) {
     cool_down(endpoints_[index], why, true, now);
 }

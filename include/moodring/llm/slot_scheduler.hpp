@@ -91,6 +91,10 @@ public:
     // The result of asking an endpoint for its models.
     void discovered(std::size_t endpoint, std::vector<std::string> models, time_point now);
     void discovery_failed(std::size_t endpoint, const std::string& why, time_point now);
+    // A learned count shown final is tested again with one probe: the proof is a matter of
+    // timing (on a loaded machine a late read of headers can pass for a wait), and a server
+    // can be restarted with more slots. A probe costs at most a theme waiting at the backend.
+    void doubt(std::size_t endpoint);
 
     // Starts, yields and queue places after the events so far.
     actions schedule(time_point now);

@@ -78,6 +78,22 @@ TEST(SlotScheduler, AProbeThatWaitsUntilAnotherEndsProvesThereIsNoSecondSlot) {
     EXPECT_EQ(f.started(c, f.schedule()), 0u);
 }
 
+TEST(SlotScheduler, AFinalCountIsDoubtedWithOneProbeNowAndThen) {
+    fixture f{one_learned()};
+    ticket a = 0, b = 0, c = 0;
+    f.submit(a);
+    f.s.admitted(a, f.now);
+    f.submit(b);
+    f.now += 200ms;
+    f.s.finish(a, f.now);
+    f.s.admitted(b, f.now);
+    ASSERT_TRUE(f.endpoint(0).slots_proven);
+    EXPECT_FALSE(f.submit(c));
+    f.s.doubt(0);
+    EXPECT_EQ(f.endpoint(0).slots, 1u);
+    EXPECT_EQ(f.started(c, f.schedule()), 0u) << "one probe past the count again";
+}
+
 TEST(SlotScheduler, OnlyOneProbeAtATime) {
     fixture f{one_learned()};
     ticket a = 0, b = 0, c = 0;
