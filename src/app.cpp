@@ -276,8 +276,7 @@ void start_theme_jobs(chat::conversation_hub& hub, theme::theme_service& themes)
             start.conversation_id,
             start.turn_id,
             std::move(start.recent_user_messages),
-            start.turn_started,
-            std::move(start.reply_admitted)};
+            start.turn_started};
         auto job = themes.run(std::move(input), std::move(start.publish));
         auto slot = start.cancel->slot();
         asio::co_spawn(

@@ -10,8 +10,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <algorithm>
-
 namespace moodring::api {
 
 namespace {
@@ -33,12 +31,8 @@ std::pair<nlohmann::json, bool> endpoints_report(
 ) {
     auto list = nlohmann::json::array();
     bool serves_chat = false;
-    const auto wanted = llm::canonical_model_name(chat_model);
     for (const auto& e : endpoints) {
-        const bool has_model =
-            e.models.empty() || std::any_of(e.models.begin(), e.models.end(), [&](const auto& m) {
-                return llm::canonical_model_name(m) == wanted;
-            });
+        const bool has_model = llm::serves_model(e.models, chat_model);
         serves_chat = serves_chat || (e.state == llm::endpoint_state::ok && has_model);
         list.push_back({
             {"url", e.url},

@@ -91,12 +91,10 @@ asio::awaitable<void> conversation_hub::run_turn(std::shared_ptr<room> r, pendin
     // The theme starts once the reply's request has been admitted by the backend (or has
     // ended without that): it queues behind the reply, and its work and frames stay off the
     // way of the reply's request.
-    std::shared_ptr<one_shot_event> reply_admitted;
     bool theme_started = false;
     auto begin_theme = [&] {
         if (!start_theme_ || theme_started) return;
         theme_started = true;
-        reply_admitted->set();
         r->broadcast(json_frame(status_frame("theme_pending")));
         start_theme_(theme_start{
             r->id,
@@ -106,11 +104,9 @@ asio::awaitable<void> conversation_hub::run_turn(std::shared_ptr<room> r, pendin
             r->strand,
             r->theme_cancel,
             [r](std::string frame) { r->broadcast(json_frame(std::move(frame))); },
-            reply_admitted,
         });
     };
     if (start_theme_) {
-        reply_admitted = std::make_shared<one_shot_event>(r->strand);
         // A newer turn supersedes the theme of an older one.
         if (r->theme_cancel) r->theme_cancel->emit(asio::cancellation_type::terminal);
         r->theme_cancel = std::make_shared<asio::cancellation_signal>();

@@ -72,7 +72,10 @@ endpoint_pool::endpoint_pool(
             registry->add_gauge(
                 name,
                 help,
-                [this, i, read] { return static_cast<double>(read(this->endpoints().at(i))); },
+                [this, i, read] {
+                    std::lock_guard lock{mutex_};
+                    return static_cast<double>(read(scheduler_.snapshot_of(i)));
+                },
                 {{"endpoint", urls[i]}}
             );
         }
@@ -161,7 +164,7 @@ asio::awaitable<models_result> endpoint_pool::discover(std::size_t i) {
             s.discovered(i, names, now);
         }
         // Under the pool's lock: health checks discover too, on other threads.
-        const auto state = s.snapshot().at(i).state;
+        const auto state = s.snapshot_of(i).state;
         if (state != m.logged) changed = m.logged = state;
     });
     if (changed == endpoint_state::ok) {

@@ -2,7 +2,6 @@
 #include "pool_member.hpp"
 #include "wakeup.hpp"
 #include <moodring/core/clock.hpp>
-#include <moodring/core/one_shot_event.hpp>
 #include <moodring/llm/endpoint_pool.hpp>
 #include <moodring/llm/error.hpp>
 
@@ -147,29 +146,13 @@ asio::awaitable<stream_result> endpoint_pool::chat(chat_request request, stream_
 asio::awaitable<stream_result> endpoint_pool::generate(
     generate_request request, stream_handlers handlers
 ) {
-    auto op = generate_after(std::move(request), std::move(handlers));
-    co_return co_await detail::without_cancel_exceptions(std::move(op));
-}
-
-asio::awaitable<stream_result> endpoint_pool::generate_after(
-    generate_request request, stream_handlers handlers
-) {
-    if (request.not_before) {
-        auto after = request.not_before;
-        co_await after->wait();
-        const auto state = co_await asio::this_coro::cancellation_state;
-        if (state.cancelled() != asio::cancellation_type::none) {
-            stream_result cancelled;
-            cancelled.error = error::cancelled;
-            co_return cancelled;
-        }
-    }
     auto model = request.model;
     const auto prio = request.prio;
     attempt_fn attempt = [request = std::move(request)](backend& b, stream_handlers h) {
         return b.generate(request, std::move(h));
     };
-    co_return co_await run(prio, std::move(model), std::move(attempt), std::move(handlers));
+    auto op = run(prio, std::move(model), std::move(attempt), std::move(handlers));
+    co_return co_await detail::without_cancel_exceptions(std::move(op));
 }
 
 namespace {

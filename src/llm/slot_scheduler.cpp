@@ -206,12 +206,7 @@ void slot_scheduler::discovery_failed(std::size_t index, const std::string& why,
 }
 
 bool slot_scheduler::serves(std::size_t index, const std::string& model) const {
-    const auto& e = endpoints_[index];
-    const auto name = canonical_model_name(model);
-    if (e.models.empty()) return true;  // not asked yet, or it lists nothing: it may serve any
-    return std::any_of(e.models.begin(), e.models.end(), [&](const std::string& m) {
-        return canonical_model_name(m) == name;
-    });
+    return serves_model(endpoints_[index].models, model);
 }
 
 bool slot_scheduler::usable(const request& r, std::size_t e) const {
@@ -398,32 +393,34 @@ void slot_scheduler::renumber(actions& out) {
     }
 }
 
+endpoint_snapshot slot_scheduler::snapshot_of(std::size_t i) const {
+    const auto& e = endpoints_[i];
+    endpoint_snapshot s;
+    s.url = e.spec.url;
+    s.state = e.unreachable ? endpoint_state::unreachable
+              : e.cooling   ? endpoint_state::cooling_down
+                            : endpoint_state::ok;
+    s.slots = e.slots;
+    s.slots_configured = e.configured;
+    s.slots_proven = e.proven || (!e.configured && e.slots >= settings_.max_slots);
+    s.in_use = e.running.size();
+    for (const auto& queue : queue_) {
+        for (const auto id : queue) {
+            if (usable(requests_.at(id), i)) ++s.waiting;
+        }
+    }
+    s.models = e.models;
+    s.models_known = e.models_known;
+    s.ttft_ms = e.ttft_ms;
+    s.requests = e.requests;
+    s.failures = e.failures;
+    s.last_error = e.last_error;
+    return s;
+}
+
 std::vector<endpoint_snapshot> slot_scheduler::snapshot() const {
     std::vector<endpoint_snapshot> out;
-    for (std::size_t i = 0; i < endpoints_.size(); ++i) {
-        const auto& e = endpoints_[i];
-        endpoint_snapshot s;
-        s.url = e.spec.url;
-        s.state = e.unreachable ? endpoint_state::unreachable
-                  : e.cooling   ? endpoint_state::cooling_down
-                                : endpoint_state::ok;
-        s.slots = e.slots;
-        s.slots_configured = e.configured;
-        s.slots_proven = e.proven || (!e.configured && e.slots >= settings_.max_slots);
-        s.in_use = e.running.size();
-        for (const auto& queue : queue_) {
-            for (const auto id : queue) {
-                if (usable(requests_.at(id), i)) ++s.waiting;
-            }
-        }
-        s.models = e.models;
-        s.models_known = e.models_known;
-        s.ttft_ms = e.ttft_ms;
-        s.requests = e.requests;
-        s.failures = e.failures;
-        s.last_error = e.last_error;
-        out.push_back(std::move(s));
-    }
+    for (std::size_t i = 0; i < endpoints_.size(); ++i) out.push_back(snapshot_of(i));
     return out;
 }
 

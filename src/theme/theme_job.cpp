@@ -272,7 +272,6 @@ asio::awaitable<std::shared_ptr<theme_service::model_request>> theme_service::as
     };
     auto prompt = render_theme_prompt(template_, j.mood);
     auto theme_request = make_request(settings_, std::move(prompt));
-    theme_request.not_before = j.input.reply_admitted;
     auto generate = llm_.generate(std::move(theme_request), std::move(handlers));
     auto on_done = [request](std::exception_ptr, llm::stream_result result) {
         request->result = std::move(result);

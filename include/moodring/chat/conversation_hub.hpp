@@ -3,7 +3,6 @@
 #include <moodring/chat/frames.hpp>
 #include <moodring/chat/subscriber.hpp>
 #include <moodring/core/clock.hpp>
-#include <moodring/core/one_shot_event.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -49,9 +48,6 @@ struct theme_start {
     // Emitted (terminal) when a newer turn supersedes the job; keep it alive until the job ends.
     std::shared_ptr<boost::asio::cancellation_signal> cancel;
     std::function<void(std::string)> publish;  // sends a theme frame to every watcher
-    // Set once the reply's request is admitted by the backend (or has ended without it): the
-    // theme's model request waits for it, so it never takes a slot ahead of the reply.
-    std::shared_ptr<one_shot_event> reply_admitted;
 };
 
 // Every conversation with watchers or turns: who watches it, the turn in progress and the

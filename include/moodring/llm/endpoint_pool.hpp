@@ -82,9 +82,6 @@ private:
     using attempt_fn =
         std::function<boost::asio::awaitable<stream_result>(backend&, stream_handlers)>;
 
-    boost::asio::awaitable<stream_result> generate_after(
-        generate_request request, stream_handlers handlers
-    );
     boost::asio::awaitable<stream_result> run(
         priority prio, std::string model, attempt_fn attempt, stream_handlers handlers
     );

@@ -3,14 +3,9 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
-#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
-
-namespace moodring {
-class one_shot_event;
-}
 
 namespace moodring::llm {
 
@@ -55,10 +50,6 @@ struct generate_request {
     nlohmann::json format;
     std::optional<std::string> keep_alive;
     priority prio = priority::background;
-    // Set when the request may go: a theme waits for its turn's reply to be admitted by the
-    // backend, so that on a one-slot backend it queues behind the reply, not in front of it.
-    // The event must belong to the caller's strand. Null: no wait.
-    std::shared_ptr<one_shot_event> not_before;
 };
 
 }  // namespace moodring::llm

@@ -109,6 +109,7 @@ public:
     bool serves(std::size_t endpoint, const std::string& model) const;
 
     std::vector<endpoint_snapshot> snapshot() const;
+    endpoint_snapshot snapshot_of(std::size_t endpoint) const;
     std::size_t endpoint_count() const { return endpoints_.size(); }
     std::size_t waiting() const { return queue_[0].size() + queue_[1].size(); }
     std::size_t in_flight() const;

@@ -1,6 +1,5 @@
 #pragma once
 
-#include <moodring/core/one_shot_event.hpp>
 #include <moodring/llm/backend.hpp>
 #include <moodring/store/store.hpp>
 #include <moodring/theme/shared_theme_cache.hpp>
@@ -48,9 +47,6 @@ struct theme_job_input {
     std::int64_t turn_id = 0;                       // for the log line only
     std::vector<std::string> recent_user_messages;  // prefetched by the turn, oldest first
     std::chrono::steady_clock::time_point turn_started;
-    // Set once the turn's reply has been admitted by the backend: the theme's model request
-    // waits for it (llm::generate_request::not_before). Null: no wait.
-    std::shared_ptr<one_shot_event> reply_admitted;
 };
 
 enum class theme_outcome {

@@ -157,7 +157,7 @@ protected:
     ) {
         job_run out;
         theme_job_input input{
-            conversation_id_, 1, {std::move(user_text)}, std::chrono::steady_clock::now(), nullptr};
+            conversation_id_, 1, {std::move(user_text)}, std::chrono::steady_clock::now()};
         auto publish = [&out](std::string frame) {
             out.published_at.push_back(std::chrono::steady_clock::now());
             out.frames.push_back(json::parse(frame));
