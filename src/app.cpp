@@ -7,6 +7,7 @@
 #include <moodring/app.hpp>
 #include <moodring/chat/chat_metrics.hpp>
 #include <moodring/chat/conversation_hub.hpp>
+#include <moodring/core/coroutine_failure.hpp>
 #include <moodring/core/metrics.hpp>
 #include <moodring/llm/backend.hpp>
 #include <moodring/llm/endpoint_pool.hpp>
@@ -285,12 +286,7 @@ void start_theme_jobs(chat::conversation_hub& hub, theme::theme_service& themes)
             asio::bind_cancellation_slot(
                 slot,
                 [keep = start.cancel](std::exception_ptr e, theme::theme_outcome) {
-                    if (!e) return;
-                    try {
-                        std::rethrow_exception(e);
-                    } catch (const std::exception& ex) {
-                        spdlog::error("theme job failed: {}", ex.what());
-                    }
+                    log_failure{"theme job"}(e);
                 }
             )
         );

@@ -1,6 +1,7 @@
 #include <moodring/chat/chat_metrics.hpp>
 #include <moodring/chat/conversation_hub.hpp>
 #include <moodring/chat/room.hpp>
+#include <moodring/core/coroutine_failure.hpp>
 #include <moodring/store/store.hpp>
 
 #include <boost/asio/co_spawn.hpp>
@@ -42,39 +43,39 @@ std::shared_ptr<room> conversation_hub::room_for(const std::string& conversation
 }
 
 asio::awaitable<bool> conversation_hub::subscribe(
-    std::string conversation_id, std::shared_ptr<subscriber> watcher
+    std::string conversation_id, std::shared_ptr<watcher> newcomer
 ) {
     auto check = [id = conversation_id](store::repository& r) { return r.exists(id); };
     if (!co_await db_.run(store::operation::exists, std::move(check))) co_return false;
     auto r = room_for(conversation_id);
-    asio::post(r->strand, [r, watcher = std::move(watcher)] {
+    asio::post(r->strand, [r, newcomer = std::move(newcomer)] {
         if (r->live) {
             // A page reloaded mid-reply picks up where the reply is.
             const auto& live = *r->live;
-            watcher->deliver(json_frame(start_frame(live.user_message_id, live.id, live.request_id))
-            );
+            newcomer->deliver(json_frame(start_frame(live.user_message_id, live.id, live.request_id)
+            ));
             if (!live.text.empty()) {
-                watcher->deliver(json_frame(chunk_frame(live.text), live.id));
+                newcomer->deliver(json_frame(chunk_frame(live.text), live.id));
             }
         }
-        r->watchers.push_back(watcher);
+        r->watchers.push_back(newcomer);
     });
     co_return true;
 }
 
-void conversation_hub::unsubscribe(const std::string& conversation_id, const subscriber* watcher) {
+void conversation_hub::unsubscribe(const std::string& conversation_id, const watcher* leaving) {
     auto r = room_for(conversation_id);
-    asio::post(r->strand, [r, watcher] {
-        std::erase_if(r->watchers, [&](const std::weak_ptr<subscriber>& w) {
+    asio::post(r->strand, [r, leaving] {
+        std::erase_if(r->watchers, [&](const std::weak_ptr<watcher>& w) {
             auto s = w.lock();
-            return !s || s.get() == watcher;
+            return !s || s.get() == leaving;
         });
     });
 }
 
 void conversation_hub::submit(
     const std::string& conversation_id,
-    std::shared_ptr<subscriber> origin,
+    std::shared_ptr<watcher> origin,
     user_message message,
     mono_clock::time_point received
 ) {
@@ -105,14 +106,7 @@ void conversation_hub::submit(
         }
         r->running = true;
         ++running_;
-        asio::co_spawn(r->strand, drain(r), [](std::exception_ptr e) {
-            if (!e) return;
-            try {
-                std::rethrow_exception(e);
-            } catch (const std::exception& ex) {
-                spdlog::error("turn loop failed: {}", ex.what());
-            }
-        });
+        asio::co_spawn(r->strand, drain(r), log_failure{"turn loop"});
     });
 }
 

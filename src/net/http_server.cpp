@@ -1,3 +1,4 @@
+#include <moodring/core/coroutine_failure.hpp>
 #include <moodring/net/http_server.hpp>
 #include <moodring/net/http_session.hpp>
 
@@ -74,13 +75,7 @@ struct http_server::state : std::enable_shared_from_this<http_server::state> {
             asio::bind_cancellation_slot(
                 cancel->slot(),
                 [self = shared_from_this(), id, cancel, address](std::exception_ptr error) {
-                    if (error) {
-                        try {
-                            std::rethrow_exception(error);
-                        } catch (const std::exception& e) {
-                            spdlog::error("http session failed: {}", e.what());
-                        }
-                    }
+                    log_failure{"http session"}(error);
                     self->release(address);
                     std::lock_guard lock(self->mutex);
                     self->sessions.erase(id);

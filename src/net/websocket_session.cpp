@@ -2,7 +2,7 @@
 #include <moodring/chat/chat_metrics.hpp>
 #include <moodring/chat/conversation_hub.hpp>
 #include <moodring/chat/frames.hpp>
-#include <moodring/chat/subscriber.hpp>
+#include <moodring/chat/watcher.hpp>
 #include <moodring/core/clock.hpp>
 #include <moodring/net/websocket_session.hpp>
 
@@ -36,7 +36,7 @@ std::size_t payload_size(const chat::outbound_frame& f) {
 
 // One connection on /ws/{id}. The reader turns frames into turns and cancels; `write_next`
 // is the only code that writes to the socket; everyone else calls `deliver`.
-class websocket_session : public chat::subscriber,
+class websocket_session : public chat::watcher,
                           public std::enable_shared_from_this<websocket_session> {
 public:
     websocket_session(

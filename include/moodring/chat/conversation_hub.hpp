@@ -1,7 +1,7 @@
 #pragma once
 
 #include <moodring/chat/frames.hpp>
-#include <moodring/chat/subscriber.hpp>
+#include <moodring/chat/watcher.hpp>
 #include <moodring/core/clock.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
@@ -70,14 +70,14 @@ public:
     // Starts watching; false when the conversation does not exist. A turn in progress is
     // replayed to the new watcher as `start` and one `chunk` with the text so far.
     boost::asio::awaitable<bool> subscribe(
-        std::string conversation_id, std::shared_ptr<subscriber> watcher
+        std::string conversation_id, std::shared_ptr<watcher> newcomer
     );
-    void unsubscribe(const std::string& conversation_id, const subscriber* watcher);
+    void unsubscribe(const std::string& conversation_id, const watcher* leaving);
 
     // A user turn; errors that concern only the asker (busy, invalid) go to `origin` alone.
     void submit(
         const std::string& conversation_id,
-        std::shared_ptr<subscriber> origin,
+        std::shared_ptr<watcher> origin,
         user_message message,
         mono_clock::time_point received
     );

@@ -1,7 +1,7 @@
 #pragma once
 
 #include <moodring/chat/frames.hpp>
-#include <moodring/chat/subscriber.hpp>
+#include <moodring/chat/watcher.hpp>
 #include <moodring/core/clock.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
@@ -20,7 +20,7 @@ namespace moodring::chat {
 // A turn waiting for the conversation's previous one to finish.
 struct pending_turn {
     user_message message;
-    std::weak_ptr<subscriber> origin;
+    std::weak_ptr<watcher> origin;
     mono_clock::time_point received;
 };
 
@@ -42,10 +42,10 @@ struct room {
 
     boost::asio::strand<boost::asio::any_io_executor> strand;
     std::string id;
-    std::vector<std::weak_ptr<subscriber>> watchers;
+    std::vector<std::weak_ptr<watcher>> watchers;
     std::optional<live_turn> live;
     std::list<pending_turn> waiting;  // a list allocates nothing while empty, unlike a deque
-    std::map<const subscriber*, std::size_t> waiting_by_origin;
+    std::map<const watcher*, std::size_t> waiting_by_origin;
     bool running = false;
     std::shared_ptr<boost::asio::cancellation_signal> theme_cancel;
 

@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <fstream>
 #include <set>
 #include <thread>
 
@@ -19,15 +18,6 @@ using namespace std::chrono_literals;
 namespace {
 
 using clock_type = std::chrono::steady_clock;
-
-// Resident memory of a process in KiB, from /proc.
-long resident_kib(pid_t pid) {
-    std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-    for (std::string line; std::getline(status, line);) {
-        if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
-    }
-    return -1;
-}
 
 std::string get_request(const std::string& target) {
     return "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
@@ -286,7 +276,7 @@ TEST_F(hostile_clients, clients_that_never_read_are_dropped_and_memory_stays_fla
         return text_of(frames).size();
     };
     one_turn();  // warms the allocator up: the baseline includes one turn's buffers
-    const long before = resident_kib(pid);
+    const long before = static_cast<long>(read_process_stats(pid).rss_kib);
 
     raw_socket::options small_window;
     small_window.receive_buffer = 4096;
@@ -299,7 +289,7 @@ TEST_F(hostile_clients, clients_that_never_read_are_dropped_and_memory_stays_fla
     }
     std::size_t streamed = 0;
     for (std::size_t t = 0; t < turns; ++t) streamed += one_turn();
-    const long after = resident_kib(pid);
+    const long after = static_cast<long>(read_process_stats(pid).rss_kib);
 
     // Every idle client was disconnected before it got everything: reading now drains what
     // the kernel had buffered for it, then the end of the connection.

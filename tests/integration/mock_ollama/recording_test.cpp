@@ -1,5 +1,5 @@
 // GET /mock/requests and /mock/connections tell tests what the mock saw.
-#include "mock_ollama_helpers.hpp"
+#include "helpers.hpp"
 
 #include <thread>
 

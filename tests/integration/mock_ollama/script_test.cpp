@@ -1,5 +1,5 @@
 // `[[mock ...]]` directives: content, timing and faults behave as tools/mock_ollama/README.md says.
-#include "mock_ollama_helpers.hpp"
+#include "helpers.hpp"
 
 #include <chrono>
 

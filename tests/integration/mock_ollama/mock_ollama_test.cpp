@@ -1,5 +1,5 @@
 // The mock's Ollama and OpenAI endpoints have the shapes of docs/reference ollama-api.md.
-#include "mock_ollama_helpers.hpp"
+#include "helpers.hpp"
 
 using namespace moodring::test;
 

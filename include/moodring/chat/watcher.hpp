@@ -21,9 +21,9 @@ struct outbound_frame {
 
 // Something watching a conversation: a WebSocket session. `deliver` is called from the
 // conversation's strand, must not block, and may be called after the watcher has gone.
-class subscriber {
+class watcher {
 public:
-    virtual ~subscriber() = default;
+    virtual ~watcher() = default;
     virtual void deliver(outbound_frame frame) = 0;
 };
 

@@ -1,7 +1,7 @@
 // The mock's scheduler: --parallel, --max-queue, --max-loaded-models and --load-ms behave as
 // OLLAMA_NUM_PARALLEL, OLLAMA_MAX_QUEUE and OLLAMA_MAX_LOADED_MODELS do, and are off by default.
 // Timings are asserted as orderings and generous bounds only: the machines are noisy.
-#include "mock_ollama_helpers.hpp"
+#include "helpers.hpp"
 #include "raw_socket.hpp"
 
 #include <functional>
