@@ -1,5 +1,6 @@
 // GET /metrics after real turns against the mock: the counts an operator reads are exact.
 #include "../chat/chat_fixture.hpp"
+#include "eventually.hpp"
 
 #include <chrono>
 #include <functional>
@@ -79,11 +80,10 @@ protected:
     // Scrapes until the open WebSocket gauge reads `n`; the sessions end asynchronously.
     samples scrape_until_websockets(double n) {
         samples s;
-        for (int i = 0; i < 200; ++i) {
+        eventually([&] {
             s = scrape();
-            if (value(s, R"(moodring_connections_open{protocol="websocket"})") == n) break;
-            std::this_thread::sleep_for(std::chrono::milliseconds(25));
-        }
+            return value(s, R"(moodring_connections_open{protocol="websocket"})") == n;
+        });
         return s;
     }
 

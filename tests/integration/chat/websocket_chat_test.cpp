@@ -1,5 +1,6 @@
 // The WebSocket half of PROTOCOL.md: turns streamed frame by frame, owned by the conversation.
 #include "chat_fixture.hpp"
+#include "eventually.hpp"
 
 #include <signal.h>
 
@@ -90,11 +91,10 @@ TEST_F(chat_test, reply_completes_and_is_stored_when_the_asker_leaves) {
         ws->drop();
     }
     json c;
-    for (int i = 0; i < 200; ++i) {
+    eventually([&] {
         c = get_conversation(conversation);
-        if (c["messages"].size() == 2 && c["messages"][1]["status"] != "streaming") break;
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
+        return c["messages"].size() == 2 && c["messages"][1]["status"] != "streaming";
+    });
     ASSERT_EQ(c["messages"].size(), 2u);
     EXPECT_EQ(c["messages"][1]["status"], "complete");
     EXPECT_EQ(

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "eventually.hpp"
 #include "http_client.hpp"
 #include "mock_ollama_process.hpp"
 #include "server_process.hpp"
@@ -17,19 +18,6 @@
 #include <vector>
 
 namespace moodring::test {
-
-// Polls until `condition` holds or `timeout` passes; returns the last answer.
-inline bool eventually(
-    const std::function<bool()>& condition,
-    std::chrono::milliseconds timeout = std::chrono::seconds(10)
-) {
-    const auto until = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < until) {
-        if (condition()) return true;
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return condition();
-}
 
 // The real server, themes on, in front of one or more mock Ollamas that schedule like
 // Ollama (`--parallel`, `--max-queue`, `--max-loaded-models`).

@@ -1,4 +1,5 @@
 // GET /mock/requests and /mock/connections tell tests what the mock saw.
+#include "eventually.hpp"
 #include "helpers.hpp"
 
 #include <thread>
@@ -91,11 +92,10 @@ TEST(mock_ollama_recording, counts_open_and_accepted_connections) {
     a.close();
     b.close();
     json after;
-    for (int i = 0; i < 200; ++i) {
+    eventually([&] {
         after = json::parse(http_get(mock.port(), "/mock/connections").body);
-        if (after["open"] == 1) break;
-        std::this_thread::sleep_for(10ms);
-    }
+        return after["open"] == 1;
+    });
     EXPECT_EQ(after["open"], 1);
     EXPECT_GE(after["total"], 4);
 }

@@ -1,6 +1,7 @@
 // The mock's scheduler: --parallel, --max-queue, --max-loaded-models and --load-ms behave as
 // OLLAMA_NUM_PARALLEL, OLLAMA_MAX_QUEUE and OLLAMA_MAX_LOADED_MODELS do, and are off by default.
 // Timings are asserted as orderings and generous bounds only: the machines are noisy.
+#include "eventually.hpp"
 #include "helpers.hpp"
 #include "raw_socket.hpp"
 
@@ -30,15 +31,9 @@ json wait_until(
     const std::function<bool(const json&)>& done,
     std::chrono::milliseconds timeout = 10s
 ) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    for (;;) {
-        auto all = mock.requests();
-        if (done(all)) return all;
-        if (std::chrono::steady_clock::now() > deadline) {
-            throw std::runtime_error("condition not reached; last /mock/requests: " + all.dump());
-        }
-        std::this_thread::sleep_for(10ms);
-    }
+    json all;
+    if (eventually([&] { return done(all = mock.requests()); }, timeout)) return all;
+    throw std::runtime_error("condition not reached; last /mock/requests: " + all.dump());
 }
 
 bool is_waiting(const json& all, const std::string& label) {

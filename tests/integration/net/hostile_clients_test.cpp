@@ -2,6 +2,7 @@
 // message floods, readers that never read, foreign origins, oversized and deeply nested JSON.
 // docs/reliability.md lists each with its answer.
 #include "../chat/chat_fixture.hpp"
+#include "eventually.hpp"
 #include "process_stats.hpp"
 #include "raw_ws_client.hpp"
 
@@ -144,13 +145,12 @@ TEST(hostile_http, connections_from_one_address_are_capped_and_other_addresses_s
     // A place freed is a place for the same address again.
     flood.front()->close();
     std::optional<http_reply> again;
-    for (auto start = clock_type::now(); clock_type::now() - start < 10s;) {
+    eventually([&] {
         raw_socket retry(server.port());
         retry.send(get_request("/api/conversations"));
         again = retry.read_http_response(10s);
-        if (again && again->status == 200) break;
-        std::this_thread::sleep_for(50ms);
-    }
+        return again && again->status == 200;
+    });
     ASSERT_TRUE(again);
     EXPECT_EQ(again->status, 200);
 }
@@ -178,13 +178,12 @@ TEST(
 
     flood.clear();
     std::optional<http_reply> answer;
-    for (auto start = clock_type::now(); clock_type::now() - start < 10s;) {
+    eventually([&] {
         raw_socket retry(server.port());
         retry.send(get_request("/api/conversations"));
         answer = retry.read_http_response(5s);
-        if (answer && answer->status == 200) break;
-        std::this_thread::sleep_for(50ms);
-    }
+        return answer && answer->status == 200;
+    });
     ASSERT_TRUE(answer) << "the server did not serve again once descriptors were free";
     EXPECT_EQ(answer->status, 200);
     EXPECT_EQ(server.stop(), 0);
@@ -220,11 +219,13 @@ TEST_F(hostile_clients, a_message_flood_is_rate_limited_then_closed_with_1008) {
     // The burst's two turns complete and are stored although their socket is gone; nothing
     // after the close was read.
     json c;
-    for (auto start = clock_type::now(); clock_type::now() - start < 20s;) {
-        c = get_conversation(conversation);
-        if (c["messages"].size() == 4 && c["messages"][3]["status"] == "complete") break;
-        std::this_thread::sleep_for(50ms);
-    }
+    eventually(
+        [&] {
+            c = get_conversation(conversation);
+            return c["messages"].size() == 4 && c["messages"][3]["status"] == "complete";
+        },
+        20s
+    );
     ASSERT_EQ(c["messages"].size(), 4u);
     EXPECT_EQ(c["messages"][1]["status"], "complete");
     EXPECT_EQ(c["messages"][3]["status"], "complete");

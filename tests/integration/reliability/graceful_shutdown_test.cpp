@@ -2,6 +2,7 @@
 // is stored as the client saw it, every socket closes with 1001, and the process exits 0
 // within server.shutdown_grace_ms.
 #include "database_inspector.hpp"
+#include "eventually.hpp"
 #include "http_client.hpp"
 #include "mock_ollama_process.hpp"
 #include "server_process.hpp"
@@ -85,10 +86,7 @@ TEST(graceful_shutdown, sigterm_with_100_replies_streaming_stores_them_all_and_e
             }
         });
     }
-    const auto hang_guard = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (streaming < replies && std::chrono::steady_clock::now() < hang_guard) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
+    eventually([&] { return streaming >= replies; }, std::chrono::seconds(60));
     ASSERT_EQ(streaming.load(), replies);
 
     const auto signalled = std::chrono::steady_clock::now();
