@@ -16,7 +16,7 @@
 #include <moodring/net/http_server.hpp>
 #include <moodring/net/router.hpp>
 #include <moodring/net/websocket_session.hpp>
-#include <moodring/store/store.hpp>
+#include <moodring/store/make_store.hpp>
 #include <moodring/store/store_metrics.hpp>
 #include <moodring/theme/theme_job.hpp>
 #include <moodring/theme/theme_metrics.hpp>
@@ -308,7 +308,7 @@ std::uint16_t app::start() {
     p.store_metrics = std::make_unique<store::store_metrics>(p.registry);
     p.chat_metrics = std::make_unique<chat::chat_metrics>(p.registry);
     p.theme_metrics = std::make_unique<theme::theme_metrics>(p.registry);
-    p.db = std::make_shared<store::store>(
+    p.db = store::make_store(
         store::database_options{
             s.database.path,
             static_cast<int>(s.database.busy_timeout.count()),

@@ -6,6 +6,9 @@
 #include <moodring/store/store.hpp>
 
 #include <charconv>
+#include <optional>
+#include <string>
+#include <variant>
 
 namespace moodring::api {
 namespace {
@@ -26,6 +29,40 @@ std::optional<http_response> check_title(const std::string& title, std::size_t m
     return std::nullopt;
 }
 
+// The fields of a conversation that a create or an update may set.
+struct conversation_fields {
+    std::optional<std::string> title;
+    std::optional<std::string> custom_context;
+};
+
+enum class title_rule { required, optional };
+
+// A create's or an update's body, or the 4xx answer that says what is wrong with it: a JSON
+// object whose `title` and `custom_context`, where given, are strings within the limits.
+std::variant<conversation_fields, http_response> read_fields(
+    const http_request& request, const conversation_limits& limits, title_rule rule
+) {
+    auto parsed = json_object_body(request, limits.max_json_depth);
+    if (auto* answer = std::get_if<http_response>(&parsed)) return std::move(*answer);
+    const auto& body = std::get<json>(parsed);
+    std::optional<http_response> error;
+    conversation_fields fields{
+        .title = string_field(body, "title", error),
+        .custom_context = string_field(body, "custom_context", error),
+    };
+    if (error) return std::move(*error);
+    if (!fields.title && rule == title_rule::required) {
+        return error_response(400, "Field \"title\" is required");
+    }
+    if (fields.title) {
+        if (auto bad = check_title(*fields.title, limits.max_title_bytes)) return std::move(*bad);
+    }
+    if (fields.custom_context && fields.custom_context->size() > limits.max_custom_context_bytes) {
+        return error_response(413, "Field \"custom_context\" is too large");
+    }
+    return fields;
+}
+
 std::optional<std::int64_t> parse_integer(const std::string& text) {
     std::int64_t value = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -39,28 +76,17 @@ conversations_api::conversations_api(std::shared_ptr<store::store> db, conversat
     : db_(std::move(db)), limits_(limits) {}
 
 boost::asio::awaitable<http_response> conversations_api::list(http_request) {
-    auto work = [](store::repository& r) { return r.list_conversations(); };
-    auto summaries = co_await db_->run(store::operation::list_conversations, std::move(work));
+    auto summaries = co_await db_->list_conversations();
     co_return json_response(200, json{{"conversations", summaries}});
 }
 
 boost::asio::awaitable<http_response> conversations_api::create(http_request request) {
-    auto parsed = json_object_body(request, limits_.max_json_depth);
-    if (auto* answer = std::get_if<http_response>(&parsed)) co_return std::move(*answer);
-    const auto& body = std::get<json>(parsed);
-    std::optional<http_response> error;
-    auto title = string_field(body, "title", error);
-    auto context = string_field(body, "custom_context", error);
-    if (error) co_return std::move(*error);
-    if (!title) co_return error_response(400, "Field \"title\" is required");
-    if (auto bad = check_title(*title, limits_.max_title_bytes)) co_return std::move(*bad);
-    if (context && context->size() > limits_.max_custom_context_bytes) {
-        co_return error_response(413, "Field \"custom_context\" is too large");
-    }
-    auto work = [title = *title, context = context.value_or("")](store::repository& r) {
-        return r.create_conversation(title, context);
-    };
-    auto created = co_await db_->run(store::operation::create_conversation, std::move(work));
+    auto read = read_fields(request, limits_, title_rule::required);
+    if (auto* answer = std::get_if<http_response>(&read)) co_return std::move(*answer);
+    auto fields = std::get<conversation_fields>(std::move(read));
+    auto title = std::move(*fields.title);
+    auto custom_context = std::move(fields.custom_context).value_or("");
+    auto created = co_await db_->create_conversation(std::move(title), std::move(custom_context));
     const std::string location = "/api/conversations/" + created.id;
     co_return json_response(
         201, json{{"conversation_id", created.id}, {"conversation", created}}
@@ -68,41 +94,27 @@ boost::asio::awaitable<http_response> conversations_api::create(http_request req
 }
 
 boost::asio::awaitable<http_response> conversations_api::get(http_request request) {
-    auto work = [id = request.params["id"]](store::repository& r) {
-        return r.get_conversation(id);
-    };
-    auto found = co_await db_->run(store::operation::get_conversation, std::move(work));
+    auto id = request.params["id"];
+    auto found = co_await db_->get_conversation(std::move(id));
     if (!found) co_return not_found();
     co_return json_response(200, json{{"conversation", *found}});
 }
 
 boost::asio::awaitable<http_response> conversations_api::update(http_request request) {
-    auto parsed = json_object_body(request, limits_.max_json_depth);
-    if (auto* answer = std::get_if<http_response>(&parsed)) co_return std::move(*answer);
-    const auto& body = std::get<json>(parsed);
-    std::optional<http_response> error;
-    auto title = string_field(body, "title", error);
-    auto context = string_field(body, "custom_context", error);
-    if (error) co_return std::move(*error);
-    if (title) {
-        if (auto bad = check_title(*title, limits_.max_title_bytes)) co_return std::move(*bad);
-    }
-    if (context && context->size() > limits_.max_custom_context_bytes) {
-        co_return error_response(413, "Field \"custom_context\" is too large");
-    }
-    auto work = [id = request.params["id"], title, context](store::repository& r) {
-        return r.update_conversation(id, title, context);
-    };
-    auto updated = co_await db_->run(store::operation::update_conversation, std::move(work));
+    auto read = read_fields(request, limits_, title_rule::optional);
+    if (auto* answer = std::get_if<http_response>(&read)) co_return std::move(*answer);
+    auto fields = std::get<conversation_fields>(std::move(read));
+    auto id = request.params["id"];
+    auto updated = co_await db_->update_conversation(
+        std::move(id), std::move(fields.title), std::move(fields.custom_context)
+    );
     if (!updated) co_return not_found();
     co_return json_response(200, json{{"conversation", *updated}});
 }
 
 boost::asio::awaitable<http_response> conversations_api::remove(http_request request) {
-    auto work = [id = request.params["id"]](store::repository& r) {
-        return r.delete_conversation(id);
-    };
-    auto deleted = co_await db_->run(store::operation::delete_conversation, std::move(work));
+    auto id = request.params["id"];
+    auto deleted = co_await db_->delete_conversation(std::move(id));
     if (!deleted) co_return not_found();
     co_return json_response(200, json{{"message", "Conversation deleted"}});
 }
@@ -125,10 +137,8 @@ boost::asio::awaitable<http_response> conversations_api::messages(http_request r
         }
         limit = static_cast<int>(*value);
     }
-    auto work = [id = request.params["id"], before, limit](store::repository& r) {
-        return r.list_messages(id, before, limit);
-    };
-    auto page = co_await db_->run(store::operation::list_messages, std::move(work));
+    auto id = request.params["id"];
+    auto page = co_await db_->list_messages(std::move(id), before, limit);
     if (!page) co_return not_found();
     co_return json_response(200, json{{"messages", page->messages}, {"has_more", page->has_more}});
 }
@@ -137,12 +147,11 @@ boost::asio::awaitable<http_response> conversations_api::upload(http_request req
     auto read = read_context_upload(request, limits_.max_upload_bytes);
     if (auto* answer = std::get_if<http_response>(&read)) co_return std::move(*answer);
     auto file = std::get<context_file>(std::move(read));
-    auto work = [id = request.params["id"],
-                 addition = context_addition(file),
-                 max = limits_.max_custom_context_bytes](store::repository& r) {
-        return r.append_context(id, addition, max);
-    };
-    auto appended = co_await db_->run(store::operation::append_context, std::move(work));
+    auto id = request.params["id"];
+    auto addition = context_addition(file);
+    auto appended = co_await db_->append_context(
+        std::move(id), std::move(addition), limits_.max_custom_context_bytes
+    );
     if (!appended) {
         if (appended.error() == make_error_code(errc::not_found)) co_return not_found();
         co_return error_response(413, "The conversation's context would grow too large");

@@ -69,8 +69,7 @@ health_api::health_api(
 boost::asio::awaitable<http_response> health_api::health(http_request) {
     bool db_ok = false;
     try {
-        auto work = [](store::repository& r) { return r.healthy(); };
-        db_ok = co_await db_->run(store::operation::healthy, std::move(work));
+        db_ok = co_await db_->healthy();
     } catch (const std::exception&) {
         db_ok = false;
     }

@@ -45,8 +45,8 @@ std::shared_ptr<room> conversation_hub::room_for(const std::string& conversation
 asio::awaitable<bool> conversation_hub::subscribe(
     std::string conversation_id, std::shared_ptr<watcher> newcomer
 ) {
-    auto check = [id = conversation_id](store::repository& r) { return r.exists(id); };
-    if (!co_await db_.run(store::operation::exists, std::move(check))) co_return false;
+    auto id = conversation_id;
+    if (!co_await db_.exists(std::move(id))) co_return false;
     auto r = room_for(conversation_id);
     asio::post(r->strand, [r, newcomer = std::move(newcomer)] {
         if (r->live) {

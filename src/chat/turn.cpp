@@ -66,8 +66,8 @@ asio::awaitable<void> conversation_hub::run_turn(std::shared_ptr<room> r, pendin
         r->id, turn.message.text, settings_.history_messages, settings_.theme_messages};
     store::result<store::turn_context> context = make_error_code(errc::internal);
     try {
-        auto work = [stored](store::repository& repo) { return repo.begin_turn(stored); };
-        context = co_await db_.run(store::operation::begin_turn, std::move(work));
+        auto request = stored;
+        context = co_await db_.begin_turn(std::move(request));
     } catch (const service_error& e) {
         spdlog::error("turn conversation={} not stored: {}", r->id, e.what());
         if (metrics_) metrics_->turn_refused(turn_refusal::not_stored);
@@ -152,10 +152,8 @@ asio::awaitable<void> conversation_hub::run_turn(std::shared_ptr<room> r, pendin
     const auto reply_id = context->reply_message_id;
     bool stored_reply = true;
     try {
-        auto work = [reply_id, text, status](store::repository& repo) {
-            repo.finish_reply(reply_id, text, status);
-        };
-        co_await db_.run(store::operation::finish_reply, std::move(work));
+        auto content = text;
+        co_await db_.finish_reply(reply_id, std::move(content), status);
     } catch (const service_error& e) {
         spdlog::error("turn conversation={} reply={} not stored: {}", r->id, reply_id, e.what());
         stored_reply = false;

@@ -288,10 +288,8 @@ asio::awaitable<std::shared_ptr<theme_service::model_request>> theme_service::as
 
 asio::awaitable<void> theme_service::store_theme(job& j) {
     auto text = nlohmann::json(*j.value).dump();
-    auto work = [id = j.input.conversation_id, text = std::move(text)](store::repository& r) {
-        return r.save_theme(id, text);
-    };
-    const auto saved = co_await db_.run(store::operation::save_theme, std::move(work));
+    auto id = j.input.conversation_id;
+    const auto saved = co_await db_.save_theme(std::move(id), std::move(text));
     if (saved) {
         j.outcome = j.cache_hit ? theme_outcome::cached : theme_outcome::generated;
         j.reason = "stored";

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <boost/system/result.hpp>
+
 #include <nlohmann/json_fwd.hpp>
 
 #include <cstdint>
@@ -8,6 +10,11 @@
 #include <vector>
 
 namespace moodring::store {
+
+// What a store operation gives back: the value, or an expected failure (`errc::not_found`,
+// `errc::too_large`). A database that fails is not expected: it throws.
+template <class T>
+using result = boost::system::result<T>;
 
 enum class message_role { user, assistant };
 

@@ -2,7 +2,7 @@
 #include "mock_ollama_process.hpp"
 #include "test_paths.hpp"
 #include <moodring/llm/backend.hpp>
-#include <moodring/store/store.hpp>
+#include <moodring/store/sqlite/sqlite_store.hpp>
 #include <moodring/theme/theme.hpp>
 #include <moodring/theme/theme_job.hpp>
 
@@ -105,8 +105,9 @@ protected:
 
     void SetUp() override {
         mock_->reset();
-        conversation_id_ =
-            on_db([](store::repository& r) { return r.create_conversation("theme test", ""); }).id;
+        conversation_id_ = on_db([](store::sqlite::repository& r) {
+                               return r.create_conversation("theme test", "");
+                           }).id;
     }
 
     static llm::backend_options backend_options(std::string base_url) {
@@ -123,7 +124,7 @@ protected:
         return s;
     }
 
-    template <class F, class R = std::invoke_result_t<F&, store::repository&>>
+    template <class F, class R = std::invoke_result_t<F&, store::sqlite::repository&>>
     R on_db(F work) {
         std::optional<R> out;
         asio::co_spawn(
@@ -143,7 +144,7 @@ protected:
 
     std::optional<std::string> stored_theme() {
         auto id = conversation_id_;
-        auto c = on_db([id](store::repository& r) { return r.get_conversation(id); });
+        auto c = on_db([id](store::sqlite::repository& r) { return r.get_conversation(id); });
         EXPECT_TRUE(c.has_value());
         return c ? c->current_theme_json : std::nullopt;
     }
@@ -200,7 +201,7 @@ protected:
     static std::unique_ptr<test::mock_ollama_process> mock_;
     asio::io_context io_;
     test::temp_dir dir_;
-    store::store db_{{(dir_ / "t.db").string(), 5000}};
+    store::sqlite::sqlite_store db_{{(dir_ / "t.db").string(), 5000}};
     std::unique_ptr<llm::backend> llm_ = llm::make_backend(backend_options(mock_->base_url()));
     spy_backend spy_{*llm_};
     std::string conversation_id_;
@@ -373,7 +374,7 @@ TEST_F(ThemeJob, CancelledWhileTheSaveIsInFlightPublishesNothing) {
     asio::co_spawn(
         io_,
         [this, gate]() -> asio::awaitable<void> {
-            auto block = [gate](store::repository&) { gate.wait(); };
+            auto block = [gate](store::sqlite::repository&) { gate.wait(); };
             co_await db_.run(std::move(block));
         },
         asio::detached
@@ -393,7 +394,7 @@ TEST_F(ThemeJob, CancelledWhileTheSaveIsInFlightPublishesNothing) {
 TEST_F(ThemeJob, DeletedConversationGetsNoFrame) {
     theme_service service{spy_, db_, settings(), read_template()};
     auto id = conversation_id_;
-    ASSERT_TRUE(on_db([id](store::repository& r) { return r.delete_conversation(id); }));
+    ASSERT_TRUE(on_db([id](store::sqlite::repository& r) { return r.delete_conversation(id); }));
     const auto run = run_job(service, "[[mock reply=theme id=d]]");
     EXPECT_EQ(run.outcome, theme_outcome::conversation_gone);
     EXPECT_TRUE(run.frames.empty());

@@ -1,99 +1,146 @@
 #include "test_paths.hpp"
-#include <moodring/store/store.hpp>
+#include <moodring/core/error.hpp>
+#include <moodring/core/metrics.hpp>
+#include <moodring/store/make_store.hpp>
+#include <moodring/store/sqlite/repository.hpp>
+#include <moodring/store/store_metrics.hpp>
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/strand.hpp>
+#include <boost/asio/use_future.hpp>
 
+#include <SQLiteCpp/Database.h>
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <set>
-#include <thread>
+#include <sstream>
+#include <string>
 
+using namespace moodring;
 using namespace moodring::store;
 namespace asio = boost::asio;
 
-TEST(store, runs_work_off_the_calling_thread_and_resumes_on_it) {
-    moodring::test::temp_dir dir;
-    store db({(dir / "m.db").string(), 1000});
-    asio::io_context io;
-    std::thread::id io_thread, work_thread, resumed_thread;
-    asio::co_spawn(
-        io,
-        [&]() -> asio::awaitable<void> {
-            io_thread = std::this_thread::get_id();
-            co_await db.run([&](repository&) { work_thread = std::this_thread::get_id(); });
-            resumed_thread = std::this_thread::get_id();
-        },
-        asio::detached
-    );
-    io.run();
-    EXPECT_NE(work_thread, io_thread);
-    EXPECT_EQ(resumed_thread, io_thread);
-}
+namespace {
 
-TEST(store, propagates_exceptions_to_the_awaiting_coroutine) {
-    store db({":memory:", 1000});
-    asio::io_context io;
-    bool caught = false;
-    asio::co_spawn(
-        io,
-        [&]() -> asio::awaitable<void> {
-            try {
-                co_await db.run([](repository&) -> int { throw std::runtime_error("disk"); });
-            } catch (const std::runtime_error&) {
-                caught = true;
-            }
-        },
-        asio::detached
-    );
-    io.run();
-    EXPECT_TRUE(caught);
-}
-
-TEST(store, serves_many_concurrent_coroutines_on_several_threads) {
-    moodring::test::temp_dir dir;
-    store db({(dir / "m.db").string(), 1000});
-    asio::io_context io;
-    constexpr int writers = 200;
-    std::atomic<int> done{0};
-    std::mutex ids_mutex;
-    std::set<std::string> ids;
-    for (int i = 0; i < writers; ++i) {
-        asio::co_spawn(
-            asio::make_strand(io),
-            [&, i]() -> asio::awaitable<void> {
-                auto c = co_await db.run([i](repository& r) {
-                    return r.create_conversation("c" + std::to_string(i), "");
-                });
-                // Named, not a temporary: GCC 12 destroys non-trivial temporaries of a
-                // co_await expression twice.
-                auto read_back = [id = c.id](repository& r) { return r.get_conversation(id); };
-                auto again = co_await db.run(std::move(read_back));
-                EXPECT_TRUE(again);
-                std::lock_guard lock(ids_mutex);
-                ids.insert(c.id);
-                ++done;
-            },
-            asio::detached
-        );
+// The store through its interface, as the rest of the program sees it, measured.
+class store_through_interface : public ::testing::Test {
+protected:
+    template <class T>
+    T wait_for(asio::awaitable<T> operation) {
+        auto done = asio::co_spawn(io_, std::move(operation), asio::use_future);
+        io_.restart();
+        io_.run();
+        return done.get();
     }
-    std::thread second([&] { io.run(); });
-    io.run();
-    second.join();
-    EXPECT_EQ(done.load(), writers);
-    EXPECT_EQ(ids.size(), static_cast<std::size_t>(writers));
-    asio::io_context check;
-    std::size_t listed = 0;
-    asio::co_spawn(
-        check,
-        [&]() -> asio::awaitable<void> {
-            listed = (co_await db.run([](repository& r) { return r.list_conversations(); })).size();
-        },
-        asio::detached
-    );
-    check.run();
-    EXPECT_EQ(listed, static_cast<std::size_t>(writers));
+
+    // A sample of the rendered metrics, or -1 when the series is not there.
+    double sample(const std::string& series) const {
+        std::istringstream lines(registry_.render());
+        for (std::string line; std::getline(lines, line);) {
+            if (line.rfind(series + " ", 0) == 0) return std::stod(line.substr(series.size() + 1));
+        }
+        return -1;
+    }
+
+    double runs_of(const std::string& operation) const {
+        return sample("moodring_db_operation_seconds_count{operation=\"" + operation + "\"}");
+    }
+
+    double errors_of(const std::string& operation) const {
+        return sample("moodring_db_errors_total{operation=\"" + operation + "\"}");
+    }
+
+    asio::io_context io_;
+    metrics::registry registry_;
+    store_metrics metrics_{registry_};
+};
+
+}  // namespace
+
+TEST_F(store_through_interface, counts_each_typed_operation_under_its_own_name) {
+    auto db = make_store({":memory:", 1000}, &metrics_);
+    wait_for(db->list_conversations());
+    const auto created = wait_for(db->create_conversation("t", ""));
+    EXPECT_EQ(wait_for(db->list_conversations()).size(), 1u);
+    EXPECT_TRUE(wait_for(db->get_conversation(created.id)));
+    EXPECT_EQ(wait_for(db->get_conversation("missing")).error(), make_error_code(errc::not_found));
+    EXPECT_TRUE(wait_for(db->update_conversation(created.id, "renamed", std::nullopt)));
+    EXPECT_TRUE(wait_for(db->append_context(created.id, "more", 100)));
+    EXPECT_TRUE(wait_for(db->exists(created.id)));
+    EXPECT_TRUE(wait_for(db->healthy()));
+    const auto turn = wait_for(db->begin_turn({created.id, "hello", 20, 1}));
+    ASSERT_TRUE(turn);
+    wait_for(db->finish_reply(turn->reply_message_id, "hi", message_status::complete));
+    EXPECT_EQ(wait_for(db->list_messages(created.id, std::nullopt, 50))->messages.size(), 2u);
+    EXPECT_TRUE(wait_for(db->save_theme(created.id, R"({"name":"calm"})")));
+    EXPECT_TRUE(wait_for(db->delete_conversation(created.id)));
+
+    EXPECT_EQ(runs_of("list_conversations"), 2);
+    EXPECT_EQ(runs_of("get_conversation"), 2);
+    for (const char* once :
+         {"create_conversation",
+          "update_conversation",
+          "delete_conversation",
+          "list_messages",
+          "append_context",
+          "healthy",
+          "exists",
+          "begin_turn",
+          "finish_reply",
+          "save_theme"}) {
+        EXPECT_EQ(runs_of(once), 1) << once;
+        EXPECT_EQ(errors_of(once), 0) << once;
+    }
+    EXPECT_EQ(runs_of("other"), 0);
+    // An unknown id is an expected outcome, not a database error.
+    EXPECT_EQ(errors_of("get_conversation"), 0);
+    EXPECT_EQ(sample("moodring_db_queue_wait_seconds_count"), 15);
+}
+
+TEST_F(store_through_interface, a_failing_database_throws_database_unavailable_and_is_counted) {
+    auto db = make_store({":memory:", 1000, 16}, &metrics_);
+    const auto created = wait_for(db->create_conversation("t", ""));
+    int stored = 0;
+    try {
+        for (; stored < 100; ++stored)
+            wait_for(db->begin_turn({created.id, std::string(4096, 'x'), 20, 1}));
+        FAIL() << "16 pages held 100 messages of 4 KiB";
+    } catch (const service_error& e) {
+        EXPECT_EQ(e.code(), errc::database_unavailable);
+    }
+    EXPECT_EQ(runs_of("begin_turn"), stored + 1);
+    EXPECT_EQ(errors_of("begin_turn"), 1);
+    EXPECT_TRUE(wait_for(db->healthy()));
+}
+
+TEST_F(store_through_interface, start_up_marks_replies_left_streaming_interrupted) {
+    test::temp_dir dir;
+    const auto path = (dir / "crashed.db").string();
+    std::string id;
+    {
+        // A turn the crash cut off: its reply stayed `streaming`.
+        sqlite::repository before_the_crash({path, 1000});
+        id = before_the_crash.create_conversation("t", "").id;
+        ASSERT_TRUE(before_the_crash.begin_turn({id, "question", 20, 1}));
+    }
+    auto db = make_store({path, 1000}, &metrics_);
+    const auto after = wait_for(db->get_conversation(id));
+    ASSERT_TRUE(after);
+    ASSERT_EQ(after->messages.size(), 2u);
+    EXPECT_EQ(after->messages[1].status, message_status::interrupted);
+}
+
+TEST_F(store_through_interface, a_database_locked_by_another_process_stops_the_start) {
+    test::temp_dir dir;
+    const auto path = (dir / "locked.db").string();
+    { sqlite::repository created({path, 1000}); }
+    SQLite::Database other(path, SQLite::OPEN_READWRITE);
+    other.exec("BEGIN IMMEDIATE");
+    try {
+        make_store({path, 10});
+        FAIL() << "started on a database another connection was writing";
+    } catch (const std::runtime_error& e) {
+        const std::string what = e.what();
+        EXPECT_EQ(what.rfind("database " + path + ": ", 0), 0u) << what;
+        EXPECT_NE(what.find("locked"), std::string::npos) << what;
+    }
 }

@@ -1,8 +1,7 @@
 #pragma once
 
+#include <moodring/store/database_options.hpp>
 #include <moodring/store/records.hpp>
-
-#include <boost/system/result.hpp>
 
 #include <cstdint>
 #include <map>
@@ -16,20 +15,11 @@ class Database;
 class Statement;
 }  // namespace SQLite
 
-namespace moodring::store {
+namespace moodring::store::sqlite {
 
-struct database_options {
-    std::string path;  // ":memory:" for a private in-memory database
-    int busy_timeout_ms = 5000;
-    std::int64_t max_pages = 0;  // PRAGMA max_page_count; 0 leaves SQLite's own limit
-};
-
-template <class T>
-using result = boost::system::result<T>;
-
-// All queries, synchronous. It lives on the store's thread and is never touched elsewhere;
-// expected failures (unknown id, too large) come back as `result` errors, SQLite failures
-// as exceptions.
+// All queries, synchronous. It lives on the store's thread (`sqlite_store`) and is never
+// touched elsewhere; expected failures (unknown id, too large) come back as `result` errors,
+// SQLite failures as exceptions. The methods are those of `store`, documented there.
 class repository {
 public:
     explicit repository(const database_options& options);
@@ -74,6 +64,10 @@ public:
 private:
     void touch(const std::string& id, const std::string& now);
     std::vector<message> messages_of(const std::string& id);
+    // A turn's history: the latest `history_messages` before its reply, oldest first.
+    std::vector<message> history_before(const turn_request& request, std::int64_t reply_id);
+    // The texts a theme is made from: the latest `theme_messages` of the user, oldest first.
+    std::vector<std::string> recent_user_messages(const turn_request& request);
     // A write statement of every turn, prepared once: preparing costs more than the write
     // itself. The handle resets it when it goes out of scope, also when its step threw: a
     // statement left mid-step would make every later COMMIT fail ("statements in progress").
@@ -94,4 +88,4 @@ private:
     std::map<const char*, std::unique_ptr<SQLite::Statement>> statements_;
 };
 
-}  // namespace moodring::store
+}  // namespace moodring::store::sqlite

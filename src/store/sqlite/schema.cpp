@@ -1,4 +1,4 @@
-#include <moodring/store/schema.hpp>
+#include <moodring/store/sqlite/schema.hpp>
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Transaction.h>
@@ -6,7 +6,7 @@
 #include <stdexcept>
 #include <string>
 
-namespace moodring::store {
+namespace moodring::store::sqlite {
 namespace {
 
 // migrations[i] takes a file from version i to version i + 1. Never edit a shipped entry:
@@ -73,4 +73,4 @@ void migrate(SQLite::Database& db) {
     }
 }
 
-}  // namespace moodring::store
+}  // namespace moodring::store::sqlite

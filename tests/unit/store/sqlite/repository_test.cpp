@@ -1,8 +1,8 @@
 #include "test_paths.hpp"
 #include <moodring/core/clock.hpp>
 #include <moodring/core/error.hpp>
-#include <moodring/store/repository.hpp>
-#include <moodring/store/schema.hpp>
+#include <moodring/store/sqlite/repository.hpp>
+#include <moodring/store/sqlite/schema.hpp>
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
@@ -10,6 +10,7 @@
 
 using namespace moodring;
 using namespace moodring::store;
+using namespace moodring::store::sqlite;
 
 namespace {
 

@@ -6,7 +6,7 @@ namespace SQLite {
 class Database;
 }
 
-namespace moodring::store {
+namespace moodring::store::sqlite {
 
 // The schema version this build writes; PRAGMA user_version holds the file's version.
 inline constexpr int schema_version = 1;
@@ -19,4 +19,4 @@ void migrate(SQLite::Database& db);
 // when `max_pages` > 0, the largest size the file may grow to (in pages).
 void configure_connection(SQLite::Database& db, int busy_timeout_ms, std::int64_t max_pages = 0);
 
-}  // namespace moodring::store
+}  // namespace moodring::store::sqlite

@@ -1,7 +1,7 @@
 #include <moodring/core/clock.hpp>
 #include <moodring/core/error.hpp>
-#include <moodring/store/repository.hpp>
-#include <moodring/store/schema.hpp>
+#include <moodring/store/sqlite/repository.hpp>
+#include <moodring/store/sqlite/schema.hpp>
 
 #include <boost/uuid/random_generator.hpp>
 #include <boost/uuid/uuid_io.hpp>
@@ -19,7 +19,7 @@
 #include <limits>
 #include <stdexcept>
 
-namespace moodring::store {
+namespace moodring::store::sqlite {
 namespace {
 
 const int open_flags = SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE;
@@ -279,28 +279,39 @@ result<turn_context> repository::begin_turn(const turn_request& request) {
     turn.user_message_id = add("user", request.user_text, "complete");
     turn.reply_message_id = add("assistant", "", "streaming");
     touch(request.conversation_id, turn.user_timestamp);
+    turn.history = history_before(request, turn.reply_message_id);
+    turn.recent_user_messages = recent_user_messages(request);
+    tx.commit();
+    return turn;
+}
 
+std::vector<message> repository::history_before(
+    const turn_request& request, std::int64_t reply_id
+) {
     // Replies that ended empty (failed before their first token) say nothing to the model.
-    SQLite::Statement history(*db_, R"sql(
+    SQLite::Statement q(*db_, R"sql(
         SELECT id, role, content, created_at, status FROM messages
         WHERE conversation_id = ? AND id < ? AND status != 'streaming' AND content != ''
         ORDER BY id DESC LIMIT ?)sql");
-    history.bind(1, request.conversation_id);
-    history.bind(2, turn.reply_message_id);
-    history.bind(3, request.history_messages);
-    while (history.executeStep()) turn.history.push_back(read_message(history));
-    std::reverse(turn.history.begin(), turn.history.end());
+    q.bind(1, request.conversation_id);
+    q.bind(2, reply_id);
+    q.bind(3, request.history_messages);
+    std::vector<message> history;
+    while (q.executeStep()) history.push_back(read_message(q));
+    std::reverse(history.begin(), history.end());
+    return history;
+}
 
-    SQLite::Statement recent(*db_, R"sql(
+std::vector<std::string> repository::recent_user_messages(const turn_request& request) {
+    SQLite::Statement q(*db_, R"sql(
         SELECT content FROM messages WHERE conversation_id = ? AND role = 'user'
         ORDER BY id DESC LIMIT ?)sql");
-    recent.bind(1, request.conversation_id);
-    recent.bind(2, request.theme_messages);
-    while (recent.executeStep())
-        turn.recent_user_messages.push_back(recent.getColumn(0).getString());
-    std::reverse(turn.recent_user_messages.begin(), turn.recent_user_messages.end());
-    tx.commit();
-    return turn;
+    q.bind(1, request.conversation_id);
+    q.bind(2, request.theme_messages);
+    std::vector<std::string> recent;
+    while (q.executeStep()) recent.push_back(q.getColumn(0).getString());
+    std::reverse(recent.begin(), recent.end());
+    return recent;
 }
 
 void repository::finish_reply(
@@ -360,4 +371,4 @@ std::vector<message> repository::messages_of(const std::string& id) {
     return out;
 }
 
-}  // namespace moodring::store
+}  // namespace moodring::store::sqlite

@@ -1,0 +1,135 @@
+#pragma once
+
+#include <moodring/store/store_metrics.hpp>
+
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <chrono>
+#include <exception>
+#include <future>
+#include <optional>
+#include <thread>
+#include <type_traits>
+
+namespace moodring::store::sqlite {
+
+// What a piece of work ended with, handed to the coroutine that awaits it.
+template <class R>
+struct work_outcome {
+    using signature = void(std::exception_ptr, R);
+    std::exception_ptr error;
+    std::optional<R> value;
+
+    template <class Handler>
+    void deliver(Handler& handler) {
+        handler(error, value ? std::move(*value) : R{});
+    }
+};
+
+template <>
+struct work_outcome<void> {
+    using signature = void(std::exception_ptr);
+    std::exception_ptr error;
+
+    template <class Handler>
+    void deliver(Handler& handler) {
+        handler(error);
+    }
+};
+
+// The one thread the SQLite connection is used on: blocking work, so never an I/O thread.
+// `co_await run(op, work)` runs `work()` there, in the order work was submitted, and resumes
+// the caller on its own executor with what `work` returned. SQLite's exceptions reach the
+// caller as `service_error{database_unavailable}`. Each run is measured under its operation.
+class database_thread {
+public:
+    // `metrics` (null: not measured) must outlive the thread.
+    explicit database_thread(store_metrics* metrics);
+    ~database_thread();
+    database_thread(const database_thread&) = delete;
+    database_thread& operator=(const database_thread&) = delete;
+
+    template <class F>
+    auto run(operation op, F work) {
+        using R = std::invoke_result_t<F&>;
+        using signature = typename work_outcome<R>::signature;
+        return boost::asio::async_initiate<const boost::asio::use_awaitable_t<>&, signature>(
+            [this, op](auto handler, F work) {
+                submit<R>(op, std::move(handler), std::move(work));
+            },
+            boost::asio::use_awaitable,
+            std::move(work)
+        );
+    }
+
+    // Runs `work` there and blocks the calling thread until it is done: for start-up only.
+    // Its exceptions reach the caller as they were thrown.
+    template <class F>
+    auto run_and_wait(F work) {
+        std::packaged_task<std::invoke_result_t<F&>()> task(std::move(work));
+        auto done = task.get_future();
+        boost::asio::post(context_, std::move(task));
+        return done.get();
+    }
+
+    // Finishes the work already submitted.
+    void stop();
+
+private:
+    using clock = std::chrono::steady_clock;
+
+    template <class R, class Handler, class F>
+    void submit(operation op, Handler handler, F work) {
+        auto caller = boost::asio::make_work_guard(boost::asio::get_associated_executor(handler));
+        boost::asio::post(
+            context_,
+            [this,
+             op,
+             queued = clock::now(),
+             work = std::move(work),
+             handler = std::move(handler),
+             caller = std::move(caller)]() mutable {
+                const auto began = clock::now();
+                auto ended = attempt<R>(work);
+                record(op, queued, began, ended.error != nullptr);
+                boost::asio::post(
+                    caller.get_executor(),
+                    [handler = std::move(handler), ended = std::move(ended)]() mutable {
+                        ended.deliver(handler);
+                    }
+                );
+            }
+        );
+    }
+
+    template <class R, class F>
+    static work_outcome<R> attempt(F& work) {
+        work_outcome<R> ended;
+        try {
+            if constexpr (std::is_void_v<R>) {
+                work();
+            } else {
+                ended.value.emplace(work());
+            }
+        } catch (...) {
+            ended.error = translate(std::current_exception());
+        }
+        return ended;
+    }
+
+    // SQLite's exceptions become `service_error{database_unavailable}` for the layers above.
+    static std::exception_ptr translate(std::exception_ptr error);
+    // When `op` is done: its wait in line and its run.
+    void record(operation op, clock::time_point queued, clock::time_point began, bool failed);
+
+    store_metrics* metrics_;
+    boost::asio::io_context context_{1};
+    boost::asio::executor_work_guard<boost::asio::io_context::executor_type> keep_running_;
+    std::thread thread_;
+};
+
+}  // namespace moodring::store::sqlite

@@ -1,0 +1,24 @@
+#include <moodring/store/make_store.hpp>
+#include <moodring/store/sqlite/sqlite_store.hpp>
+
+#include <spdlog/spdlog.h>
+
+#include <stdexcept>
+
+namespace moodring::store {
+
+std::unique_ptr<store> make_store(const database_options& options, store_metrics* metrics) {
+    auto db = std::make_unique<sqlite::sqlite_store>(options, metrics);
+    // Before any request is served, and failing the start if it fails (the file locked by
+    // another process): a reply left `streaming` by a crash will never finish.
+    try {
+        if (const int marked = db->mark_streaming_interrupted(); marked > 0) {
+            spdlog::warn("marked {} unfinished replies interrupted", marked);
+        }
+    } catch (const std::exception& e) {
+        throw std::runtime_error("database " + options.path + ": " + e.what());
+    }
+    return db;
+}
+
+}  // namespace moodring::store

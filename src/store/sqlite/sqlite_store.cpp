@@ -1,0 +1,107 @@
+#include <moodring/store/sqlite/sqlite_store.hpp>
+
+namespace moodring::store::sqlite {
+
+sqlite_store::sqlite_store(const database_options& options, store_metrics* metrics)
+    : repository_(std::make_unique<repository>(options)), thread_(metrics) {}
+
+sqlite_store::~sqlite_store() { stop(); }
+
+void sqlite_store::stop() {
+    thread_.stop();
+    repository_.reset();
+}
+
+int sqlite_store::mark_streaming_interrupted() {
+    return thread_.run_and_wait([repo = repository_.get()] {
+        return repo->mark_streaming_interrupted();
+    });
+}
+
+auto sqlite_store::list_conversations() -> awaitable<std::vector<conversation_summary>> {
+    auto work = [](repository& repo) { return repo.list_conversations(); };
+    return run(operation::list_conversations, std::move(work));
+}
+
+auto sqlite_store::create_conversation(std::string title, std::string custom_context)
+    -> awaitable<conversation> {
+    auto work = [title = std::move(title),
+                 custom_context = std::move(custom_context)](repository& repo) {
+        return repo.create_conversation(title, custom_context);
+    };
+    return run(operation::create_conversation, std::move(work));
+}
+
+auto sqlite_store::get_conversation(std::string id) -> awaitable<result<conversation>> {
+    auto work = [id = std::move(id)](repository& repo) { return repo.get_conversation(id); };
+    return run(operation::get_conversation, std::move(work));
+}
+
+auto sqlite_store::update_conversation(
+    std::string id, std::optional<std::string> title, std::optional<std::string> custom_context
+) -> awaitable<result<conversation>> {
+    auto work = [id = std::move(id),
+                 title = std::move(title),
+                 custom_context = std::move(custom_context)](repository& repo) {
+        return repo.update_conversation(id, title, custom_context);
+    };
+    return run(operation::update_conversation, std::move(work));
+}
+
+auto sqlite_store::delete_conversation(std::string id) -> awaitable<result<void>> {
+    auto work = [id = std::move(id)](repository& repo) { return repo.delete_conversation(id); };
+    return run(operation::delete_conversation, std::move(work));
+}
+
+auto sqlite_store::append_context(
+    std::string id, std::string addition, std::size_t max_context_bytes
+) -> awaitable<result<void>> {
+    auto work = [id = std::move(id), addition = std::move(addition), max_context_bytes](
+                    repository& repo
+                ) { return repo.append_context(id, addition, max_context_bytes); };
+    return run(operation::append_context, std::move(work));
+}
+
+auto sqlite_store::list_messages(std::string id, std::optional<std::int64_t> before_id, int limit)
+    -> awaitable<result<message_page>> {
+    auto work = [id = std::move(id), before_id, limit](repository& repo) {
+        return repo.list_messages(id, before_id, limit);
+    };
+    return run(operation::list_messages, std::move(work));
+}
+
+auto sqlite_store::exists(std::string id) -> awaitable<bool> {
+    auto work = [id = std::move(id)](repository& repo) { return repo.exists(id); };
+    return run(operation::exists, std::move(work));
+}
+
+auto sqlite_store::healthy() -> awaitable<bool> {
+    auto work = [](repository& repo) { return repo.healthy(); };
+    return run(operation::healthy, std::move(work));
+}
+
+auto sqlite_store::begin_turn(turn_request request) -> awaitable<result<turn_context>> {
+    auto work = [request = std::move(request)](repository& repo) {
+        return repo.begin_turn(request);
+    };
+    return run(operation::begin_turn, std::move(work));
+}
+
+auto sqlite_store::finish_reply(std::int64_t reply_id, std::string content, message_status status)
+    -> awaitable<void> {
+    auto work = [reply_id, content = std::move(content), status](repository& repo) {
+        repo.finish_reply(reply_id, content, status);
+    };
+    return run(operation::finish_reply, std::move(work));
+}
+
+auto sqlite_store::save_theme(std::string conversation_id, std::string theme_json)
+    -> awaitable<result<void>> {
+    auto work = [conversation_id = std::move(conversation_id),
+                 theme_json = std::move(theme_json)](repository& repo) {
+        return repo.save_theme(conversation_id, theme_json);
+    };
+    return run(operation::save_theme, std::move(work));
+}
+
+}  // namespace moodring::store::sqlite
