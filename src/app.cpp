@@ -207,7 +207,6 @@ llm::backend_options backend_options_from(const config::llm_section& s) {
     o.connect_timeout = s.connect_timeout;
     o.first_byte_timeout = s.first_byte_timeout;
     o.idle_timeout = s.idle_timeout;
-    o.max_in_flight = s.max_in_flight;
     o.pool_size = s.pool_size;
     o.max_retries = static_cast<int>(s.max_retries);
     o.retry_backoff = s.retry_backoff;

@@ -17,7 +17,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <limits>
 #include <map>
 
 namespace moodring::llm {
@@ -49,19 +48,23 @@ endpoint_pool::endpoint_pool(
     for (auto& e : endpoints) {
         auto m = std::make_unique<member>();
         m->url = e.options.base_url;
-        // The pool keeps the slots and the retries; each client just sends.
-        e.options.max_in_flight = std::numeric_limits<std::size_t>::max() / 2;
+        // The pool keeps the queue and the retries; each client just sends.
         e.options.max_retries = 0;
         m->client = make_backend(std::move(e.options));
         members_.push_back(std::move(m));
     }
-    if (!registry) return;
-    requests_ = &registry->add_counters(
+    if (registry) register_metrics(*registry, urls);
+}
+
+void endpoint_pool::register_metrics(
+    metrics::registry& registry, const std::vector<std::string>& urls
+) {
+    requests_ = &registry.add_counters(
         "moodring_llm_endpoint_requests_total",
         "Streamed requests sent to each LLM endpoint (every attempt).",
         {{"endpoint", urls}}
     );
-    failures_ = &registry->add_counters(
+    failures_ = &registry.add_counters(
         "moodring_llm_endpoint_failures_total",
         "Attempts that failed before their first token through the endpoint's fault (refused, "
         "5xx, 503 busy, first-byte timeout); each puts it in a cooldown.",
@@ -69,7 +72,7 @@ endpoint_pool::endpoint_pool(
     );
     auto gauge = [&](const char* name, const char* help, auto read) {
         for (std::size_t i = 0; i < urls.size(); ++i) {
-            registry->add_gauge(
+            registry.add_gauge(
                 name,
                 help,
                 [this, i, read] {

@@ -69,7 +69,7 @@ const backend_options& endpoint_pool::options() const {
     return members_.front()->client->options();
 }
 
-budget_load endpoint_pool::load() const {
+queue_load endpoint_pool::load() const {
     std::lock_guard lock{mutex_};
     return {scheduler_.in_flight(), scheduler_.waiting()};
 }
@@ -133,26 +133,43 @@ void endpoint_pool::update(const std::function<void(slot_scheduler&)>& change) {
     }
 }
 
-asio::awaitable<stream_result> endpoint_pool::chat(chat_request request, stream_handlers handlers) {
-    auto model = request.model;
-    const auto prio = request.prio;
-    attempt_fn attempt = [request = std::move(request)](backend& b, stream_handlers h) {
-        return b.chat(request, std::move(h));
+namespace {
+
+// The same request again on whichever endpoint an attempt gets.
+asio::awaitable<stream_result> send(backend& to, const chat_request& r, stream_handlers h) {
+    return to.chat(r, std::move(h));
+}
+
+asio::awaitable<stream_result> send(backend& to, const generate_request& r, stream_handlers h) {
+    return to.generate(r, std::move(h));
+}
+
+template <class Request>
+std::function<asio::awaitable<stream_result>(backend&, stream_handlers)> sender(Request request) {
+    return [request = std::move(request)](backend& to, stream_handlers h) {
+        return send(to, request, std::move(h));
     };
-    auto op = run(prio, std::move(model), std::move(attempt), std::move(handlers));
-    co_return co_await detail::without_cancel_exceptions(std::move(op));
+}
+
+}  // namespace
+
+template <class Request>
+asio::awaitable<stream_result> endpoint_pool::submit(Request request, stream_handlers handlers) {
+    const auto prio = request.prio;
+    auto model = request.model;
+    return detail::without_cancel_exceptions(
+        run(prio, std::move(model), sender(std::move(request)), std::move(handlers))
+    );
+}
+
+asio::awaitable<stream_result> endpoint_pool::chat(chat_request request, stream_handlers handlers) {
+    return submit(std::move(request), std::move(handlers));
 }
 
 asio::awaitable<stream_result> endpoint_pool::generate(
     generate_request request, stream_handlers handlers
 ) {
-    auto model = request.model;
-    const auto prio = request.prio;
-    attempt_fn attempt = [request = std::move(request)](backend& b, stream_handlers h) {
-        return b.generate(request, std::move(h));
-    };
-    auto op = run(prio, std::move(model), std::move(attempt), std::move(handlers));
-    co_return co_await detail::without_cancel_exceptions(std::move(op));
+    return submit(std::move(request), std::move(handlers));
 }
 
 namespace {

@@ -1,15 +1,16 @@
 #pragma once
 
 #include "connection_pool.hpp"
+#include "response_reader.hpp"
 #include <moodring/llm/base_url.hpp>
 #include <moodring/llm/options.hpp>
-#include <moodring/llm/request_budget.hpp>
 #include <moodring/llm/result.hpp>
 #include <moodring/llm/stream_decoder.hpp>
+#include <moodring/llm/wire_format.hpp>
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/this_coro.hpp>
-#include <boost/beast/http/verb.hpp>
 
 #include <functional>
 #include <memory>
@@ -17,55 +18,50 @@
 
 namespace moodring::llm::detail {
 
-struct http_request {
-    boost::beast::http::verb method = boost::beast::http::verb::get;
-    std::string target;
-    std::string body;  // JSON; empty for GET
-};
-
-struct fetch_result {
-    boost::system::error_code error;
-    std::string error_text;
-    unsigned status = 0;
-    std::string body;
-};
-
 using decoder_factory = std::function<std::unique_ptr<stream_decoder>(const stream_handlers&)>;
 
-// HTTP/1.1 to one backend: pooled keep-alive connections, the three deadlines, the in-flight
-// budget and retries. The backends only choose endpoints, bodies and decoders.
+// HTTP/1.1 to one model server: pooled keep-alive connections, the three deadlines and
+// retries. What to send and how to read a stream come from http_backend's wire format. It
+// keeps no queue: the endpoint pool decides how many requests an endpoint gets at once.
 class http_client {
 public:
     http_client(base_url url, backend_options options);
 
-    // A streamed request under the budget; retried while nothing has streamed.
+    // A streamed request; retried while nothing has streamed.
     boost::asio::awaitable<stream_result> stream(
-        http_request request, priority prio, stream_handlers handlers, decoder_factory make_decoder
+        wire_request request, stream_handlers handlers, decoder_factory make_decoder
     );
 
-    // A plain request outside the budget, its body read whole (up to max_body_bytes).
-    boost::asio::awaitable<fetch_result> fetch(http_request request);
+    // A plain request, its body read whole (up to max_body_bytes).
+    boost::asio::awaitable<fetch_result> fetch(wire_request request);
 
     const backend_options& options() const { return options_; }
-    const base_url& url() const { return url_; }
-    const request_budget& budget() const { return budget_; }
 
 private:
-    // `on_admitted` runs when 2xx headers of a streamed request arrive.
+    // One request and its response, on a pooled connection or a new one. `on_admitted` runs
+    // when 2xx headers of a streamed request arrive.
     boost::asio::awaitable<fetch_result> exchange(
-        const http_request& request,
+        const wire_request& request,
         stream_decoder* decoder,
         const std::function<void()>& on_admitted = {}
     );
     boost::asio::awaitable<std::pair<boost::system::error_code, connection_pool::connection>>
     connect();
+    // Back into the pool, or closed.
+    void release(
+        connection_pool::connection connection,
+        bool reusable,
+        boost::system::error_code ec,
+        const boost::asio::any_io_executor& executor
+    );
     // A connection opened ahead of need, into the pool.
     boost::asio::awaitable<void> spare_connection();
+    // Waits before the retry after `attempt`; false when cancelled meanwhile.
+    boost::asio::awaitable<bool> back_off(int attempt);
 
     base_url url_;
     backend_options options_;
     connection_pool pool_;
-    request_budget budget_;
 };
 
 // Runs `op` with throw_if_cancelled off, so that cancellation comes back as error::cancelled

@@ -32,24 +32,21 @@ std::optional<std::string_view> line_buffer::next(boost::system::error_code& ec)
         if (held > max_line_bytes_) ec = error::line_too_long;
         return std::nullopt;
     }
-    std::string_view line{buffer_.data() + start_, newline - start_};
-    start_ = newline + 1;
-    scan_ = start_;
-    line = strip_cr(line);
-    if (line.size() > max_line_bytes_) {
-        ec = error::line_too_long;
-        return std::nullopt;
-    }
-    return line;
+    return take(newline, newline + 1, ec);
 }
 
 std::optional<std::string_view> line_buffer::finish(boost::system::error_code& ec) {
     ec = {};
     if (pending() == 0) return std::nullopt;
-    std::string_view line{buffer_.data() + start_, pending()};
-    start_ = buffer_.size();
+    return take(buffer_.size(), buffer_.size(), ec);
+}
+
+std::optional<std::string_view> line_buffer::take(
+    std::size_t end, std::size_t next_start, boost::system::error_code& ec
+) {
+    const auto line = strip_cr({buffer_.data() + start_, end - start_});
+    start_ = next_start;
     scan_ = start_;
-    line = strip_cr(line);
     if (line.size() > max_line_bytes_) {
         ec = error::line_too_long;
         return std::nullopt;

@@ -34,19 +34,19 @@ metered_backend::metered_backend(std::unique_ptr<backend> inner, metrics::regist
       )),
       queue_wait_(r.add_histograms(
           "moodring_llm_queue_wait_seconds",
-          "Time a streamed request waited for a slot of the in-flight budget (llm.max_in_flight) "
-          "before it was sent.",
+          "Time a streamed request waited in moodring's queue for an endpoint's slot before it "
+          "was sent.",
           {{"operation", {"chat", "generate"}}},
           {0.0001, 0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120}
       )) {
     r.add_gauge(
         "moodring_llm_queue_depth",
-        "Streamed requests waiting for a slot of the in-flight budget (llm.max_in_flight).",
+        "Streamed requests waiting in moodring's queue for an endpoint's slot.",
         [this] { return static_cast<double>(inner_->load().waiting); }
     );
     r.add_gauge(
         "moodring_llm_requests_in_flight",
-        "Streamed requests holding a slot of the in-flight budget.",
+        "Streamed requests sent to an endpoint and not ended.",
         [this] { return static_cast<double>(inner_->load().in_flight); }
     );
 }
@@ -74,18 +74,22 @@ void metered_backend::record_stream(operation op, const stream_result& result) n
 asio::awaitable<stream_result> metered_backend::chat(
     chat_request request, stream_handlers handlers
 ) {
-    auto op = inner_->chat(std::move(request), std::move(handlers));
-    stream_result result = co_await std::move(op);
-    record_stream(operation::chat, result);
-    co_return result;
+    return metered_stream(operation::chat, inner_->chat(std::move(request), std::move(handlers)));
 }
 
 asio::awaitable<stream_result> metered_backend::generate(
     generate_request request, stream_handlers handlers
 ) {
-    auto op = inner_->generate(std::move(request), std::move(handlers));
-    stream_result result = co_await std::move(op);
-    record_stream(operation::generate, result);
+    return metered_stream(
+        operation::generate, inner_->generate(std::move(request), std::move(handlers))
+    );
+}
+
+asio::awaitable<stream_result> metered_backend::metered_stream(
+    operation op, asio::awaitable<stream_result> stream
+) {
+    stream_result result = co_await std::move(stream);
+    record_stream(op, result);
     co_return result;
 }
 

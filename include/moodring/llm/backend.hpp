@@ -14,8 +14,8 @@
 
 namespace moodring::llm {
 
-// The in-flight budget (backend_options::max_in_flight) at one moment.
-struct budget_load {
+// moodring's own queue of generations (endpoint_pool) at one moment.
+struct queue_load {
     std::size_t in_flight = 0;  // streaming requests holding a slot
     std::size_t waiting = 0;    // requests in line for one
 };
@@ -31,7 +31,8 @@ public:
     virtual ~backend() = default;
 
     // A streamed chat reply: deltas to `handlers` as they arrive, then the result. Waits for
-    // the in-flight budget first; retried only while nothing has streamed.
+    // a slot first where there is a queue (endpoint_pool); retried only while nothing has
+    // streamed.
     virtual boost::asio::awaitable<stream_result> chat(
         chat_request request, stream_handlers handlers
     ) = 0;
@@ -41,17 +42,17 @@ public:
         generate_request request, stream_handlers handlers
     ) = 0;
 
-    // The models the backend offers. Outside the budget; no retries.
+    // The models the backend offers. Outside the queue; no retries.
     virtual boost::asio::awaitable<models_result> list_models() = 0;
 
     // Loads `model` so the first real request does not pay for it, and says how long that
-    // took. Outside the budget; bounded by connect_timeout and first_byte_timeout.
+    // took. Outside the queue; bounded by connect_timeout and first_byte_timeout.
     virtual boost::asio::awaitable<warm_up_result> warm_up(std::string model) = 0;
 
     virtual const backend_options& options() const = 0;
 
-    // For metrics; a backend without a budget reports zeros.
-    virtual budget_load load() const { return {}; }
+    // For metrics; a backend without a queue reports zeros.
+    virtual queue_load load() const { return {}; }
 
     // Each model server behind this backend, for /health; empty for a single client.
     virtual std::vector<endpoint_snapshot> endpoints() const { return {}; }

@@ -71,7 +71,7 @@ public:
     // On every endpoint that serves `model`, at once.
     boost::asio::awaitable<warm_up_result> warm_up(std::string model) override;
     const backend_options& options() const override;
-    budget_load load() const override;
+    queue_load load() const override;
     std::vector<endpoint_snapshot> endpoints() const override;
 
 private:
@@ -82,6 +82,9 @@ private:
     using attempt_fn =
         std::function<boost::asio::awaitable<stream_result>(backend&, stream_handlers)>;
 
+    // A chat or generate request into the queue, then run().
+    template <class Request>
+    boost::asio::awaitable<stream_result> submit(Request request, stream_handlers handlers);
     boost::asio::awaitable<stream_result> run(
         priority prio, std::string model, attempt_fn attempt, stream_handlers handlers
     );
@@ -106,6 +109,9 @@ private:
     boost::asio::awaitable<std::vector<Result>> on_each_endpoint(
         std::function<boost::asio::awaitable<Result>(std::size_t)> op
     );
+
+    // Per-endpoint counters and gauges, labelled with each endpoint's URL.
+    void register_metrics(metrics::registry& registry, const std::vector<std::string>& urls);
 
     // Runs `change` on the scheduler under the lock, then carries out what it decided.
     void update(const std::function<void(slot_scheduler&)>& change);

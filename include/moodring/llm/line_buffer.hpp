@@ -30,6 +30,11 @@ public:
     std::size_t pending() const { return buffer_.size() - start_; }
 
 private:
+    // The line from start_ to `end` (its "\r" dropped); the next one begins at `next_start`.
+    std::optional<std::string_view> take(
+        std::size_t end, std::size_t next_start, boost::system::error_code& ec
+    );
+
     std::size_t max_line_bytes_;
     std::string buffer_;
     std::size_t start_ = 0;  // first byte not yet returned

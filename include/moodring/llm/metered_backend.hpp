@@ -8,7 +8,8 @@
 namespace moodring::llm {
 
 // A backend that counts what another one does: requests and their outcomes, failures by
-// kind, retries, the wait for the in-flight budget and the budget's load (docs/metrics.md).
+// kind, retries, the wait in moodring's queue for a slot and that queue's load
+// (docs/metrics.md).
 // It registers its metrics in `registry`, which must not render after this object is gone.
 class metered_backend final : public backend {
 public:
@@ -22,13 +23,17 @@ public:
     boost::asio::awaitable<models_result> list_models() override;
     boost::asio::awaitable<warm_up_result> warm_up(std::string model) override;
     const backend_options& options() const override { return inner_->options(); }
-    budget_load load() const override { return inner_->load(); }
+    queue_load load() const override { return inner_->load(); }
     std::vector<endpoint_snapshot> endpoints() const override { return inner_->endpoints(); }
 
 private:
     enum class operation : std::size_t { chat, generate, models, warm_up };
     void record(operation op, boost::system::error_code ec) noexcept;
     void record_stream(operation op, const stream_result& result) noexcept;
+    // `stream` awaited, then counted.
+    boost::asio::awaitable<stream_result> metered_stream(
+        operation op, boost::asio::awaitable<stream_result> stream
+    );
 
     std::unique_ptr<backend> inner_;
     metrics::family<metrics::counter>& requests_;

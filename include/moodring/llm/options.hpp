@@ -41,10 +41,6 @@ struct backend_options {
     // Idle keep-alive connections kept for reuse; more are closed when returned.
     std::size_t pool_size = 4;
 
-    // Streaming requests in flight at once; more wait in a FIFO queue in which interactive
-    // replies go before background jobs.
-    std::size_t max_in_flight = 4;
-
     // Extra attempts after a connect failure or a 503, only while nothing has streamed yet;
     // the n-th retry waits retry_backoff * 2^(n-1) (200 ms, 400 ms with the defaults).
     int max_retries = 2;

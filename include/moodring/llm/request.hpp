@@ -10,7 +10,7 @@
 namespace moodring::llm {
 
 // Interactive work (a reply someone is watching) is admitted before background work (theme
-// jobs) when the in-flight budget is full.
+// jobs) when an endpoint's slots are all taken (endpoint_pool).
 enum class priority { interactive, background };
 
 struct message {

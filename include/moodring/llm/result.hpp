@@ -44,7 +44,7 @@ struct stream_result {
     final_result final;                      // when !error
     bool streamed = false;                   // at least one text delta reached on_text
     int attempts = 0;                        // HTTP requests made, retries included
-    std::chrono::nanoseconds queue_wait{0};  // spent waiting for a slot of the budget
+    std::chrono::nanoseconds queue_wait{0};  // spent in moodring's queue for a slot
     std::string endpoint;                    // base URL of the endpoint that answered last
 };
 

@@ -156,7 +156,10 @@ private:
     const request* find(ticket id) const;
     void start_attempt(request& r, std::size_t e, time_point now);
     void end_attempt(request& r, time_point now);
+    // Slot learning's evidence (slot_learning.cpp): streams together, a probe's wait.
     void learn(endpoint& e, time_point now);
+    void note_end(endpoint& e, time_point now);  // another generation on `e` just ended
+    void note_admission(endpoint& e, const request& r, time_point now);
     bool usable(const request& r, std::size_t e) const;
     std::size_t capacity(const endpoint& e) const;
     // Whether `model` there may first have to unload the model it last ran.

@@ -1,6 +1,7 @@
 #include "http_client.hpp"
 #include "mock_ollama_process.hpp"
 #include <moodring/llm/backend.hpp>
+#include <moodring/llm/endpoint_pool.hpp>
 #include <moodring/llm/error.hpp>
 
 #include <boost/asio/bind_cancellation_slot.hpp>
@@ -53,6 +54,19 @@ protected:
         o.kind = std::move(kind);
         o.retry_backoff = 20ms;
         return o;
+    }
+
+    // The mock behind moodring's own queue, one generation at a time (llm.max_in_flight 1).
+    std::unique_ptr<backend> one_slot_queue() const {
+        return std::make_unique<endpoint_pool>(
+            std::vector<endpoint_config>{{.options = options(), .slots = 0, .models = {}}},
+            pool_settings{
+                .scheduling = {.max_slots = 1},
+                .models_refresh = 60s,
+                .max_retries = 2,
+                .retry_backoff = 20ms,
+            }
+        );
     }
 
     template <class T>
@@ -371,10 +385,8 @@ TEST_F(LlmClient, RacingATimerCancelsTheRequest) {
     EXPECT_EQ(log[0]["client_gone"], true);
 }
 
-TEST_F(LlmClient, BudgetQueuesInFifoOrderWithRepliesFirst) {
-    auto o = options();
-    o.max_in_flight = 1;
-    auto b = make_backend(o);
+TEST_F(LlmClient, QueueOfOneSlotIsFifoWithRepliesFirst) {
+    auto b = one_slot_queue();
     seen first, theme1, reply1, theme2, reply2;
     auto with_prio = [](chat_request r, priority p) {
         r.prio = p;
@@ -425,9 +437,7 @@ TEST_F(LlmClient, BudgetQueuesInFifoOrderWithRepliesFirst) {
 }
 
 TEST_F(LlmClient, CancelWhileQueuedLeavesTheQueueAndSendsNothing) {
-    auto o = options();
-    o.max_in_flight = 1;
-    auto b = make_backend(o);
+    auto b = one_slot_queue();
     seen running, queued, behind;
     asio::cancellation_signal cancel;
     asio::co_spawn(

@@ -2,6 +2,7 @@
 #include "mock_ollama_process.hpp"
 #include "test_paths.hpp"
 #include <moodring/llm/backend.hpp>
+#include <moodring/llm/endpoint_pool.hpp>
 #include <moodring/store/sqlite/sqlite_store.hpp>
 #include <moodring/theme/theme.hpp>
 #include <moodring/theme/theme_job.hpp>
@@ -46,7 +47,7 @@ public:
     explicit spy_backend(llm::backend& real) : real_(real) {}
 
     std::function<void(int)> on_delta;           // the 1-based count of deltas so far
-    std::function<void(std::size_t)> on_queued;  // the request's place in the budget's queue
+    std::function<void(std::size_t)> on_queued;  // the request's place in moodring's queue
 
     asio::awaitable<llm::stream_result> chat(
         llm::chat_request request, llm::stream_handlers handlers
@@ -415,10 +416,13 @@ TEST_F(ThemeJob, ChatModelSettingsAndSchemaAreSent) {
     EXPECT_TRUE(body["format"].is_object());
 }
 
-TEST_F(ThemeJob, WaitsBehindInteractiveRepliesWhenTheBudgetIsFull) {
-    auto o = backend_options(mock_->base_url());
-    o.max_in_flight = 1;
-    auto narrow = llm::make_backend(o);
+TEST_F(ThemeJob, WaitsBehindInteractiveRepliesWhenTheOnlySlotIsTaken) {
+    // moodring's own queue, one generation at a time (llm.max_in_flight 1).
+    auto narrow = std::make_unique<llm::endpoint_pool>(
+        std::vector<llm::endpoint_config>{
+            {.options = backend_options(mock_->base_url()), .slots = 0, .models = {}}},
+        llm::pool_settings{.scheduling = {.max_slots = 1}, .max_retries = 0}
+    );
     spy_backend spy{*narrow};
     theme_service service{spy, db_, settings(), read_template()};
 
