@@ -51,6 +51,16 @@ origin_policy::origin_policy(
     }
 }
 
+std::optional<http_response> origin_policy::refusal(const http_request& request) const {
+    if (!host_allowed(request)) {
+        return error_response(
+            403, "Host not allowed: add this name to server.allowed_hosts to serve it"
+        );
+    }
+    if (!allows(request)) return error_response(403, "Origin not allowed");
+    return std::nullopt;
+}
+
 bool origin_policy::host_allowed(const http_request& request) const {
     const auto host = request.header("host");
     // HTTP/1.0 clients may omit Host; browsers never do.

@@ -142,9 +142,6 @@ inline std::optional<api::http_response> answer_read_error(const beast::error_co
     return std::nullopt;
 }
 
-inline constexpr std::string_view host_refusal =
-    "Host not allowed: add this name to server.allowed_hosts to serve it";
-
 inline asio::awaitable<api::http_response> handle(
     api::http_request request, const session_context& context
 ) {
@@ -152,12 +149,7 @@ inline asio::awaitable<api::http_response> handle(
     if (request.method == "OPTIONS" && !request.header("origin").empty()) {
         co_return origins.preflight(request);
     }
-    if (!origins.host_allowed(request)) {
-        co_return api::error_response(403, host_refusal);
-    }
-    if (!origins.allows(request)) {
-        co_return api::error_response(403, "Origin not allowed");
-    }
+    if (auto refusal = origins.refusal(request)) co_return std::move(*refusal);
     // Kept for the CORS headers: the router takes the request.
     api::http_request cors_view;
     cors_view.headers = request.headers;
@@ -175,6 +167,75 @@ inline asio::awaitable<api::http_response> handle(
     co_return response;
 }
 
+using request_parser = http::request_parser<http::string_body>;
+
+// Reads one request into `parser`: its header, the interim answer to "Expect: 100-continue",
+// its body. Shutdown may end the wait for a request; once its header is in, it runs on.
+template <class Stream>
+asio::awaitable<beast::error_code> read_request(
+    Stream& stream, beast::flat_buffer& buffer, request_parser& parser, const http_limits& limits
+) {
+    using asio::as_tuple;
+    using asio::use_awaitable;
+    co_await asio::this_coro::reset_cancellation_state(asio::enable_terminal_cancellation());
+    parser.header_limit(static_cast<std::uint32_t>(limits.max_header_bytes));
+    parser.body_limit(limits.max_body_bytes);
+    set_deadline(stream, limits.request_timeout);
+
+    auto [ec, header_bytes] =
+        co_await http::async_read_header(stream, buffer, parser, as_tuple(use_awaitable));
+    // Beast bounds the request line and the fields each by the limit, and checks only what
+    // has arrived: the limit holds for the whole header however its bytes are cut.
+    if (!ec && header_bytes > limits.max_header_bytes) ec = http::error::header_limit;
+    co_await asio::this_coro::reset_cancellation_state([](asio::cancellation_type) {
+        return asio::cancellation_type::none;
+    });
+    if (!ec && parser.get()[http::field::expect] == "100-continue") {
+        http::response<http::empty_body> go_on{http::status::continue_, parser.get().version()};
+        std::tie(ec, std::ignore) =
+            co_await http::async_write(stream, go_on, as_tuple(use_awaitable));
+    }
+    if (!ec && !parser.is_done()) {
+        std::tie(ec, std::ignore) =
+            co_await http::async_read(stream, buffer, parser, as_tuple(use_awaitable));
+    }
+    co_return ec;
+}
+
+// Answers one request that was read whole; returns whether the connection stays open.
+template <class Stream>
+asio::awaitable<bool> answer_request(
+    Stream& stream, http::request<http::string_body> raw, const session_context& context
+) {
+    const auto started = mono_clock::now();
+    const unsigned version = raw.version();
+    const bool keep_alive = raw.keep_alive();
+    // Whoever answers (a route, the static files, a refusal), an answer to HEAD carries no
+    // body: one sent anyway would be read as the start of the next response.
+    const bool head = raw.method() == http::verb::head;
+    auto request = to_request(std::move(raw), stream);
+    if (!request) {
+        if (context.metrics) context.metrics->unreadable(400);
+        auto refusal = api::error_response(400, "Malformed request target");
+        refusal.head_only = head;
+        co_await write_response(stream, std::move(refusal), version, false);
+        co_return false;
+    }
+    const std::string method = request->method, path = request->path;
+    auto response = co_await handle(std::move(*request), context);
+    response.head_only = head;
+    const unsigned status = response.status;
+    if (context.metrics) {
+        const auto route = context.routes->route_of(method, path);
+        context.metrics->request(method, route, status, mono_clock::now() - started);
+    }
+    const bool stay = keep_alive && !context.stopping->load();
+    set_deadline(stream, context.limits.request_timeout);
+    const bool written = co_await write_response(stream, std::move(response), version, stay);
+    spdlog::info("{} {} {} {:.1f}ms", method, path, status, elapsed_ms(started, mono_clock::now()));
+    co_return written&& stay;
+}
+
 // Serves requests until the connection is to close, then shuts down the sending side. A
 // request for a WebSocket upgrade (when the server has a WebSocket endpoint) is returned
 // instead, the connection left open for the caller to hand over.
@@ -182,35 +243,9 @@ template <class Stream>
 asio::awaitable<std::optional<http::request<http::string_body>>> serve_http_requests(
     Stream& stream, beast::flat_buffer& buffer, const session_context& context
 ) {
-    using asio::as_tuple;
-    using asio::use_awaitable;
-    using request_parser = http::request_parser<http::string_body>;
     for (;;) {
-        // Waiting for a request: shutdown may end the connection here.
-        co_await asio::this_coro::reset_cancellation_state(asio::enable_terminal_cancellation());
         request_parser parser;
-        parser.header_limit(static_cast<std::uint32_t>(context.limits.max_header_bytes));
-        parser.body_limit(context.limits.max_body_bytes);
-        set_deadline(stream, context.limits.request_timeout);
-
-        auto [ec, header_bytes] =
-            co_await http::async_read_header(stream, buffer, parser, as_tuple(use_awaitable));
-        // Beast bounds the request line and the fields each by the limit, and checks only what
-        // has arrived: the limit holds for the whole header however its bytes are cut.
-        if (!ec && header_bytes > context.limits.max_header_bytes) ec = http::error::header_limit;
-        // From here on the request is in flight and runs to its answer.
-        co_await asio::this_coro::reset_cancellation_state([](asio::cancellation_type) {
-            return asio::cancellation_type::none;
-        });
-        if (!ec && parser.get()[http::field::expect] == "100-continue") {
-            http::response<http::empty_body> go_on{http::status::continue_, parser.get().version()};
-            std::tie(ec, std::ignore) =
-                co_await http::async_write(stream, go_on, as_tuple(use_awaitable));
-        }
-        if (!ec && !parser.is_done()) {
-            std::tie(ec, std::ignore) =
-                co_await http::async_read(stream, buffer, parser, as_tuple(use_awaitable));
-        }
+        const auto ec = co_await read_request(stream, buffer, parser, context.limits);
         if (ec) {
             if (auto answer = answer_read_error(ec)) {
                 if (context.metrics) context.metrics->unreadable(answer->status);
@@ -219,40 +254,11 @@ asio::awaitable<std::optional<http::request<http::string_body>>> serve_http_requ
             }
             break;
         }
-
         if (beast::websocket::is_upgrade(parser.get()) && context.websocket) {
             co_return parser.release();
         }
-
-        const auto started = mono_clock::now();
-        const unsigned version = parser.get().version();
-        const bool keep_alive = parser.get().keep_alive();
-        // Whoever answers (a route, the static files, a refusal), an answer to HEAD carries no
-        // body: one sent anyway would be read as the start of the next response.
-        const bool head = parser.get().method() == http::verb::head;
-        auto request = to_request(parser.release(), stream);
-        if (!request) {
-            if (context.metrics) context.metrics->unreadable(400);
-            auto refusal = api::error_response(400, "Malformed request target");
-            refusal.head_only = head;
-            co_await write_response(stream, std::move(refusal), version, false);
-            break;
-        }
-        const std::string method = request->method, path = request->path;
-        auto response = co_await handle(std::move(*request), context);
-        response.head_only = head;
-        const unsigned status = response.status;
-        if (context.metrics) {
-            const auto route = context.routes->route_of(method, path);
-            context.metrics->request(method, route, status, mono_clock::now() - started);
-        }
-        const bool stay = keep_alive && !context.stopping->load();
-        set_deadline(stream, context.limits.request_timeout);
-        const bool written = co_await write_response(stream, std::move(response), version, stay);
-        spdlog::info(
-            "{} {} {} {:.1f}ms", method, path, status, elapsed_ms(started, mono_clock::now())
-        );
-        if (!written || !stay) break;
+        const bool stay = co_await answer_request(stream, parser.release(), context);
+        if (!stay) break;
     }
     shutdown_send(stream);
     co_return std::nullopt;

@@ -1,4 +1,5 @@
 #include <moodring/core/coroutine_failure.hpp>
+#include <moodring/net/address_counter.hpp>
 #include <moodring/net/http_server.hpp>
 #include <moodring/net/http_session.hpp>
 
@@ -46,20 +47,6 @@ struct http_server::state : std::enable_shared_from_this<http_server::state> {
         }
     }
 
-    // Connections per client address, so that one address cannot take every descriptor.
-    bool admit(const std::string& address) {
-        std::lock_guard lock(mutex);
-        auto& open = per_address[address];
-        if (open >= context->limits.max_connections_per_address) return false;
-        ++open;
-        return true;
-    }
-
-    void release(const std::string& address) {
-        std::lock_guard lock(mutex);
-        if (--per_address[address] == 0) per_address.erase(address);
-    }
-
     void start_session(tcp::socket socket, std::string address) {
         auto executor = socket.get_executor();
         auto cancel = std::make_shared<asio::cancellation_signal>();
@@ -76,7 +63,7 @@ struct http_server::state : std::enable_shared_from_this<http_server::state> {
                 cancel->slot(),
                 [self = shared_from_this(), id, cancel, address](std::exception_ptr error) {
                     log_failure{"http session"}(error);
-                    self->release(address);
+                    self->addresses.release(address);
                     std::lock_guard lock(self->mutex);
                     self->sessions.erase(id);
                 }
@@ -104,7 +91,7 @@ struct http_server::state : std::enable_shared_from_this<http_server::state> {
             const auto peer = socket.remote_endpoint(peer_ec);
             if (peer_ec) continue;  // already gone
             auto address = peer.address().to_string();
-            if (!admit(address)) {
+            if (!addresses.admit(address, context->limits.max_connections_per_address)) {
                 spdlog::warn("connection refused: too many from {}", address);
                 auto executor = socket.get_executor();
                 asio::co_spawn(
@@ -128,7 +115,7 @@ struct http_server::state : std::enable_shared_from_this<http_server::state> {
     std::atomic<bool> stopping{false};
     mutable std::mutex mutex;
     std::map<std::uint64_t, session_entry> sessions;
-    std::map<std::string, std::size_t> per_address;
+    address_counter addresses;  // so that one address cannot take every descriptor
     std::uint64_t next_id = 0;
 };
 

@@ -8,14 +8,12 @@
 #include <spdlog/spdlog.h>
 
 namespace moodring::net {
-namespace {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
-using detail::host_refusal;
-using detail::to_request;
-using detail::write_response;
+
+namespace {
 
 // The conversation id of a /ws/{id} path, or nothing.
 std::optional<std::string> websocket_conversation(const std::string& path) {
@@ -32,42 +30,49 @@ struct admitted_upgrade {
     std::string remote_address;
 };
 
+// Answers an upgrade request with `refusal` and shuts the sending side.
+asio::awaitable<void> refuse_upgrade(
+    beast::tcp_stream& stream, api::http_response refusal, unsigned version, http_metrics* metrics
+) {
+    if (metrics) metrics->upgrade(refusal.status);
+    co_await detail::write_response(stream, std::move(refusal), version, false);
+    beast::error_code ignored;
+    stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+}
+
+// Why an upgrade is not admitted, or nothing (the address then counted).
+std::optional<api::http_response> upgrade_refusal(
+    const std::optional<api::http_request>& request,
+    const std::optional<std::string>& conversation,
+    const session_context& context
+) {
+    if (!conversation) return api::error_response(404, "Not found");
+    if (auto refusal = context.origins->refusal(*request)) {
+        spdlog::warn(
+            "websocket refused: host {} origin {}",
+            request->header("host"),
+            request->header("origin")
+        );
+        return refusal;
+    }
+    if (context.stopping->load()) return api::error_response(503, "The server is shutting down");
+    const auto& ws = *context.websocket;
+    if (!ws.registry->admit(request->remote_address, ws.limits.max_connections_per_address)) {
+        return api::error_response(503, "Too many connections from your address");
+    }
+    return std::nullopt;
+}
+
 // Checks an upgrade request: its admission, or nullopt once the refusal is answered.
 asio::awaitable<std::optional<admitted_upgrade>> admit_upgrade(
     beast::tcp_stream& stream,
     const http::request<http::string_body>& raw,
     const session_context& context
 ) {
-    const unsigned version = raw.version();
-    auto request = to_request(http::request<http::string_body>(raw), stream);
-    auto refuse = [&](unsigned status, std::string_view message) -> asio::awaitable<void> {
-        if (context.metrics) context.metrics->upgrade(status);
-        auto response = api::error_response(status, message);
-        co_await write_response(stream, std::move(response), version, false);
-        beast::error_code ignored;
-        stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
-    };
+    auto request = detail::to_request(http::request<http::string_body>(raw), stream);
     auto conversation = request ? websocket_conversation(request->path) : std::nullopt;
-    if (!conversation) {
-        co_await refuse(404, "Not found");
-        co_return std::nullopt;
-    }
-    if (!context.origins->host_allowed(*request)) {
-        co_await refuse(403, host_refusal);
-        co_return std::nullopt;
-    }
-    if (!context.origins->allows(*request)) {
-        spdlog::warn("websocket refused: origin {}", request->header("origin"));
-        co_await refuse(403, "Origin not allowed");
-        co_return std::nullopt;
-    }
-    const auto& ws = *context.websocket;
-    if (context.stopping->load()) {
-        co_await refuse(503, "The server is shutting down");
-        co_return std::nullopt;
-    }
-    if (!ws.registry->admit(request->remote_address, ws.limits.max_connections_per_address)) {
-        co_await refuse(503, "Too many connections from your address");
+    if (auto refusal = upgrade_refusal(request, conversation, context)) {
+        co_await refuse_upgrade(stream, std::move(*refusal), raw.version(), context.metrics);
         co_return std::nullopt;
     }
     if (context.metrics) context.metrics->upgrade(101);
@@ -110,7 +115,7 @@ asio::awaitable<void> refuse_connection(
 ) {
     stream.expires_after(std::chrono::seconds(2));
     auto response = api::error_response(status, message);
-    const bool written = co_await write_response(stream, std::move(response), 11, false);
+    const bool written = co_await detail::write_response(stream, std::move(response), 11, false);
     if (written) co_await detail::linger(stream);
 }
 

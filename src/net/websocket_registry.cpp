@@ -1,20 +1,6 @@
-#include <moodring/net/websocket_session.hpp>
+#include <moodring/net/websocket_registry.hpp>
 
 namespace moodring::net {
-
-bool websocket_registry::admit(const std::string& address, std::size_t limit) {
-    std::lock_guard lock(mutex_);
-    auto& count = per_address_[address];
-    if (count >= limit) return false;
-    ++count;
-    return true;
-}
-
-void websocket_registry::release(const std::string& address) {
-    std::lock_guard lock(mutex_);
-    auto it = per_address_.find(address);
-    if (it != per_address_.end() && --it->second == 0) per_address_.erase(it);
-}
 
 std::uint64_t websocket_registry::add(closer close) {
     std::lock_guard lock(mutex_);

@@ -1,25 +1,31 @@
+// One connection on /ws/{id}: the session owns its socket and drives two sans-I/O pieces,
+// `inbound_policy` (what the client may send) and `outbound_queue` (what goes back, and the
+// close). Two coroutines: the reader turns messages into turns and cancels; the writer is
+// the only code that writes to the socket, the close included. Everyone else calls
+// `deliver`, which queues and wakes the writer.
 #include "guarded_stream.hpp"
 #include <moodring/chat/chat_metrics.hpp>
 #include <moodring/chat/conversation_hub.hpp>
 #include <moodring/chat/frames.hpp>
 #include <moodring/chat/watcher.hpp>
 #include <moodring/core/clock.hpp>
+#include <moodring/net/inbound_policy.hpp>
+#include <moodring/net/outbound_queue.hpp>
 #include <moodring/net/websocket_session.hpp>
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/experimental/channel.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
-#include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/websocket.hpp>
 
 #include <spdlog/spdlog.h>
 
 #include <array>
-#include <list>
+#include <optional>
 
 namespace moodring::net {
 namespace {
@@ -29,13 +35,11 @@ namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 using asio::as_tuple;
 using asio::use_awaitable;
+using namespace asio::experimental::awaitable_operators;
 
-std::size_t payload_size(const chat::outbound_frame& f) {
-    return f.payload ? f.payload->size() : 0;
-}
+// Wakes the writer: a signal sent while it is busy waits in the channel's one slot.
+using wake_channel = asio::experimental::channel<void(boost::system::error_code)>;
 
-// One connection on /ws/{id}. The reader turns frames into turns and cancels; `write_next`
-// is the only code that writes to the socket; everyone else calls `deliver`.
 class websocket_session : public chat::watcher,
                           public std::enable_shared_from_this<websocket_session> {
 public:
@@ -45,10 +49,11 @@ public:
         std::shared_ptr<const websocket_context> context
     )
         : ws_(std::move(stream)),
-          writer_stopped_(ws_.get_executor()),
+          wake_(ws_.get_executor(), 1),
           conversation_id_(std::move(conversation_id)),
           context_(std::move(context)),
-          tokens_(context_->limits.message_burst) {}
+          inbound_(context_->limits, mono_clock::now()),
+          outbound_(context_->limits.max_outbound_bytes) {}
 
     void deliver(chat::outbound_frame frame) override {
         asio::post(
@@ -59,17 +64,26 @@ public:
         );
     }
 
-    // From any thread: close with `code` once the frames before it are written.
-    void close_later(websocket::close_code code, std::string reason) {
+    // From any thread: close with `request` once the frames before it are written.
+    void close_later(close_request request) {
         asio::post(
             ws_.get_executor(),
-            [self = shared_from_this(), code, reason = std::move(reason)] {
-                self->request_close(code, reason);
+            [self = shared_from_this(), request = std::move(request)]() mutable {
+                self->close(std::move(request));
             }
         );
     }
 
+    // Ends once the reader has stopped and the writer has closed the connection.
     asio::awaitable<void> run(beast::http::request<beast::http::string_body> request) {
+        const bool accepted = co_await accept(std::move(request));
+        if (!accepted) co_return;
+        co_await (receive() && send());
+    }
+
+private:
+    // The upgrade request dies with this coroutine: an idle connection keeps no headers.
+    asio::awaitable<bool> accept(beast::http::request<beast::http::string_body> request) {
         beast::get_lowest_layer(ws_).expires_never();
         ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
         ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
@@ -78,205 +92,126 @@ public:
         ws_.read_message_max(context_->limits.max_frame_bytes);
         ws_.auto_fragment(false);
         auto [ec] = co_await ws_.async_accept(request, as_tuple(use_awaitable));
-        request = {};  // an idle connection should not keep the upgrade request's headers
-        if (ec) co_return;
-
-        auto self = shared_from_this();
-        if (!co_await context_->hub->subscribe(conversation_id_, self)) {
-            enqueue(chat::json_frame(chat::error_frame(errc::not_found, "Conversation not found")));
-            request_close(websocket::close_code::policy_error, "conversation not found");
-        } else {
-            subscribed_ = true;
-            co_await read_loop();
-        }
-
-        if (subscribed_) context_->hub->unsubscribe(conversation_id_, this);
-        if (!closing_) request_close(websocket::close_code::normal, "");
-        // The writer finishes the close handshake; the connection ends with it.
-        while (!writer_done_) {
-            writer_stopped_.expires_at(asio::steady_timer::time_point::max());
-            co_await writer_stopped_.async_wait(as_tuple(use_awaitable));
-        }
+        co_return !ec;
     }
 
-private:
-    asio::awaitable<void> read_loop() {
+    // The reader: watches the conversation while the client's messages come in.
+    asio::awaitable<void> receive() {
+        const bool subscribed =
+            co_await context_->hub->subscribe(conversation_id_, shared_from_this());
+        if (!subscribed) {
+            enqueue(chat::json_frame(chat::error_frame(errc::not_found, "Conversation not found")));
+            close({.code = close_codes::policy_error, .reason = "conversation not found"});
+            co_return;
+        }
+        co_await read_messages();
+        context_->hub->unsubscribe(conversation_id_, this);
+        close({.code = close_codes::normal, .reason = ""});
+    }
+
+    asio::awaitable<void> read_messages() {
         beast::flat_buffer buffer;
-        for (;;) {
+        while (!outbound_.closing()) {
             auto [ec, n] = co_await ws_.async_read(buffer, as_tuple(use_awaitable));
             // Closed, too big (1009), bad UTF-8 (1007), broken framing (1002): Beast has
             // answered. A close frame the guard refused: the writer answers.
             if (ec) co_return;
             if (!ws_.got_text()) {
-                request_close(websocket::close_code::unknown_data, "text frames only");
+                close(inbound_policy::on_binary());
                 co_return;
             }
-            on_text(beast::buffers_to_string(buffer.data()));
+            const auto now = mono_clock::now();
+            const std::string_view text(static_cast<const char*>(buffer.data().data()), n);
+            act(inbound_.on_text(text, now), now);
             buffer.consume(n);
-            if (closing_) co_return;
         }
     }
 
-    void on_text(const std::string& text) {
-        const auto& limits = context_->limits;
-        auto frame = chat::parse_client_frame(text, limits.max_json_depth);
-        if (auto* error = std::get_if<chat::frame_error>(&frame)) {
-            refuse(errc::bad_request, error->message);
-            return;
-        }
-        if (std::holds_alternative<chat::cancel_request>(frame)) {
+    void act(inbound_action action, mono_clock::time_point received) {
+        if (auto* message = std::get_if<chat::user_message>(&action)) {
+            auto& hub = *context_->hub;
+            hub.submit(conversation_id_, shared_from_this(), std::move(*message), received);
+        } else if (std::holds_alternative<chat::cancel_request>(action)) {
             context_->hub->cancel(conversation_id_);
-            return;
+        } else if (auto* refused = std::get_if<refusal>(&action)) {
+            answer(std::move(*refused));
+        } else {
+            close(std::get<close_request>(std::move(action)));
         }
-        auto& message = std::get<chat::user_message>(frame);
-        if (message.text.find_first_not_of(" \t\r\n") == std::string::npos) {
-            refuse(errc::bad_request, "The message is empty", message.request_id);
-            return;
-        }
-        if (message.text.size() > limits.max_message_bytes) {
-            refuse(
-                errc::too_large,
-                "The message is longer than " + std::to_string(limits.max_message_bytes) + " bytes",
-                message.request_id
-            );
-            return;
-        }
-        if (!take_token()) {
-            refuse(
-                errc::rate_limited,
-                "You are sending messages too fast; wait a moment",
-                message.request_id
-            );
-            return;
-        }
-        refused_in_a_row_ = 0;
-        context_->hub->submit(
-            conversation_id_, shared_from_this(), std::move(message), mono_clock::now()
+    }
+
+    void answer(refusal refused) {
+        const auto& request_id = refused.request_id;
+        enqueue(chat::json_frame(chat::error_frame(refused.code, refused.message, request_id)));
+        if (!refused.then_close) return;
+        spdlog::warn(
+            "websocket conversation={} closed: {} messages refused in a row",
+            conversation_id_,
+            inbound_.refused_in_a_row()
         );
-    }
-
-    // Answers a frame with an error. A client that keeps sending what is refused (a flood
-    // past the rate limit, junk) is closed with 1008 rather than answered forever.
-    void refuse(errc code, std::string_view message, const nlohmann::json& request_id = {}) {
-        enqueue(chat::json_frame(chat::error_frame(code, message, request_id)));
-        if (++refused_in_a_row_ >= context_->limits.max_refused_messages) {
-            spdlog::warn(
-                "websocket conversation={} closed: {} messages refused in a row",
-                conversation_id_,
-                refused_in_a_row_
-            );
-            request_close(websocket::close_code::policy_error, "too many refused messages");
-        }
-    }
-
-    bool take_token() {
-        const auto now = mono_clock::now();
-        const double seconds = std::chrono::duration<double>(now - refilled_).count();
-        refilled_ = now;
-        const auto& limits = context_->limits;
-        tokens_ = std::min(limits.message_burst, tokens_ + seconds * limits.messages_per_second);
-        if (tokens_ < 1.0) return false;
-        tokens_ -= 1.0;
-        return true;
+        close(std::move(*refused.then_close));
     }
 
     void enqueue(chat::outbound_frame frame) {
-        if (closing_) return;
-        if (context_->metrics) context_->metrics->token_queued(frame.received);
-        queued_bytes_ += payload_size(frame);
-        if (queued_bytes_ > context_->limits.max_outbound_bytes) {
+        const auto received = frame.received;
+        const auto pushed = outbound_.push(std::move(frame));
+        if (pushed == outbound_queue::push_result::ignored) return;
+        if (context_->metrics) context_->metrics->token_queued(received);
+        if (pushed == outbound_queue::push_result::overflowed) {
             spdlog::warn("websocket conversation={} dropped: client not reading", conversation_id_);
-            queue_.clear();
-            queued_bytes_ = 0;
-            const bool stuck = writing_;
-            request_close(websocket::close_code::policy_error, "client too slow");
             // A write stuck behind a full socket would never let the close frame out.
-            if (stuck) beast::get_lowest_layer(ws_).close();
-            return;
+            if (outbound_.writing()) beast::get_lowest_layer(ws_).close();
         }
-        queue_.push_back(std::move(frame));
-        write_next();
+        wake_writer();
     }
 
-    void request_close(websocket::close_code code, std::string reason) {
-        if (closing_) return;
-        closing_ = true;
-        close_reason_ = websocket::close_reason(code, reason);
-        write_next();
+    void close(close_request request) {
+        if (outbound_.close(std::move(request))) wake_writer();
     }
 
-    // Consecutive chunks of one turn leave as one frame: a slow reader costs fewer frames.
-    std::string next_frame_text() {
-        auto frame = std::move(queue_.front());
-        queue_.pop_front();
-        queued_bytes_ -= payload_size(frame);
-        if (frame.type == chat::outbound_frame::kind::json) return *frame.payload;
-        auto merges = [&] {
-            return !queue_.empty() && queue_.front().type == chat::outbound_frame::kind::chunk &&
-                   queue_.front().turn == frame.turn;
-        };
-        // The usual case, a reader that keeps up: one chunk, framed without a copy first.
-        if (!merges()) return chat::chunk_frame(*frame.payload);
-        std::string text = *frame.payload;
-        while (merges()) {
-            text += *queue_.front().payload;
-            queued_bytes_ -= payload_size(queue_.front());
-            queue_.pop_front();
-        }
-        return chat::chunk_frame(text);
+    // A busy writer asks the queue again when its write completes: no signal needed.
+    void wake_writer() {
+        if (!outbound_.writing()) wake_.try_send(boost::system::error_code{});
     }
 
-    // The only code that writes to the socket. A frame queued while the writer is idle is
-    // written at once, from the handler that queued it, rather than by waking a writer
-    // coroutine: that is one wake-up fewer per token. Each completion writes the next.
-    void write_next() {
-        if (writing_) return;
-        if (!queue_.empty()) {
-            writing_ = true;
-            sending_ = next_frame_text();
-            ws_.async_write(
-                asio::buffer(sending_),
-                [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                    self->writing_ = false;
-                    self->sending_ = {};
-                    if (ec) return self->finish_writing(false);
-                    self->write_next();
-                }
-            );
-        } else if (closing_) {
-            finish_writing(true);
+    // The writer: the only code that writes to the socket, until the connection closes.
+    asio::awaitable<void> send() {
+        for (;;) {
+            auto action = outbound_.next();
+            if (auto* frame = std::get_if<outbound_queue::write_text>(&action)) {
+                auto [ec, _] =
+                    co_await ws_.async_write(asio::buffer(frame->text), as_tuple(use_awaitable));
+                outbound_.written();
+                if (ec) break;
+            } else if (auto* closing = std::get_if<outbound_queue::send_close>(&action)) {
+                co_await close_connection(std::move(closing->request));
+                co_return;
+            } else {
+                auto [ec] = co_await wake_.async_receive(as_tuple(use_awaitable));
+                if (ec) break;
+            }
         }
+        co_await close_connection(std::nullopt);
     }
 
     // Everything before the close has been written, or a write failed: the close handshake,
     // or the RFC's answer to a frame the guard refused, then the socket closes.
-    void finish_writing(bool handshake) {
-        writing_ = true;  // for good: nothing is written after this
-        closing_ = true;
-        queue_.clear();
-        asio::co_spawn(
-            ws_.get_executor(),
-            close_connection(handshake),
-            [self = shared_from_this()](std::exception_ptr) {
-                self->writer_done_ = true;
-                self->writer_stopped_.cancel();
-            }
-        );
-    }
-
-    asio::awaitable<void> close_connection(bool handshake) {
-        bool close_sent = false;
-        if (handshake && !ws_.next_layer().failure()) {
-            close_sent = true;
-            co_await ws_.async_close(close_reason_, as_tuple(use_awaitable));
+    asio::awaitable<void> close_connection(std::optional<close_request> handshake) {
+        outbound_.finish();
+        const auto failure = ws_.next_layer().failure();
+        if (handshake && !failure) {
+            const websocket::close_reason reason(
+                static_cast<websocket::close_code>(handshake->code), handshake->reason
+            );
+            co_await ws_.async_close(reason, as_tuple(use_awaitable));
+        } else if (failure) {
+            co_await fail_connection(*failure);
         }
-        const auto& failure = ws_.next_layer().failure();
-        if (failure && !close_sent) co_await fail_connection(*failure);
         beast::error_code ignored;
         beast::get_lowest_layer(ws_).socket().close(ignored);
     }
 
-    // Beast has failed the stream on a frame the guard refused; this coroutine is the only
+    // Beast has failed the stream on a frame the guard refused; the writer is the only
     // writer and between frames here, so the RFC's close frame can go out on the socket.
     asio::awaitable<void> fail_connection(frame_guard::failure failure) {
         spdlog::info(
@@ -304,22 +239,23 @@ private:
     }
 
     websocket::stream<guarded_stream> ws_;
-    asio::steady_timer writer_stopped_;  // cancelled when the writer has closed the socket
+    wake_channel wake_;
     std::string conversation_id_;
     std::shared_ptr<const websocket_context> context_;
-    // A list, not a deque: a deque allocates its first block up front, and an idle
-    // connection, which queues nothing, should cost as little as possible.
-    std::list<chat::outbound_frame> queue_;
-    std::size_t queued_bytes_ = 0;
-    bool closing_ = false;
-    bool writer_done_ = false;
-    bool subscribed_ = false;
-    bool writing_ = false;
-    std::string sending_;  // the frame being written
-    std::size_t refused_in_a_row_ = 0;
-    websocket::close_reason close_reason_;
-    double tokens_;
-    mono_clock::time_point refilled_ = mono_clock::now();
+    inbound_policy inbound_;
+    outbound_queue outbound_;
+};
+
+// Leaves the registry when the session ends, however it ends.
+struct registration {
+    std::shared_ptr<websocket_registry> registry;
+    std::uint64_t id;
+    std::string address;
+
+    ~registration() {
+        registry->remove(id);
+        registry->release(address);
+    }
 };
 
 }  // namespace
@@ -332,19 +268,16 @@ asio::awaitable<void> run_websocket_session(
     std::shared_ptr<const websocket_context> context
 ) {
     auto session = std::make_shared<websocket_session>(std::move(stream), conversation_id, context);
-    const auto id = context->registry->add([weak = std::weak_ptr(session)] {
-        if (auto s = weak.lock())
-            s->close_later(websocket::close_code::going_away, "server shutting down");
-    });
-    try {
-        co_await session->run(std::move(request));
-    } catch (...) {
-        context->registry->remove(id);
-        context->registry->release(remote_address);
-        throw;
-    }
-    context->registry->remove(id);
-    context->registry->release(remote_address);
+    const registration registered{
+        .registry = context->registry,
+        .id = context->registry->add([weak = std::weak_ptr(session)] {
+            auto alive = weak.lock();
+            if (!alive) return;
+            alive->close_later({.code = close_codes::going_away, .reason = "server shutting down"});
+        }),
+        .address = std::move(remote_address),
+    };
+    co_await session->run(std::move(request));
 }
 
 }  // namespace moodring::net

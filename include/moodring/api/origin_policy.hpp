@@ -2,6 +2,7 @@
 
 #include <moodring/api/http_types.hpp>
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,6 +21,10 @@ public:
     explicit origin_policy(
         std::vector<std::string> allowed_origins, std::vector<std::string> allowed_hosts = {}
     );
+
+    // The one check of a request's Host and Origin, for REST and WebSocket upgrades alike:
+    // the 403 to answer it with, or nothing when it may go on.
+    std::optional<http_response> refusal(const http_request& request) const;
 
     bool host_allowed(const http_request& request) const;
     bool allows(const http_request& request) const;
