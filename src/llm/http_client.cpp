@@ -33,8 +33,10 @@ error_code before_body_error(error_code ec) {
     return error::stream_truncated;
 }
 
-http::request<http::string_body> make_request(const wire_request& in, const base_url& url) {
-    http::request<http::string_body> req{in.method, url.target(in.path), 11};
+using request_message = http::request<http::string_body>;
+
+request_message make_request(const wire_request& in, const base_url& url) {
+    request_message req{in.method, url.target(in.path), 11};
     req.set(http::field::host, url.host_header);
     req.set(http::field::user_agent, "moodring/" MOODRING_VERSION);
     req.set(http::field::accept, "application/x-ndjson, text/event-stream, application/json");
@@ -44,6 +46,29 @@ http::request<http::string_body> make_request(const wire_request& in, const base
     }
     req.prepare_payload();
     return req;
+}
+
+fetch_result connect_failure(error_code ec, const base_url& url) {
+    return {
+        .error = ec,
+        .error_text = ec.message() + " (" + url.host_header + ")",
+        .status = 0,
+        .body = {},
+    };
+}
+
+// Writes the request and reads the response's header, under one deadline from the request to
+// the first body byte (header and first chunk). The caller awaits it at once.
+asio::awaitable<error_code> send_request(
+    beast::tcp_stream& stream,
+    const request_message& message,
+    const backend_options& options,
+    response_reader& response
+) {
+    stream.expires_after(options.first_byte_timeout);
+    auto [wrote, written] = co_await http::async_write(stream, message, use_tuple);
+    if (wrote) co_return wrote;
+    co_return co_await response.read_header();
 }
 
 }  // namespace
@@ -85,22 +110,11 @@ asio::awaitable<fetch_result> http_client::exchange(
         const bool reused = conn != nullptr;
         if (!conn) {
             auto [ec, fresh] = co_await connect();
-            if (ec) {
-                out.error = ec;
-                out.error_text = ec.message() + " (" + url_.host_header + ")";
-                co_return out;
-            }
+            if (ec) co_return connect_failure(ec, url_);
             conn = std::move(fresh);
         }
-        // One deadline from the request to the first body byte: header and first chunk.
-        conn->expires_after(options_.first_byte_timeout);
-        auto [wrote, written] = co_await http::async_write(*conn, message, use_tuple);
         response_reader response{*conn, options_};
-        error_code failure = wrote;
-        if (!failure) {
-            const auto header = co_await response.read_header();
-            failure = header;
-        }
+        const auto failure = co_await send_request(*conn, message, options_, response);
         if (failure) {
             // A kept-alive connection the server closed meanwhile: the request never got
             // there, so sending it again on a new connection is safe.
