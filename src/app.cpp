@@ -25,6 +25,9 @@ namespace moodring {
 
 namespace {
 
+// How long /health waits for the model server's answer before reporting it down.
+constexpr std::chrono::milliseconds health_llm_timeout{1500};
+
 // The handler of one route: `route_to(conversations, &conversations_api::list)`.
 template <class Api, class Method>
 net::http_handler route_to(std::shared_ptr<Api> api, Method method) {
@@ -103,9 +106,8 @@ void app::parts::make_rest_apis() {
     );
     files = std::make_shared<api::static_files>(configuration.server.web_root);
     const auto& llm = configuration.llm;
-    health = std::make_shared<api::health_api>(
-        database, *backend, llm.chat_model, std::chrono::milliseconds(1500)
-    );
+    health =
+        std::make_shared<api::health_api>(database, *backend, llm.chat_model, health_llm_timeout);
     models = std::make_shared<api::models_api>(*backend, llm.chat_model, llm.theme_model);
     if (configuration.metrics.enabled) {
         metrics_endpoint =
