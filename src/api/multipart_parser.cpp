@@ -119,104 +119,122 @@ multipart_parser::status multipart_parser::feed(std::string_view bytes) {
 }
 
 // Consumes as much of `pending_` as can be decided, keeping only what could still be the
-// start of a delimiter (or an incomplete header block).
+// start of a delimiter (or an incomplete header block). Each state's step either moves to the
+// next state (nullopt) or says what `feed` returns.
 multipart_parser::status multipart_parser::step() {
     std::size_t pos = 0;
     for (;;) {
+        std::optional<status> done;
         switch (state_) {
             case state::preamble:
-            case state::body: {
-                const auto found = pending_.find(delimiter_, std::max(pos, scan_from_));
-                const bool in_body = state_ == state::body;
-                if (found == std::string::npos) {
-                    // Everything but a possible delimiter prefix at the end is settled.
-                    const auto keep = std::min(pending_.size() - pos, delimiter_.size() - 1);
-                    const auto settled = pending_.size() - keep;
-                    if (in_body) {
-                        auto& body = parts_.back().body;
-                        if (body.size() + (settled - pos) > limits_.max_part_bytes) {
-                            return fail(status::too_large, "a part is larger than allowed");
-                        }
-                        body.append(pending_, pos, settled - pos);
-                    }
-                    pending_.erase(0, settled);
-                    scan_from_ = 0;
-                    return status::ok;
-                }
-                if (in_body) {
-                    auto& body = parts_.back().body;
-                    if (body.size() + (found - pos) > limits_.max_part_bytes) {
-                        return fail(status::too_large, "a part is larger than allowed");
-                    }
-                    body.append(pending_, pos, found - pos);
-                }
-                pos = found + delimiter_.size();
-                scan_from_ = 0;
-                state_ = state::after_delimiter;
+            case state::body:
+                done = find_delimiter(pos);
                 break;
-            }
-            case state::after_delimiter: {
-                // Transport padding (spaces, tabs) may follow a delimiter before its CRLF.
-                while (pos < pending_.size() && (pending_[pos] == ' ' || pending_[pos] == '\t')) {
-                    ++pos;
-                }
-                if (pending_.size() - pos < 2) {
-                    pending_.erase(0, pos);
-                    return status::ok;
-                }
-                if (pending_.compare(pos, 2, "--") == 0) {
-                    state_ = state::epilogue;
-                    pending_.clear();
-                    return status::ok;
-                }
-                if (pending_.compare(pos, 2, "\r\n") != 0) {
-                    return fail(status::malformed, "a boundary is followed by garbage");
-                }
-                if (parts_.size() >= limits_.max_parts) {
-                    return fail(status::too_large, "too many parts");
-                }
-                pos += 2;
-                state_ = state::headers;
+            case state::after_delimiter:
+                done = after_delimiter(pos);
                 break;
-            }
-            case state::headers: {
-                std::size_t end = std::string::npos;
-                std::size_t after = 0;
-                if (pending_.compare(pos, 2, "\r\n") == 0) {
-                    end = pos;  // a part without headers
-                    after = pos + 2;
-                } else if (auto f = pending_.find("\r\n\r\n", std::max(pos, scan_from_));
-                           f != std::string::npos) {
-                    end = f;
-                    after = f + 4;
-                }
-                if (end == std::string::npos) {
-                    // Up to three of the bytes held may be the start of the blank line that
-                    // ends the block, so they do not count against the limit yet.
-                    if (pending_.size() - pos > limits_.max_header_bytes + 3) {
-                        return fail(status::malformed, "part headers are too long");
-                    }
-                    pending_.erase(0, pos);
-                    scan_from_ = pending_.size() >= 3 ? pending_.size() - 3 : 0;
-                    return status::ok;
-                }
-                if (end - pos > limits_.max_header_bytes) {
-                    return fail(status::malformed, "part headers are too long");
-                }
-                if (!parse_headers(std::string_view(pending_).substr(pos, end - pos))) {
-                    return fail(status::malformed, "a part has no valid Content-Disposition");
-                }
-                pos = after;
-                scan_from_ = 0;
-                state_ = state::body;
+            case state::headers:
+                done = read_headers(pos);
                 break;
-            }
             case state::epilogue:
                 return status::ok;
             case state::failed:
                 return failure_;
         }
+        if (done) return *done;
     }
+}
+
+// Body bytes [pos, end) belong to the current part; preamble bytes are dropped.
+std::optional<multipart_parser::status> multipart_parser::take_body(
+    std::size_t pos, std::size_t end
+) {
+    if (state_ != state::body) return std::nullopt;
+    auto& body = parts_.back().body;
+    if (body.size() + (end - pos) > limits_.max_part_bytes) {
+        return fail(status::too_large, "a part is larger than allowed");
+    }
+    body.append(pending_, pos, end - pos);
+    return std::nullopt;
+}
+
+// Preamble or body: up to the next delimiter.
+std::optional<multipart_parser::status> multipart_parser::find_delimiter(std::size_t& pos) {
+    const auto found = pending_.find(delimiter_, std::max(pos, scan_from_));
+    if (found == std::string::npos) {
+        // Everything but a possible delimiter prefix at the end is settled.
+        const auto keep = std::min(pending_.size() - pos, delimiter_.size() - 1);
+        const auto settled = pending_.size() - keep;
+        if (auto failed = take_body(pos, settled)) return failed;
+        pending_.erase(0, settled);
+        scan_from_ = 0;
+        return status::ok;
+    }
+    if (auto failed = take_body(pos, found)) return failed;
+    pos = found + delimiter_.size();
+    scan_from_ = 0;
+    state_ = state::after_delimiter;
+    return std::nullopt;
+}
+
+// The end of a delimiter line: "--" closes the body, CRLF starts a part.
+std::optional<multipart_parser::status> multipart_parser::after_delimiter(std::size_t& pos) {
+    // Transport padding (spaces, tabs) may follow a delimiter before its CRLF.
+    while (pos < pending_.size() && (pending_[pos] == ' ' || pending_[pos] == '\t')) {
+        ++pos;
+    }
+    if (pending_.size() - pos < 2) {
+        pending_.erase(0, pos);
+        return status::ok;
+    }
+    if (pending_.compare(pos, 2, "--") == 0) {
+        state_ = state::epilogue;
+        pending_.clear();
+        return status::ok;
+    }
+    if (pending_.compare(pos, 2, "\r\n") != 0) {
+        return fail(status::malformed, "a boundary is followed by garbage");
+    }
+    if (parts_.size() >= limits_.max_parts) {
+        return fail(status::too_large, "too many parts");
+    }
+    pos += 2;
+    state_ = state::headers;
+    return std::nullopt;
+}
+
+// A part's header block, up to the blank line that ends it.
+std::optional<multipart_parser::status> multipart_parser::read_headers(std::size_t& pos) {
+    std::size_t end = std::string::npos;
+    std::size_t after = 0;
+    if (pending_.compare(pos, 2, "\r\n") == 0) {
+        end = pos;  // a part without headers
+        after = pos + 2;
+    } else if (auto blank = pending_.find("\r\n\r\n", std::max(pos, scan_from_));
+               blank != std::string::npos) {
+        end = blank;
+        after = blank + 4;
+    }
+    if (end == std::string::npos) {
+        // Up to three of the bytes held may be the start of the blank line that ends the
+        // block, so they do not count against the limit yet.
+        if (pending_.size() - pos > limits_.max_header_bytes + 3) {
+            return fail(status::malformed, "part headers are too long");
+        }
+        pending_.erase(0, pos);
+        scan_from_ = pending_.size() >= 3 ? pending_.size() - 3 : 0;
+        return status::ok;
+    }
+    if (end - pos > limits_.max_header_bytes) {
+        return fail(status::malformed, "part headers are too long");
+    }
+    if (!parse_headers(std::string_view(pending_).substr(pos, end - pos))) {
+        return fail(status::malformed, "a part has no valid Content-Disposition");
+    }
+    pos = after;
+    scan_from_ = 0;
+    state_ = state::body;
+    return std::nullopt;
 }
 
 multipart_parser::status multipart_parser::finish() {

@@ -15,6 +15,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <functional>
 #include <map>
 #include <mutex>
 
@@ -64,11 +65,20 @@ struct http_server::state : std::enable_shared_from_this<http_server::state> {
                 [self = shared_from_this(), id, cancel, address](std::exception_ptr error) {
                     log_failure{"http session"}(error);
                     self->addresses.release(address);
-                    std::lock_guard lock(self->mutex);
-                    self->sessions.erase(id);
+                    self->end_session(id);
                 }
             )
         );
+    }
+
+    void end_session(std::uint64_t id) {
+        std::function<void()> ended;
+        {
+            std::lock_guard lock(mutex);
+            sessions.erase(id);
+            if (sessions.empty()) ended = std::exchange(sessions_ended, nullptr);
+        }
+        if (ended) ended();
     }
 
     asio::awaitable<void> accept_loop() {
@@ -115,7 +125,8 @@ struct http_server::state : std::enable_shared_from_this<http_server::state> {
     std::atomic<bool> stopping{false};
     mutable std::mutex mutex;
     std::map<std::uint64_t, session_entry> sessions;
-    address_counter addresses;  // so that one address cannot take every descriptor
+    address_counter addresses;             // so that one address cannot take every descriptor
+    std::function<void()> sessions_ended;  // called when `sessions` becomes empty
     std::uint64_t next_id = 0;
 };
 
@@ -183,6 +194,17 @@ void http_server::begin_shutdown() {
 std::size_t http_server::active_sessions() const {
     std::lock_guard lock(state_->mutex);
     return state_->sessions.size();
+}
+
+void http_server::when_sessions_end(std::function<void()> ended) {
+    {
+        std::lock_guard lock(state_->mutex);
+        if (!state_->sessions.empty()) {
+            state_->sessions_ended = std::move(ended);
+            return;
+        }
+    }
+    ended();
 }
 
 }  // namespace moodring::net

@@ -1,6 +1,6 @@
+#include <moodring/core/utf8.hpp>
 #include <moodring/theme/theme.hpp>
 #include <moodring/theme/theme_prompt.hpp>
-#include <moodring/theme/utf8.hpp>
 
 #include <nlohmann/json.hpp>
 

@@ -1,5 +1,5 @@
+#include <moodring/core/utf8.hpp>
 #include <moodring/theme/theme_text.hpp>
-#include <moodring/theme/utf8.hpp>
 
 #include <algorithm>
 #include <string_view>

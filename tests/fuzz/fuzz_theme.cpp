@@ -6,11 +6,11 @@
 // nothing.
 
 #include "fuzz_input.hpp"
+#include <moodring/core/utf8.hpp>
 #include <moodring/theme/legibility.hpp>
 #include <moodring/theme/theme_extractor.hpp>
 #include <moodring/theme/theme_text.hpp>
 #include <moodring/theme/theme_validator.hpp>
-#include <moodring/theme/utf8.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -19,6 +19,8 @@
 namespace {
 
 using namespace moodring::theme;
+using moodring::decode_utf8_lossy;
+using moodring::encode_utf8;
 using moodring::fuzz::check;
 using nlohmann::json;
 using theme_t = moodring::theme::theme;

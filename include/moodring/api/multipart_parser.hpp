@@ -47,6 +47,12 @@ private:
     status fail(status s, std::string message);
     bool parse_headers(std::string_view block);
     status step();
+    // The steps of `step`, one per state: nullopt once the state has changed, else what
+    // `feed` returns. `pos` is how far `pending_` has been consumed.
+    std::optional<status> find_delimiter(std::size_t& pos);
+    std::optional<status> after_delimiter(std::size_t& pos);
+    std::optional<status> read_headers(std::size_t& pos);
+    std::optional<status> take_body(std::size_t pos, std::size_t end);
 
     std::string delimiter_;  // CRLF "--" boundary
     multipart_limits limits_;

@@ -11,8 +11,9 @@
 namespace moodring {
 
 // Every setting of the server. Defaults here are the documented ones
-// (docs/configuration.md, config/moodring.json); the `settings` table in config.cpp maps each
-// field to its JSON key, environment variable and command-line flag.
+// (docs/configuration.md, config/moodring.json); the settings table (src/core/config_table.cpp)
+// maps each field to its JSON key, environment variable and command-line flag. Each module
+// builds its own settings from it (`<module>/*_from_config.hpp`).
 struct config {
     struct server_section {
         std::string host = "127.0.0.1";
@@ -150,6 +151,11 @@ std::string config_to_json(const config& c);
 
 // Helpers for callers that build a `config_sources` from the real process.
 std::map<std::string, std::string> process_environment();
+
+// The text of a file a setting names, such as a prompt: a missing one is a start-up error
+// (std::runtime_error naming `key` and the working directory), not a server that quietly
+// fails every turn.
+std::string read_configured_file(const std::string& key, const std::string& path);
 
 // The Ollama client convention for OLLAMA_HOST: "host", "host:port", "0.0.0.0:port" or a URL.
 std::string normalise_ollama_host(const std::string& value);

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -43,6 +44,9 @@ public:
 
     void begin_shutdown();
     std::size_t active_sessions() const;
+    // Calls `ended` once no session is left: at once if none is, else on the strand of the
+    // last one to end. For the owner's shutdown, after begin_shutdown.
+    void when_sessions_end(std::function<void()> ended);
 
     struct state;
 

@@ -1,6 +1,6 @@
+#include <moodring/core/utf8.hpp>
 #include <moodring/theme/theme.hpp>
 #include <moodring/theme/theme_prompt.hpp>
-#include <moodring/theme/utf8.hpp>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -9,6 +9,7 @@
 #include <sstream>
 
 using namespace moodring::theme;
+using moodring::decode_utf8_lossy;
 using nlohmann::json;
 
 namespace {

@@ -1,9 +1,12 @@
+#include <moodring/core/utf8.hpp>
 #include <moodring/theme/theme_text.hpp>
-#include <moodring/theme/utf8.hpp>
 
 #include <gtest/gtest.h>
 
 using namespace moodring::theme;
+using moodring::decode_utf8_lossy;
+using moodring::encode_utf8;
+using moodring::utf8_prefix;
 
 TEST(theme_text, utf8_decoding_drops_ill_formed_bytes) {
     EXPECT_EQ(decode_utf8_lossy("a\xC3\xA9z"), U"a\u00e9z");

@@ -1,7 +1,7 @@
+#include <moodring/core/utf8.hpp>
 #include <moodring/theme/legibility.hpp>
 #include <moodring/theme/theme_text.hpp>
 #include <moodring/theme/theme_validator.hpp>
-#include <moodring/theme/utf8.hpp>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -12,6 +12,9 @@
 #include <string>
 
 using namespace moodring::theme;
+using moodring::append_utf8;
+using moodring::decode_utf8_lossy;
+using moodring::encode_utf8;
 using nlohmann::json;
 
 namespace {

@@ -1,0 +1,15 @@
+#include <moodring/api/conversation_limits_from_config.hpp>
+
+namespace moodring::api {
+
+conversation_limits conversation_limits_from(const config& configuration) {
+    return {
+        .max_title_bytes = configuration.http.max_title_bytes,
+        .max_custom_context_bytes = configuration.http.max_custom_context_bytes,
+        .max_upload_bytes = configuration.http.max_upload_bytes,
+        // max_page_size is not configurable
+        .max_json_depth = configuration.http.max_json_depth,
+    };
+}
+
+}  // namespace moodring::api

@@ -1,0 +1,92 @@
+#pragma once
+
+// What the app is made of (app.cpp builds it, app_shutdown.cpp takes it down): every part of
+// the server, owned here and handed to the others by reference or pointer.
+
+#include <moodring/api/conversations_api.hpp>
+#include <moodring/api/health_api.hpp>
+#include <moodring/api/metrics_api.hpp>
+#include <moodring/api/models_api.hpp>
+#include <moodring/api/static_files.hpp>
+#include <moodring/app.hpp>
+#include <moodring/chat/chat_metrics.hpp>
+#include <moodring/chat/conversation_hub.hpp>
+#include <moodring/core/metrics.hpp>
+#include <moodring/llm/backend.hpp>
+#include <moodring/llm/endpoint_pool.hpp>
+#include <moodring/net/http_metrics.hpp>
+#include <moodring/net/http_server.hpp>
+#include <moodring/net/router.hpp>
+#include <moodring/net/websocket_session.hpp>
+#include <moodring/store/store.hpp>
+#include <moodring/store/store_metrics.hpp>
+#include <moodring/theme/theme_job.hpp>
+#include <moodring/theme/theme_metrics.hpp>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace moodring {
+
+namespace asio = boost::asio;
+
+struct app::parts {
+    config configuration;
+    asio::io_context io;
+    // Owned here and handed to the components by pointer (no global registry: tests build
+    // components without one). Declared first, so it outlives everything that records.
+    metrics::registry registry;
+    std::unique_ptr<store::store_metrics> store_metrics;
+    std::unique_ptr<chat::chat_metrics> chat_metrics;
+    std::unique_ptr<theme::theme_metrics> theme_metrics;
+    std::unique_ptr<net::http_metrics> http_metrics;
+    std::shared_ptr<store::store> database;
+    std::unique_ptr<llm::backend> backend;  // the endpoint pool, metered
+    llm::endpoint_pool* pool = nullptr;     // inside `backend`
+    std::shared_ptr<api::conversations_api> conversations;
+    std::shared_ptr<api::static_files> files;
+    std::shared_ptr<api::health_api> health;
+    std::shared_ptr<api::models_api> models;
+    std::shared_ptr<api::metrics_api> metrics_endpoint;  // null when metrics.enabled is off
+    std::unique_ptr<chat::conversation_hub> hub;
+    std::unique_ptr<theme::theme_service> themes;  // null when theme.enabled is off
+    std::shared_ptr<net::websocket_registry> websockets =
+        std::make_shared<net::websocket_registry>();
+    std::unique_ptr<net::http_server> server;
+    std::vector<std::thread> threads;
+    std::atomic<bool> stopping{false};
+    std::optional<asio::signal_set> signals;
+
+    explicit parts(config settings)
+        : configuration(std::move(settings)),
+          io(static_cast<int>(configuration.server.io_threads)) {}
+
+    // The parts, in the order `app::start` builds them.
+    void make_metrics();
+    void make_store();
+    void make_llm();
+    void make_rest_apis();
+    void make_chat();
+    void make_themes();
+    void make_http_server();
+    void add_gauges();
+    void start_llm();
+    void run_io_threads();
+
+    std::shared_ptr<net::router> routes();
+    std::shared_ptr<net::websocket_context> websocket_context();
+    asio::awaitable<void> warm_up(std::string model);
+    asio::awaitable<void> drain_then_stop();
+    asio::awaitable<void> connections_closed(std::chrono::steady_clock::time_point closed_by);
+};
+
+}  // namespace moodring
