@@ -18,7 +18,7 @@
 #include <moodring/net/websocket_session.hpp>
 #include <moodring/store/store.hpp>
 #include <moodring/store/store_metrics.hpp>
-#include <moodring/theme/theme_job.hpp>
+#include <moodring/theme/theme_service.hpp>
 #include <moodring/theme/theme_metrics.hpp>
 
 #include <boost/asio/bind_cancellation_slot.hpp>
@@ -270,29 +270,6 @@ theme::theme_job_settings theme_settings_from(const config& s) {
     return t;
 }
 
-// Each turn's theme job runs detached on the conversation's strand; a newer turn cancels it.
-void start_theme_jobs(chat::conversation_hub& hub, theme::theme_service& themes) {
-    hub.on_theme_start([&themes](chat::theme_start start) {
-        theme::theme_job_input input{
-            start.conversation_id,
-            start.turn_id,
-            std::move(start.recent_user_messages),
-            start.turn_started};
-        auto job = themes.run(std::move(input), std::move(start.publish));
-        auto slot = start.cancel->slot();
-        asio::co_spawn(
-            start.executor,
-            std::move(job),
-            asio::bind_cancellation_slot(
-                slot,
-                [keep = start.cancel](std::exception_ptr e, theme::theme_outcome) {
-                    log_failure{"theme job"}(e);
-                }
-            )
-        );
-    });
-}
-
 }  // namespace
 
 app::app(config settings) : parts_(std::make_unique<parts>(std::move(settings))) {}
@@ -360,7 +337,7 @@ std::uint16_t app::start() {
             s.theme.cache_size,
             p.theme_metrics.get()
         );
-        start_theme_jobs(*p.hub, *p.themes);
+        p.hub->make_themes_with(*p.themes);
     }
 
     auto websocket = std::make_shared<net::websocket_context>();
