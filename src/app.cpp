@@ -18,8 +18,8 @@
 #include <moodring/net/websocket_session.hpp>
 #include <moodring/store/store.hpp>
 #include <moodring/store/store_metrics.hpp>
-#include <moodring/theme/theme_service.hpp>
 #include <moodring/theme/theme_metrics.hpp>
+#include <moodring/theme/theme_service.hpp>
 
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
