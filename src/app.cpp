@@ -6,7 +6,6 @@
 #include <moodring/api/conversation_limits_from_config.hpp>
 #include <moodring/api/origin_policy.hpp>
 #include <moodring/chat/chat_settings_from_config.hpp>
-#include <moodring/core/coroutine_failure.hpp>
 #include <moodring/llm/metered_backend.hpp>
 #include <moodring/llm/pool_settings_from_config.hpp>
 #include <moodring/net/net_settings_from_config.hpp>
@@ -14,7 +13,6 @@
 #include <moodring/store/make_store.hpp>
 #include <moodring/theme/theme_settings_from_config.hpp>
 
-#include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 
@@ -53,30 +51,6 @@ void print_banner(const config& configuration, std::uint16_t port) {
         configuration.llm.theme_model.c_str()
     );
     std::fflush(stdout);
-}
-
-// Each turn's theme job runs detached on the conversation's strand; a newer turn cancels it.
-void start_theme_jobs(chat::conversation_hub& hub, theme::theme_service& themes) {
-    hub.on_theme_start([&themes](chat::theme_start start) {
-        theme::theme_job_input input{
-            .conversation_id = start.conversation_id,
-            .turn_id = start.turn_id,
-            .recent_user_messages = std::move(start.recent_user_messages),
-            .turn_started = start.turn_started,
-        };
-        auto job = themes.run(std::move(input), std::move(start.publish));
-        auto slot = start.cancel->slot();
-        asio::co_spawn(
-            start.executor,
-            std::move(job),
-            asio::bind_cancellation_slot(
-                slot,
-                [keep = start.cancel](std::exception_ptr e, theme::theme_outcome) {
-                    log_failure{"theme job"}(e);
-                }
-            )
-        );
-    });
 }
 
 }  // namespace
@@ -135,7 +109,7 @@ void app::parts::make_themes() {
         theme.cache_size,
         theme_metrics.get()
     );
-    start_theme_jobs(*hub, *themes);
+    hub->make_themes_with(*themes);
 }
 
 std::shared_ptr<net::websocket_context> app::parts::websocket_context() {

@@ -20,8 +20,8 @@
 #include <moodring/net/websocket_session.hpp>
 #include <moodring/store/store.hpp>
 #include <moodring/store/store_metrics.hpp>
-#include <moodring/theme/theme_job.hpp>
 #include <moodring/theme/theme_metrics.hpp>
+#include <moodring/theme/theme_service.hpp>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>

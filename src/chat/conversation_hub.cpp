@@ -1,11 +1,13 @@
+// The conversation hub: drives each conversation's conversation_state on the conversation's
+// strand, runs its turns one after the other, and waits for them at shutdown.
 #include <moodring/chat/chat_metrics.hpp>
 #include <moodring/chat/conversation_hub.hpp>
-#include <moodring/chat/room.hpp>
+#include <moodring/chat/local_bus.hpp>
 #include <moodring/core/coroutine_failure.hpp>
 #include <moodring/store/store.hpp>
 
+#include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -16,154 +18,217 @@ namespace moodring::chat {
 
 namespace asio = boost::asio;
 
+// One conversation's live state. Everything here is touched only on `strand`.
+struct conversation_hub::conversation {
+    conversation(asio::any_io_executor executor, std::string conversation_id, std::size_t limit)
+        : strand(asio::make_strand(executor)), id(std::move(conversation_id)), state(limit) {}
+
+    asio::strand<asio::any_io_executor> strand;
+    std::string id;
+    std::shared_ptr<conversation_channel> channel;
+    conversation_state state;
+    turn* live = nullptr;  // the turn whose reply is live
+    std::shared_ptr<asio::cancellation_signal> theme_cancel;
+};
+
+// The turn's reply is live (cancels and shutdown reach it) for the scope's life.
+struct conversation_hub::live_turn_scope {
+    live_turn_scope(conversation& c, turn& current) : c_(c) {
+        c_.state.reply_started();
+        c_.live = &current;
+    }
+    ~live_turn_scope() {
+        c_.live = nullptr;
+        c_.state.reply_ended();
+    }
+    live_turn_scope(const live_turn_scope&) = delete;
+    live_turn_scope& operator=(const live_turn_scope&) = delete;
+
+    conversation& c_;
+};
+
+namespace {
+
+// Waits for `event` at most `limit`; the event's own wait ends quietly when cancelled.
+asio::awaitable<void> wait_at_most(one_shot_event& event, std::chrono::milliseconds limit) {
+    const auto executor = co_await asio::this_coro::executor;
+    auto give_up = std::make_shared<asio::cancellation_signal>();
+    asio::steady_timer timer(executor, limit);
+    timer.async_wait([give_up](boost::system::error_code ec) {
+        if (!ec) give_up->emit(asio::cancellation_type::terminal);
+    });
+    auto until_limit = asio::bind_cancellation_slot(give_up->slot(), asio::use_awaitable);
+    co_await asio::co_spawn(executor, event.wait(), until_limit);
+    timer.cancel();
+}
+
+}  // namespace
+
 conversation_hub::conversation_hub(
     asio::any_io_executor executor,
     store::store& db,
     llm::backend& llm,
     chat_settings settings,
-    chat_metrics* metrics
+    chat_metrics* metrics,
+    std::shared_ptr<conversation_bus> bus
 )
     : executor_(std::move(executor)),
-      db_(db),
-      llm_(llm),
       settings_(std::move(settings)),
-      metrics_(metrics) {}
+      services_{.db = db, .llm = llm, .settings = settings_, .metrics = metrics},
+      bus_(bus ? std::move(bus) : std::make_shared<local_bus>()),
+      shutdown_strand_(asio::make_strand(executor_)),
+      all_turns_ended_(shutdown_strand_) {}
 
 conversation_hub::~conversation_hub() = default;
 
-void conversation_hub::on_theme_start(std::function<void(theme_start)> start) {
-    start_theme_ = std::move(start);
+void conversation_hub::make_themes_with(theme::theme_maker& themes) { themes_ = &themes; }
+
+std::shared_ptr<conversation_hub::conversation> conversation_hub::conversation_for(
+    const std::string& conversation_id
+) {
+    std::lock_guard lock(mutex_);
+    auto& entry = conversations_[conversation_id];
+    if (entry) return entry;
+    entry = std::make_shared<conversation>(executor_, conversation_id, settings_.max_waiting_turns);
+    entry->channel = bus_->channel(conversation_id, entry->strand);
+    entry->channel->on_cancel([this, weak = std::weak_ptr<conversation>(entry)] {
+        if (auto c = weak.lock()) stop_reply(*c);
+    });
+    return entry;
 }
 
-std::shared_ptr<room> conversation_hub::room_for(const std::string& conversation_id) {
-    std::lock_guard lock(mutex_);
-    auto& r = rooms_[conversation_id];
-    if (!r) r = std::make_shared<room>(executor_, conversation_id);
-    return r;
+asio::awaitable<bool> conversation_hub::conversation_exists(std::string conversation_id) {
+    co_return co_await services_.db.exists(std::move(conversation_id));
 }
 
 asio::awaitable<bool> conversation_hub::subscribe(
     std::string conversation_id, std::shared_ptr<watcher> newcomer
 ) {
-    auto id = conversation_id;
-    if (!co_await db_.exists(std::move(id))) co_return false;
-    auto r = room_for(conversation_id);
-    asio::post(r->strand, [r, newcomer = std::move(newcomer)] {
-        if (r->live) {
-            // A page reloaded mid-reply picks up where the reply is.
-            const auto& live = *r->live;
-            newcomer->deliver(json_frame(start_frame(live.user_message_id, live.id, live.request_id)
-            ));
-            if (!live.text.empty()) {
-                newcomer->deliver(json_frame(chunk_frame(live.text), live.id));
-            }
-        }
-        r->watchers.push_back(newcomer);
+    if (!co_await conversation_exists(conversation_id)) co_return false;
+    auto c = conversation_for(conversation_id);
+    asio::post(c->strand, [c, newcomer = std::move(newcomer)]() mutable {
+        c->channel->join(std::move(newcomer));
     });
     co_return true;
 }
 
 void conversation_hub::unsubscribe(const std::string& conversation_id, const watcher* leaving) {
-    auto r = room_for(conversation_id);
-    asio::post(r->strand, [r, leaving] {
-        std::erase_if(r->watchers, [&](const std::weak_ptr<watcher>& w) {
-            auto s = w.lock();
-            return !s || s.get() == leaving;
-        });
-    });
+    auto c = conversation_for(conversation_id);
+    asio::post(c->strand, [c, leaving] { c->channel->leave(leaving); });
 }
 
 void conversation_hub::submit(
     const std::string& conversation_id,
-    std::shared_ptr<watcher> origin,
+    std::shared_ptr<watcher> asker,
     user_message message,
     mono_clock::time_point received
 ) {
-    auto r = room_for(conversation_id);
-    asio::post(r->strand, [this, r, origin, message = std::move(message), received]() mutable {
-        if (stopping_) {
-            if (metrics_) metrics_->turn_refused(turn_refusal::shutting_down);
-            origin->deliver(json_frame(error_frame(
-                errc::busy, "The server is shutting down; try again in a moment", message.request_id
-            )));
-            return;
+    auto c = conversation_for(conversation_id);
+    pending_turn request{std::move(message), asker, received};
+    asio::post(
+        c->strand,
+        [this, c, asker = std::move(asker), request = std::move(request)]() mutable {
+            admit(c, *asker, std::move(request));
         }
-        auto& waiting = r->waiting_by_origin[origin.get()];
-        if (r->running && waiting >= settings_.max_waiting_turns) {
-            if (metrics_) metrics_->turn_refused(turn_refusal::queue_full);
-            origin->deliver(json_frame(error_frame(
-                errc::busy,
-                "Too many messages are waiting; wait for the replies before sending more",
-                message.request_id
-            )));
-            return;
-        }
-        ++waiting;
-        r->waiting.push_back(pending_turn{std::move(message), origin, received});
-        if (r->running) {
-            origin->deliver(json_frame(status_frame("queued", r->waiting.size())));
-            return;
-        }
-        r->running = true;
+    );
+}
+
+// On the conversation's strand.
+void conversation_hub::admit(
+    const std::shared_ptr<conversation>& c, watcher& asker, pending_turn request
+) {
+    if (stopping_) c->state.stop_accepting();
+    const auto request_id = request.message.request_id;
+    auto action = c->state.submit(std::move(request), &asker);
+    if (auto* refused = std::get_if<conversation_state::refuse>(&action)) {
+        if (services_.metrics) services_.metrics->turn_refused(refused->reason);
+        asker.deliver(json_frame(refusal_frame(refused->reason, request_id)));
+    } else if (auto* queued = std::get_if<conversation_state::queued>(&action)) {
+        asker.deliver(json_frame(status_frame("queued", queued->position)));
+    } else {
         ++running_;
-        asio::co_spawn(r->strand, drain(r), log_failure{"turn loop"});
-    });
+        auto first = std::move(std::get<conversation_state::run>(action).turn);
+        asio::co_spawn(c->strand, run_turns(c, std::move(first)), log_failure{"turn loop"});
+    }
 }
 
 void conversation_hub::cancel(const std::string& conversation_id) {
-    auto r = room_for(conversation_id);
-    asio::post(r->strand, [r] {
-        if (!r->live || r->live->cancel_requested) return;
-        r->live->cancel_requested = true;
-        r->live->cancel.emit(asio::cancellation_type::terminal);
-    });
+    auto c = conversation_for(conversation_id);
+    asio::post(c->strand, [c] { c->channel->request_cancel(); });
 }
 
-asio::awaitable<void> conversation_hub::drain(std::shared_ptr<room> r) {
-    while (!r->waiting.empty()) {
-        auto next = std::move(r->waiting.front());
-        r->waiting.pop_front();
-        if (auto origin = next.origin.lock()) {
-            auto it = r->waiting_by_origin.find(origin.get());
-            if (it != r->waiting_by_origin.end() && --it->second == 0)
-                r->waiting_by_origin.erase(it);
-        }
-        co_await run_turn(r, std::move(next));
+// A cancel heard on the bus, on the conversation's strand.
+void conversation_hub::stop_reply(conversation& c) {
+    if (c.state.cancel() && c.live) c.live->stop(stop_reason::cancelled);
+}
+
+asio::awaitable<void> conversation_hub::run_turns(
+    std::shared_ptr<conversation> c, pending_turn first
+) {
+    std::optional<pending_turn> next = std::move(first);
+    while (next) {
+        co_await run_turn(c, std::move(*next));
+        next = c->state.next_turn();
     }
-    // Entries of origins that went away while their turns waited.
-    std::erase_if(r->waiting_by_origin, [](const auto& entry) { return entry.second == 0; });
-    r->running = false;
-    --running_;
+    turns_ended();
+}
+
+asio::awaitable<void> conversation_hub::run_turn(
+    std::shared_ptr<conversation> c, pending_turn request
+) {
+    turn current(services_, turn_place{c->id, c->strand, c->channel}, std::move(request));
+    if (!co_await current.begin()) co_return;
+    const live_turn_scope live{*c, current};
+    supersede_theme(*c, current);
+    co_await current.stream();
+    co_await current.finish();
+    current.report();
+}
+
+// A newer turn supersedes the theme of an older one.
+void conversation_hub::supersede_theme(conversation& c, turn& current) {
+    if (!themes_) return;
+    if (c.state.supersede_theme()) c.theme_cancel->emit(asio::cancellation_type::terminal);
+    c.theme_cancel = std::make_shared<asio::cancellation_signal>();
+    current.start_theme_with(*themes_, c.theme_cancel);
+}
+
+// A conversation's turns are over; the last one of all wakes a shutdown in progress.
+void conversation_hub::turns_ended() {
+    if (--running_ == 0 && stopping_) {
+        asio::post(shutdown_strand_, [this] { all_turns_ended_.set(); });
+    }
+}
+
+std::vector<std::shared_ptr<conversation_hub::conversation>> conversation_hub::every_conversation(
+) {
+    std::lock_guard lock(mutex_);
+    std::vector<std::shared_ptr<conversation>> all;
+    all.reserve(conversations_.size());
+    for (const auto& entry : conversations_) all.push_back(entry.second);
+    return all;
 }
 
 asio::awaitable<void> conversation_hub::shutdown(std::chrono::milliseconds grace) {
+    co_await asio::co_spawn(shutdown_strand_, wait_for_turns(grace), asio::use_awaitable);
+}
+
+// On shutdown_strand_.
+asio::awaitable<void> conversation_hub::wait_for_turns(std::chrono::milliseconds grace) {
     stopping_ = true;
-    asio::steady_timer timer(co_await asio::this_coro::executor);
-    const auto deadline = std::chrono::steady_clock::now() + grace;
-    // Shutdown only: polling a counter is simpler than a notification from every turn.
-    while (running_ > 0 && std::chrono::steady_clock::now() < deadline) {
-        timer.expires_after(std::chrono::milliseconds(20));
-        co_await timer.async_wait(asio::use_awaitable);
-    }
-    if (running_ > 0) {
-        std::vector<std::shared_ptr<room>> rooms;
-        {
-            std::lock_guard lock(mutex_);
-            for (auto& [id, r] : rooms_) rooms.push_back(r);
-        }
-        spdlog::warn("grace period over; interrupting {} replies", running_.load());
-        for (auto& r : rooms) {
-            asio::post(r->strand, [r] {
-                r->waiting.clear();
-                if (!r->live) return;
-                r->live->shutdown_requested = true;
-                r->live->cancel.emit(asio::cancellation_type::terminal);
-            });
-        }
-    }
-    while (running_ > 0) {
-        timer.expires_after(std::chrono::milliseconds(20));
-        co_await timer.async_wait(asio::use_awaitable);
+    if (running_ == 0) all_turns_ended_.set();
+    co_await wait_at_most(all_turns_ended_, grace);
+    if (all_turns_ended_.happened()) co_return;
+    spdlog::warn("grace period over; interrupting {} replies", running_.load());
+    interrupt_every_conversation();
+    co_await all_turns_ended_.wait();
+}
+
+void conversation_hub::interrupt_every_conversation() {
+    for (auto& c : every_conversation()) {
+        asio::post(c->strand, [c] {
+            if (c->state.interrupt() && c->live) c->live->stop(stop_reason::shutdown);
+        });
     }
 }
 

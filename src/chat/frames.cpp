@@ -140,4 +140,26 @@ std::string status_frame(std::string_view stage, std::optional<std::size_t> posi
     return dump(frame);
 }
 
+std::string refusal_frame(turn_refusal reason, const nlohmann::json& request_id) {
+    switch (reason) {
+        case turn_refusal::shutting_down:
+            return error_frame(
+                errc::busy, "The server is shutting down; try again in a moment", request_id
+            );
+        case turn_refusal::queue_full:
+            return error_frame(
+                errc::busy,
+                "Too many messages are waiting; wait for the replies before sending more",
+                request_id
+            );
+        case turn_refusal::not_stored:
+            return error_frame(
+                errc::internal, "Your message could not be stored; please try again", request_id
+            );
+        case turn_refusal::conversation_not_found:
+            break;
+    }
+    return error_frame(errc::bad_request, "Conversation not found", request_id);
+}
+
 }  // namespace moodring::chat

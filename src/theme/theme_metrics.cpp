@@ -1,12 +1,12 @@
-#include <moodring/theme/theme_job.hpp>
 #include <moodring/theme/theme_metrics.hpp>
+#include <moodring/theme/theme_service.hpp>
 
 #include <algorithm>
 
 namespace moodring::theme {
 namespace {
 
-// The failure words of theme_job.cpp; anything new shows as "other" until listed here.
+// The failure words of theme_service.cpp; anything new shows as "other" until listed here.
 const std::vector<std::string> failure_reasons = {
     "no_object", "timeout", "llm_unavailable", "llm_error", "store_error", "other"};
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <moodring/chat/frames.hpp>
 #include <moodring/core/clock.hpp>
 #include <moodring/core/metrics.hpp>
 #include <moodring/store/records.hpp>
@@ -9,9 +10,6 @@
 #include <optional>
 
 namespace moodring::chat {
-
-// Why a message never became a turn (no `start` was sent).
-enum class turn_refusal { shutting_down, queue_full, not_stored, conversation_not_found };
 
 // The chat's metrics: turns, their timings and the tokens relayed (docs/metrics.md).
 class chat_metrics {

@@ -1,20 +1,23 @@
 #pragma once
 
+#include <moodring/chat/conversation_state.hpp>
 #include <moodring/chat/frames.hpp>
+#include <moodring/chat/turn.hpp>
 #include <moodring/chat/watcher.hpp>
 #include <moodring/core/clock.hpp>
+#include <moodring/core/one_shot_event.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/strand.hpp>
 
 #include <atomic>
 #include <chrono>
-#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 namespace moodring::store {
 class store;
@@ -22,12 +25,15 @@ class store;
 namespace moodring::llm {
 class backend;
 }
+namespace moodring::theme {
+class theme_maker;
+}
 
 namespace moodring::chat {
 
-struct room;
-struct pending_turn;
 class chat_metrics;
+class conversation_bus;
+class turn;
 
 struct chat_settings {
     std::string chat_model = "llama3.2";
@@ -38,21 +44,10 @@ struct chat_settings {
     std::size_t max_waiting_turns = 8;  // per connection, beyond the running turn
 };
 
-// What the theme job of a turn starts from, handed over right after the database trip.
-struct theme_start {
-    std::string conversation_id;
-    std::int64_t turn_id = 0;
-    std::vector<std::string> recent_user_messages;
-    mono_clock::time_point turn_started;
-    boost::asio::any_io_executor executor;  // the conversation's strand
-    // Emitted (terminal) when a newer turn supersedes the job; keep it alive until the job ends.
-    std::shared_ptr<boost::asio::cancellation_signal> cancel;
-    std::function<void(std::string)> publish;  // sends a theme frame to every watcher
-};
-
-// Every conversation with watchers or turns: who watches it, the turn in progress and the
+// Every conversation with watchers or turns: its bus channel, the turn in progress and the
 // turns waiting. A reply belongs to its conversation: it is streamed to all watchers and runs
-// to the end, stored, whether or not the socket that asked is still there.
+// to the end, stored, whether or not the socket that asked is still there. The rules live in
+// conversation_state; the hub feeds it events on each conversation's strand and runs its turns.
 class conversation_hub {
 public:
     conversation_hub(
@@ -60,12 +55,13 @@ public:
         store::store& db,
         llm::backend& llm,
         chat_settings settings,
-        chat_metrics* metrics = nullptr  // not measured when null; must outlive the hub
+        chat_metrics* metrics = nullptr,  // not measured when null; must outlive the hub
+        std::shared_ptr<conversation_bus> bus = nullptr  // null: a local_bus
     );
     ~conversation_hub();
 
-    // Called for each turn once its context is read; the theme job starts here.
-    void on_theme_start(std::function<void(theme_start)> start);
+    // Each turn's theme is made by `themes` (none without this call); it must outlive the hub.
+    void make_themes_with(theme::theme_maker& themes);
 
     // Starts watching; false when the conversation does not exist. A turn in progress is
     // replayed to the new watcher as `start` and one `chunk` with the text so far.
@@ -74,10 +70,10 @@ public:
     );
     void unsubscribe(const std::string& conversation_id, const watcher* leaving);
 
-    // A user turn; errors that concern only the asker (busy, invalid) go to `origin` alone.
+    // A user turn; errors that concern only the asker (busy, invalid) go to `asker` alone.
     void submit(
         const std::string& conversation_id,
-        std::shared_ptr<watcher> origin,
+        std::shared_ptr<watcher> asker,
         user_message message,
         mono_clock::time_point received
     );
@@ -92,20 +88,33 @@ public:
     std::size_t running_turns() const { return running_; }
 
 private:
-    std::shared_ptr<room> room_for(const std::string& conversation_id);
-    boost::asio::awaitable<void> drain(std::shared_ptr<room> r);
-    boost::asio::awaitable<void> run_turn(std::shared_ptr<room> r, pending_turn turn);
+    struct conversation;
+    struct live_turn_scope;
+
+    std::shared_ptr<conversation> conversation_for(const std::string& conversation_id);
+    boost::asio::awaitable<bool> conversation_exists(std::string conversation_id);
+    void admit(const std::shared_ptr<conversation>& c, watcher& asker, pending_turn request);
+    boost::asio::awaitable<void> run_turns(std::shared_ptr<conversation> c, pending_turn first);
+    boost::asio::awaitable<void> run_turn(std::shared_ptr<conversation> c, pending_turn request);
+    void supersede_theme(conversation& c, turn& current);
+    void stop_reply(conversation& c);
+    void turns_ended();
+    boost::asio::awaitable<void> wait_for_turns(std::chrono::milliseconds grace);
+    std::vector<std::shared_ptr<conversation>> every_conversation();
+    void interrupt_every_conversation();
 
     boost::asio::any_io_executor executor_;
-    store::store& db_;
-    llm::backend& llm_;
     chat_settings settings_;
-    chat_metrics* metrics_;
-    std::function<void(theme_start)> start_theme_;
+    turn_services services_;
+    std::shared_ptr<conversation_bus> bus_;
+    theme::theme_maker* themes_ = nullptr;
     std::mutex mutex_;
-    std::unordered_map<std::string, std::shared_ptr<room>> rooms_;
+    std::unordered_map<std::string, std::shared_ptr<conversation>> conversations_;
     std::atomic<bool> stopping_{false};
     std::atomic<std::size_t> running_{0};
+    // Shutdown waits on this strand for the last turn to end.
+    boost::asio::strand<boost::asio::any_io_executor> shutdown_strand_;
+    one_shot_event all_turns_ended_;
 };
 
 }  // namespace moodring::chat

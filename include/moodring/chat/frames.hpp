@@ -52,4 +52,10 @@ std::string end_frame(
 std::string error_frame(errc code, std::string_view message, const nlohmann::json& request_id = {});
 std::string status_frame(std::string_view stage, std::optional<std::size_t> position = {});
 
+// Why a message never became a turn (no `start` was sent).
+enum class turn_refusal { shutting_down, queue_full, not_stored, conversation_not_found };
+
+// The error frame that tells the asker, and only the asker, why its message was refused.
+std::string refusal_frame(turn_refusal reason, const nlohmann::json& request_id);
+
 }  // namespace moodring::chat

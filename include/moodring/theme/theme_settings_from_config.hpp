@@ -1,7 +1,7 @@
 #pragma once
 
 #include <moodring/core/config.hpp>
-#include <moodring/theme/theme_job.hpp>
+#include <moodring/theme/theme_service.hpp>
 
 namespace moodring::theme {
 

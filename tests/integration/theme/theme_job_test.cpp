@@ -5,7 +5,7 @@
 #include <moodring/llm/endpoint_pool.hpp>
 #include <moodring/store/sqlite/sqlite_store.hpp>
 #include <moodring/theme/theme.hpp>
-#include <moodring/theme/theme_job.hpp>
+#include <moodring/theme/theme_service.hpp>
 
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
@@ -160,15 +160,14 @@ protected:
         job_run out;
         theme_job_input input{
             conversation_id_, 1, {std::move(user_text)}, std::chrono::steady_clock::now()};
-        auto publish = [&out](std::string frame) {
-            out.published_at.push_back(std::chrono::steady_clock::now());
-            out.frames.push_back(json::parse(frame));
-        };
-        auto done = [&out](std::exception_ptr e, theme_outcome outcome) {
+        auto done = [&out](std::exception_ptr e, theme_job_result result) {
             if (e) std::rethrow_exception(e);
-            out.outcome = outcome;
+            out.outcome = result.outcome;
+            if (!result.frame) return;
+            out.published_at.push_back(std::chrono::steady_clock::now());
+            out.frames.push_back(json::parse(*result.frame));
         };
-        auto job = service.run(std::move(input), std::move(publish));
+        auto job = service.run(std::move(input));
         if (cancel) {
             asio::co_spawn(
                 io_, std::move(job), asio::bind_cancellation_slot(cancel->slot(), std::move(done))

@@ -1,10 +1,11 @@
+// The theme service: one job per turn, from the mood of its messages to the stored theme.
 #include <moodring/core/clock.hpp>
 #include <moodring/core/error.hpp>
 #include <moodring/llm/error.hpp>
 #include <moodring/theme/theme_extractor.hpp>
 #include <moodring/theme/theme_frames.hpp>
-#include <moodring/theme/theme_job.hpp>
 #include <moodring/theme/theme_metrics.hpp>
+#include <moodring/theme/theme_service.hpp>
 #include <moodring/theme/theme_validator.hpp>
 
 #include <boost/asio/as_tuple.hpp>
@@ -110,9 +111,7 @@ theme_service::theme_service(
       cache_(cache_capacity),
       metrics_(metrics) {}
 
-asio::awaitable<theme_outcome> theme_service::run(
-    theme_job_input input, std::function<void(std::string)> publish
-) {
+asio::awaitable<theme_job_result> theme_service::run(theme_job_input input) {
     // Cancellation is looked at after every step instead of arriving as an exception, so a
     // superseded job ends quietly with `cancelled` whichever step it was in.
     co_await asio::this_coro::throw_if_cancelled(false);
@@ -120,21 +119,8 @@ asio::awaitable<theme_outcome> theme_service::run(
     j.input = std::move(input);
     j.started = mono_clock::now();
     j.mood = mood_text_from(j.input.recent_user_messages, settings_.max_chars_per_message);
-    const theme_cache_key key{settings_.model, prompt_version_, j.mood};
-
     try {
-        if (auto hit = cache_.get(key)) {
-            j.cache_hit = true;
-            j.value = std::move(*hit);
-        } else {
-            co_await ask_model(j);
-            if (j.object) {
-                validation_report report;
-                j.value = validate_theme(*j.object, report);
-                j.repairs = report.summary();
-                cache_.put(key, *j.value);
-            }
-        }
+        co_await find_theme(j);
         if (j.value && !is_cancelled(co_await asio::this_coro::cancellation_state))
             co_await store_theme(j);
     } catch (const std::exception& e) {
@@ -145,9 +131,36 @@ asio::awaitable<theme_outcome> theme_service::run(
         j.reason = "store_error";
         j.message = store_message;
     }
-
     // Checked last as well: a job superseded while its save was in flight must not publish.
-    if (is_cancelled(co_await asio::this_coro::cancellation_state)) {
+    const bool cancelled = is_cancelled(co_await asio::this_coro::cancellation_state);
+    auto frame = end_job(j, cancelled);
+    co_return theme_job_result{j.outcome, std::move(frame)};
+}
+
+asio::awaitable<std::optional<std::string>> theme_service::make_theme(theme_job_input input) {
+    auto result = co_await run(std::move(input));
+    co_return std::move(result.frame);
+}
+
+// From the cache, or from the model and then validated and cached.
+asio::awaitable<void> theme_service::find_theme(job& j) {
+    const theme_cache_key key{settings_.model, prompt_version_, j.mood};
+    if (auto hit = cache_.get(key)) {
+        j.cache_hit = true;
+        j.value = std::move(*hit);
+        co_return;
+    }
+    co_await ask_model(j);
+    if (!j.object) co_return;
+    validation_report report;
+    j.value = validate_theme(*j.object, report);
+    j.repairs = report.summary();
+    cache_.put(key, *j.value);
+}
+
+// The job's metrics, its log line and its frame.
+std::optional<std::string> theme_service::end_job(job& j, bool cancelled) {
+    if (cancelled) {
         j.outcome = theme_outcome::cancelled;
         j.reason = "cancelled";
     }
@@ -156,13 +169,6 @@ asio::awaitable<theme_outcome> theme_service::run(
         const bool repaired = !j.repairs.empty();
         metrics_->job_ended(j.outcome, j.reason, j.cache_hit, repaired, j.input.turn_started, now);
     }
-    if (j.outcome == theme_outcome::generated || j.outcome == theme_outcome::cached) {
-        const auto elapsed = std::llround(elapsed_ms(j.input.turn_started, now));
-        publish(theme_update_frame(*j.value, j.cache_hit, elapsed));
-    } else if (j.outcome == theme_outcome::failed) {
-        publish(theme_error_frame(j.message));
-    }
-
     spdlog::info(
         "theme job conversation={} turn={} outcome={} reason={} cache_hit={} first_token_ms={} "
         "extract_ms={} total_ms={} repairs=[{}]",
@@ -176,7 +182,12 @@ asio::awaitable<theme_outcome> theme_service::run(
         std::llround(elapsed_ms(j.started, now)),
         j.repairs
     );
-    co_return j.outcome;
+    if (j.outcome == theme_outcome::generated || j.outcome == theme_outcome::cached) {
+        const auto elapsed = std::llround(elapsed_ms(j.input.turn_started, now));
+        return theme_update_frame(*j.value, j.cache_hit, elapsed);
+    }
+    if (j.outcome == theme_outcome::failed) return theme_error_frame(j.message);
+    return std::nullopt;
 }
 
 // The model's request, shared by the job and the request's own coroutine, so that the job can

@@ -1,8 +1,12 @@
 #pragma once
 
+// The theme of each chat turn: asks the theme model for a theme object, validates it, keeps it in
+// a cache shared by all jobs, stores it and answers the frame the conversation's watchers get.
+
 #include <moodring/llm/backend.hpp>
 #include <moodring/store/store.hpp>
 #include <moodring/theme/shared_theme_cache.hpp>
+#include <moodring/theme/theme_maker.hpp>
 #include <moodring/theme/theme_prompt.hpp>
 
 #include <boost/asio/awaitable.hpp>
@@ -10,7 +14,6 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -42,13 +45,6 @@ struct theme_job_settings {
     std::size_t max_chars_per_message = default_mood_chars_each;
 };
 
-struct theme_job_input {
-    std::string conversation_id;
-    std::int64_t turn_id = 0;                       // for the log line only
-    std::vector<std::string> recent_user_messages;  // prefetched by the turn, oldest first
-    std::chrono::steady_clock::time_point turn_started;
-};
-
 enum class theme_outcome {
     generated,          // a new theme was stored and published
     cached,             // a cached theme was stored and published
@@ -59,11 +55,17 @@ enum class theme_outcome {
 
 std::string_view to_string(theme_outcome outcome) noexcept;
 
+// How one job ended, and the frame for the conversation's watchers when there is one.
+struct theme_job_result {
+    theme_outcome outcome = theme_outcome::failed;
+    std::optional<std::string> frame;  // set for generated, cached and failed
+};
+
 class theme_metrics;
 
 // Makes the theme of each chat turn. One object serves every job of the server; its cache is
 // shared by all of them and safe to use from several threads.
-class theme_service {
+class theme_service final : public theme_maker {
 public:
     theme_service(
         llm::backend& llm,
@@ -74,15 +76,15 @@ public:
         theme_metrics* metrics = nullptr  // not measured when null; must outlive the service
     );
 
-    // Runs one job to its end and says how it ended. `publish` gets exactly one serialized frame
+    // Runs one job to its end and says how it ended, with exactly one serialized frame
     // (theme_update once the theme is stored, theme_error when no usable theme came) unless the
     // job is cancelled (terminal cancellation of the coroutine: it then returns `cancelled`
-    // promptly) or the conversation was deleted meanwhile. Throws only what `publish` throws.
-    // Run it on a strand or a single-threaded io_context: the model's deltas and the job share
-    // state.
-    boost::asio::awaitable<theme_outcome> run(
-        theme_job_input input, std::function<void(std::string)> publish
-    );
+    // promptly) or the conversation was deleted meanwhile. Never throws. Run it on a strand or a
+    // single-threaded io_context: the model's deltas and the job share state.
+    boost::asio::awaitable<theme_job_result> run(theme_job_input input);
+
+    // theme_maker: run()'s frame.
+    boost::asio::awaitable<std::optional<std::string>> make_theme(theme_job_input input) override;
 
     const theme_job_settings& settings() const noexcept { return settings_; }
     const std::string& prompt_version() const noexcept { return prompt_version_; }
@@ -91,11 +93,13 @@ public:
 private:
     struct job;
     struct model_request;
+    boost::asio::awaitable<void> find_theme(job& j);
     boost::asio::awaitable<void> ask_model(job& j);
     boost::asio::awaitable<std::shared_ptr<model_request>> ask_once(
         job& j, std::chrono::steady_clock::time_point deadline
     );
     boost::asio::awaitable<void> store_theme(job& j);
+    std::optional<std::string> end_job(job& j, bool cancelled);
 
     llm::backend& llm_;
     store::store& db_;

@@ -1,0 +1,59 @@
+#pragma once
+
+// The conversation bus: everything that goes to a conversation's watchers passes through it
+// (start, chunk, end, status, error and theme frames, the reply so far for a watcher joining
+// midway, a cancel). A frame is *published* to a conversation and *delivered* to each of its
+// watchers. local_bus is the in-process implementation; one across processes can replace it
+// without the turn noticing.
+
+#include <moodring/chat/watcher.hpp>
+
+#include <boost/asio/any_io_executor.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace moodring::chat {
+
+// A reply being generated, as a watcher joining midway is shown it: its `start` frame, then one
+// `chunk` with the text so far. The turn writes it; the channel reads it until end_reply.
+struct live_reply {
+    std::uint64_t turn = 0;  // the reply's message id
+    std::shared_ptr<const std::string> start;
+    std::string text;
+};
+
+// One conversation's side of the bus. Every call comes from the conversation's strand (the one
+// given to conversation_bus::channel) and frames are delivered in the order they were published.
+class conversation_channel {
+public:
+    virtual ~conversation_channel() = default;
+
+    // `newcomer` is delivered the reply in progress, if any, then every frame published.
+    virtual void join(std::shared_ptr<watcher> newcomer) = 0;
+    virtual void leave(const watcher* leaving) = 0;
+
+    virtual void publish(outbound_frame frame) = 0;
+    // The reply in progress, replayed to those who join until end_reply.
+    virtual void begin_reply(std::shared_ptr<const live_reply> reply) = 0;
+    virtual void end_reply() = 0;
+
+    // Asks the conversation's turn in progress to stop, wherever it runs; the side that runs
+    // turns hears it through the handler given to on_cancel, on the conversation's strand.
+    virtual void request_cancel() = 0;
+    virtual void on_cancel(std::function<void()> handler) = 0;
+};
+
+class conversation_bus {
+public:
+    virtual ~conversation_bus() = default;
+
+    // The channel of a conversation; `strand` is where its calls come from and its handlers run.
+    virtual std::shared_ptr<conversation_channel> channel(
+        const std::string& conversation_id, boost::asio::any_io_executor strand
+    ) = 0;
+};
+
+}  // namespace moodring::chat

@@ -1,0 +1,65 @@
+#include <moodring/chat/frames.hpp>
+#include <moodring/chat/local_bus.hpp>
+
+#include <algorithm>
+#include <vector>
+
+namespace moodring::chat {
+namespace {
+
+// Everything here runs on the conversation's strand, so nothing needs a lock.
+class local_channel final : public conversation_channel {
+public:
+    void join(std::shared_ptr<watcher> newcomer) override {
+        if (reply_) {
+            // A page reloaded mid-reply picks up where the reply is.
+            newcomer->deliver({outbound_frame::kind::json, 0, reply_->start});
+            if (!reply_->text.empty()) {
+                newcomer->deliver(json_frame(chunk_frame(reply_->text), reply_->turn));
+            }
+        }
+        watchers_.push_back(std::move(newcomer));
+    }
+
+    void leave(const watcher* leaving) override {
+        std::erase_if(watchers_, [leaving](const std::weak_ptr<watcher>& entry) {
+            const auto present = entry.lock();
+            return !present || present.get() == leaving;
+        });
+    }
+
+    // Forgets the watchers that have gone on the way.
+    void publish(outbound_frame frame) override {
+        std::erase_if(watchers_, [&frame](const std::weak_ptr<watcher>& entry) {
+            const auto present = entry.lock();
+            if (!present) return true;
+            present->deliver(frame);
+            return false;
+        });
+    }
+
+    void begin_reply(std::shared_ptr<const live_reply> reply) override {
+        reply_ = std::move(reply);
+    }
+    void end_reply() override { reply_.reset(); }
+
+    void request_cancel() override {
+        if (on_cancel_) on_cancel_();
+    }
+    void on_cancel(std::function<void()> handler) override { on_cancel_ = std::move(handler); }
+
+private:
+    std::vector<std::weak_ptr<watcher>> watchers_;
+    std::shared_ptr<const live_reply> reply_;
+    std::function<void()> on_cancel_;
+};
+
+}  // namespace
+
+std::shared_ptr<conversation_channel> local_bus::channel(
+    const std::string&, boost::asio::any_io_executor
+) {
+    return std::make_shared<local_channel>();
+}
+
+}  // namespace moodring::chat
