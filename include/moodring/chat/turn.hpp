@@ -9,7 +9,6 @@
 #include <moodring/chat/conversation_state.hpp>
 #include <moodring/llm/backend.hpp>
 #include <moodring/store/records.hpp>
-#include <moodring/store/records.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
