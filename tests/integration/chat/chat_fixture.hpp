@@ -1,5 +1,6 @@
 #pragma once
 
+#include "conversations.hpp"
 #include "http_client.hpp"
 #include "mock_ollama_process.hpp"
 #include "server_process.hpp"
@@ -32,15 +33,11 @@ protected:
     }
 
     std::string create_conversation(const std::string& title, const std::string& context = "") {
-        nlohmann::json body{{"title", title}};
-        if (!context.empty()) body["custom_context"] = context;
-        auto reply = http_post(server->port(), "/api/conversations", body.dump());
-        return nlohmann::json::parse(reply.body)["conversation_id"];
+        return test::create_conversation(server->port(), title, context);
     }
 
     nlohmann::json get_conversation(const std::string& id) {
-        return nlohmann::json::parse(http_get(server->port(), "/api/conversations/" + id).body
-        )["conversation"];
+        return test::get_conversation(server->port(), id);
     }
 
     std::unique_ptr<ws_client> connect(const std::string& id) {

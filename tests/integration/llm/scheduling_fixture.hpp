@@ -1,5 +1,6 @@
 #pragma once
 
+#include "conversations.hpp"
 #include "eventually.hpp"
 #include "http_client.hpp"
 #include "mock_ollama_process.hpp"
@@ -54,8 +55,7 @@ protected:
     }
 
     std::string create_conversation(const std::string& title = "c") {
-        auto reply = http_post(server->port(), "/api/conversations", json{{"title", title}}.dump());
-        return json::parse(reply.body)["conversation_id"];
+        return test::create_conversation(server->port(), title);
     }
 
     std::unique_ptr<ws_client> connect(const std::string& id) {

@@ -1,6 +1,7 @@
 // Issue 8, item 7: SIGTERM while 100 replies stream, one WebSocket each. Every partial reply
 // is stored as the client saw it, every socket closes with 1001, and the process exits 0
 // within server.shutdown_grace_ms.
+#include "conversations.hpp"
 #include "database_inspector.hpp"
 #include "eventually.hpp"
 #include "http_client.hpp"
@@ -54,9 +55,7 @@ TEST(graceful_shutdown, sigterm_with_100_replies_streaming_stores_them_all_and_e
     server_process server(options);
     std::vector<std::string> conversations;
     for (int i = 0; i < replies; ++i) {
-        auto reply = http_post(server.port(), "/api/conversations", R"({"title": "load"})");
-        ASSERT_EQ(reply.status, 201);
-        conversations.push_back(json::parse(reply.body)["conversation_id"]);
+        conversations.push_back(create_conversation(server.port(), "load"));
     }
 
     std::vector<watched_turn> turns(replies);
