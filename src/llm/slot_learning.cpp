@@ -12,16 +12,24 @@ void slot_scheduler::learn(endpoint& e, time_point now) {
     // Generations that have all been streaming together for a while prove as many slots (and
     // as many models held at once). Within the margin, one may be a generation that has ended
     // at the backend but whose end has not been read yet.
-    if (e.unreachable) return;  // what ran there before it went away proves nothing now
+    if (e.unreachable) return;         // what ran there before it went away proves nothing now
+    if (e.running.size() < 2) return;  // one generation proves nothing new
+    if ((e.configured || e.slots >= settings_.max_slots) && e.holds_several) return;
+    // This runs at every scheduling decision, over every generation of the endpoint: no
+    // allocation, and a model name made canonical only when two differ.
     std::size_t together = 0;
-    std::set<std::string> models;
+    const request* first = nullptr;
     for (const auto id : e.running) {
         const auto* o = find(id);
         if (!o || !o->admitted || now - o->admitted_at < settings_.proof_margin) continue;
         ++together;
-        models.insert(canonical_model_name(o->model));
+        if (!first) {
+            first = o;
+        } else if (!e.holds_several && o->model != first->model &&
+                   canonical_model_name(o->model) != canonical_model_name(first->model)) {
+            e.holds_several = true;
+        }
     }
-    if (models.size() > 1) e.holds_several = true;
     if (!e.configured) e.slots = std::max(e.slots, std::min(together, settings_.max_slots));
 }
 

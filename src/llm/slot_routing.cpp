@@ -99,6 +99,7 @@ slot_scheduler::actions slot_scheduler::schedule(time_point now) {
 }
 
 void slot_scheduler::plan_yields(time_point now, actions& out) {
+    if (queue_[0].empty()) return;  // no reply waits: nothing to yield to
     // Background requests already yielding, not yet matched with a reply that waits.
     std::map<std::size_t, std::size_t> spare;
     for (const auto& [id, r] : requests_) {

@@ -1,21 +1,24 @@
 // One connection on /ws/{id}: the session owns its socket and drives two sans-I/O pieces,
 // `inbound_policy` (what the client may send) and `outbound_queue` (what goes back, and the
-// close). Two coroutines: the reader turns messages into turns and cancels; the writer is
-// the only code that writes to the socket, the close included. Everyone else calls
-// `deliver`, which queues and wakes the writer.
+// close). The reader coroutine turns messages into turns and cancels; the writer coroutine is
+// the only code that writes to the socket, the close included. Everyone else calls `deliver`,
+// which queues and starts the writer if none runs. The writer runs only while there is
+// something to write and ends when the queue is empty, so an idle connection (most of them)
+// holds one coroutine, not two.
 #include "guarded_stream.hpp"
 #include <moodring/chat/chat_metrics.hpp>
 #include <moodring/chat/conversation_hub.hpp>
 #include <moodring/chat/frames.hpp>
 #include <moodring/chat/watcher.hpp>
 #include <moodring/core/clock.hpp>
+#include <moodring/core/coroutine_failure.hpp>
+#include <moodring/core/one_shot_event.hpp>
 #include <moodring/net/inbound_policy.hpp>
 #include <moodring/net/outbound_queue.hpp>
 #include <moodring/net/websocket_session.hpp>
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/experimental/awaitable_operators.hpp>
-#include <boost/asio/experimental/channel.hpp>
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -35,10 +38,6 @@ namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 using asio::as_tuple;
 using asio::use_awaitable;
-using namespace asio::experimental::awaitable_operators;
-
-// Wakes the writer: a signal sent while it is busy waits in the channel's one slot.
-using wake_channel = asio::experimental::channel<void(boost::system::error_code)>;
 
 class websocket_session : public chat::watcher,
                           public std::enable_shared_from_this<websocket_session> {
@@ -49,7 +48,7 @@ public:
         std::shared_ptr<const websocket_context> context
     )
         : ws_(std::move(stream)),
-          wake_(ws_.get_executor(), 1),
+          closed_(ws_.get_executor()),
           conversation_id_(std::move(conversation_id)),
           context_(std::move(context)),
           inbound_(context_->limits, mono_clock::now()),
@@ -78,7 +77,8 @@ public:
     asio::awaitable<void> run(beast::http::request<beast::http::string_body> request) {
         const bool accepted = co_await accept(std::move(request));
         if (!accepted) co_return;
-        co_await (receive() && send());
+        co_await receive();
+        co_await closed_.wait();  // the writer's close handshake, or the socket's failure
     }
 
 private:
@@ -169,29 +169,35 @@ private:
         if (outbound_.close(std::move(request))) wake_writer();
     }
 
-    // A busy writer asks the queue again when its write completes: no signal needed.
+    // A running writer asks the queue again after each write: only an idle one is started.
     void wake_writer() {
-        if (!outbound_.writing()) wake_.try_send(boost::system::error_code{});
+        if (writer_running_ || closed_.happened()) return;
+        writer_running_ = true;
+        asio::co_spawn(
+            ws_.get_executor(), send(shared_from_this()), log_failure{"websocket writer"}
+        );
     }
 
-    // The writer: the only code that writes to the socket, until the connection closes.
-    asio::awaitable<void> send() {
+    // The writer: the only code that writes to the socket. It ends when the queue is empty
+    // (the next frame starts it again) or once the connection is closed.
+    static asio::awaitable<void> send(std::shared_ptr<websocket_session> self) {
         for (;;) {
-            auto action = outbound_.next();
+            auto action = self->outbound_.next();
             if (auto* frame = std::get_if<outbound_queue::write_text>(&action)) {
+                auto& ws = self->ws_;
                 auto [ec, _] =
-                    co_await ws_.async_write(asio::buffer(frame->text), as_tuple(use_awaitable));
-                outbound_.written();
+                    co_await ws.async_write(asio::buffer(frame->text), as_tuple(use_awaitable));
+                self->outbound_.written();
                 if (ec) break;
             } else if (auto* closing = std::get_if<outbound_queue::send_close>(&action)) {
-                co_await close_connection(std::move(closing->request));
+                co_await self->close_connection(std::move(closing->request));
                 co_return;
             } else {
-                auto [ec] = co_await wake_.async_receive(as_tuple(use_awaitable));
-                if (ec) break;
+                self->writer_running_ = false;
+                co_return;
             }
         }
-        co_await close_connection(std::nullopt);
+        co_await self->close_connection(std::nullopt);
     }
 
     // Everything before the close has been written, or a write failed: the close handshake,
@@ -209,6 +215,7 @@ private:
         }
         beast::error_code ignored;
         beast::get_lowest_layer(ws_).socket().close(ignored);
+        closed_.set();
     }
 
     // Beast has failed the stream on a frame the guard refused; the writer is the only
@@ -239,7 +246,8 @@ private:
     }
 
     websocket::stream<guarded_stream> ws_;
-    wake_channel wake_;
+    one_shot_event closed_;  // set by the writer once the socket is closed
+    bool writer_running_ = false;
     std::string conversation_id_;
     std::shared_ptr<const websocket_context> context_;
     inbound_policy inbound_;

@@ -11,6 +11,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace moodring::llm {
@@ -178,8 +179,8 @@ private:
     std::vector<endpoint> endpoints_;
     scheduler_settings settings_;
     ticket next_ = 1;
-    std::map<ticket, request> requests_;
-    std::list<ticket> queue_[2];  // by priority: interactive, background
+    std::unordered_map<ticket, request> requests_;  // looked up at every decision
+    std::list<ticket> queue_[2];                    // by priority: interactive, background
 };
 
 }  // namespace moodring::llm
