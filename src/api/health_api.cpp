@@ -14,7 +14,7 @@ namespace moodring::api {
 
 namespace {
 
-// The backend's model list, outside its request budget, or a timeout: a busy backend still
+// The backend's model list, which does not queue for a slot, or a timeout: a busy backend still
 // answers it, a dead one does not.
 boost::asio::awaitable<bool> reachable(llm::backend& llm, std::chrono::milliseconds timeout) {
     using namespace boost::asio::experimental::awaitable_operators;

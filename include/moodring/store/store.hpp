@@ -59,7 +59,7 @@ public:
         std::string conversation_id, std::string theme_json
     ) = 0;
 
-    // Start-up only, before any request is served: replies left `streaming` by a crash will
+    // Start-up only, before any other call: replies left `streaming` by a crash will
     // never finish, so they become `interrupted`. Blocks until done; returns how many.
     virtual int mark_streaming_interrupted() = 0;
     // Finishes the work already submitted, then closes the database.

@@ -37,7 +37,7 @@ struct theme_job_settings {
     // Sends theme_json_schema() as Ollama's `format`; off because not every model honours it
     // and the extractor copes with prose around the object anyway.
     bool structured_output = false;
-    // Asking the model, from the request (its wait for the in-flight budget included) to the
+    // Asking the model, from the request (its wait in the endpoint pool's queue included) to the
     // closed object; past it the request is cancelled and theme_error sent. A cold model can
     // take most of it to load; the save that follows is local and not counted.
     std::chrono::milliseconds timeout{60'000};

@@ -13,9 +13,10 @@ void sqlite_store::stop() {
 }
 
 int sqlite_store::mark_streaming_interrupted() {
-    return thread_.run_and_wait([repo = repository_.get()] {
-        return repo->mark_streaming_interrupted();
-    });
+    // On the calling thread, as the repository was opened: nothing has been handed to the
+    // store's thread yet, and the first work posted there is ordered after this. An exception
+    // thrown here reaches the caller directly, not through a future from another thread.
+    return repository_->mark_streaming_interrupted();
 }
 
 auto sqlite_store::list_conversations() -> awaitable<std::vector<conversation_summary>> {

@@ -10,7 +10,6 @@
 
 #include <chrono>
 #include <exception>
-#include <future>
 #include <optional>
 #include <thread>
 #include <type_traits>
@@ -64,16 +63,6 @@ public:
             boost::asio::use_awaitable,
             std::move(work)
         );
-    }
-
-    // Runs `work` there and blocks the calling thread until it is done: for start-up only.
-    // Its exceptions reach the caller as they were thrown.
-    template <class F>
-    auto run_and_wait(F work) {
-        std::packaged_task<std::invoke_result_t<F&>()> task(std::move(work));
-        auto done = task.get_future();
-        boost::asio::post(context_, std::move(task));
-        return done.get();
     }
 
     // Finishes the work already submitted.
