@@ -14,6 +14,7 @@ packages=(
     build-essential cmake ninja-build ccache pkg-config git clang-format
     libboost1.81-dev libboost-url1.81-dev libboost-program-options1.81-dev
     nlohmann-json3-dev libsqlitecpp-dev libspdlog-dev libgtest-dev sqlite3
+    libsodium-dev libssl-dev openssl
 )
 test_packages=(chromium)
 # llvm-14 brings llvm-symbolizer, for readable stack traces in fuzz reports.

@@ -17,6 +17,8 @@ public:
                 return "bad request";
             case errc::not_found:
                 return "not found";
+            case errc::conflict:
+                return "conflict";
             case errc::too_large:
                 return "too large";
             case errc::unsupported_media_type:
@@ -51,6 +53,7 @@ std::string_view protocol_code(errc e) noexcept {
     switch (e) {
         case errc::bad_request:
         case errc::not_found:
+        case errc::conflict:
         case errc::unsupported_media_type:
         case errc::method_not_allowed:
             return "bad_request";
@@ -97,6 +100,8 @@ unsigned http_status(errc e) noexcept {
             return 400;
         case errc::not_found:
             return 404;
+        case errc::conflict:
+            return 409;
         case errc::method_not_allowed:
             return 405;
         case errc::too_large:

@@ -1,8 +1,11 @@
 #pragma once
 
+#include <moodring/auth/identity.hpp>
+
 #include <nlohmann/json_fwd.hpp>
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -20,7 +23,12 @@ struct http_request {
     std::vector<std::pair<std::string, std::string>> headers;  // names lower-case
     std::string body;
     std::map<std::string, std::string> params;  // filled by the router from {name} segments
+    // The client's address, and whether it reached the server over TLS: the connection's
+    // own, or what a trusted proxy's X-Forwarded-For / X-Forwarded-Proto say.
     std::string remote_address;
+    bool secure = false;
+    // Who sent it, once its credentials are checked (mode `accounts`); empty otherwise.
+    std::optional<auth::principal> principal;
 
     std::string_view header(std::string_view lower_case_name) const;
 };

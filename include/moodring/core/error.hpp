@@ -15,6 +15,7 @@ enum class errc {
     ok = 0,
     bad_request,
     not_found,
+    conflict,  // a name taken, the last admin
     too_large,
     unsupported_media_type,
     method_not_allowed,

@@ -16,6 +16,16 @@ namespace moodring::store {
 template <class T>
 using result = boost::system::result<T>;
 
+// Whose conversations an operation may see. In mode `none` every client is the one local user
+// and sees them all; with accounts a user sees only their own, and another user's
+// conversation is answered exactly as one that does not exist.
+struct viewer {
+    std::optional<std::int64_t> user_id;  // empty: anyone
+
+    static viewer anyone() { return {}; }
+    static viewer user(std::int64_t id) { return {id}; }
+};
+
 enum class message_role { user, assistant };
 
 // A reply is `streaming` while it is generated; start-up turns leftovers into `interrupted`.
