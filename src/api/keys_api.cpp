@@ -37,7 +37,8 @@ keys_api::keys_api(std::shared_ptr<const account_services> services)
 
 boost::asio::awaitable<http_response> keys_api::list(http_request request) {
     json keys = json::array();
-    for (const auto& key : co_await services_->accounts->list_keys(request.principal->who.id)) {
+    const auto listed = co_await services_->accounts->list_keys(request.principal->who.id);
+    for (const auto& key : listed) {
         keys.push_back(key_json(key));
     }
     co_return json_response(200, json{{"keys", std::move(keys)}});

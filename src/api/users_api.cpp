@@ -66,7 +66,8 @@ users_api::users_api(std::shared_ptr<const account_services> services)
 boost::asio::awaitable<http_response> users_api::list(http_request request) {
     if (!is_admin(request)) co_return admins_only();
     json users = json::array();
-    for (const auto& user : co_await services_->accounts->list_users()) {
+    const auto listed = co_await services_->accounts->list_users();
+    for (const auto& user : listed) {
         users.push_back(user_json(user));
     }
     co_return json_response(200, json{{"users", std::move(users)}});
