@@ -115,6 +115,14 @@ void apply_flags(config& settings, const po::variables_map& given) {
 // Checks between settings, made once every source has been read: a pair may be given in two
 // different places, and only the final values have to agree.
 void check_together(const config& settings) {
+    const auto& server = settings.server;
+    if (server.tls_cert_file.empty() != server.tls_key_file.empty()) {
+        fail(
+            server.tls_key_file.empty()
+                ? "server.tls_key_file must be set when server.tls_cert_file is"
+                : "server.tls_cert_file must be set when server.tls_key_file is"
+        );
+    }
     if (settings.llm.cooldown_max < settings.llm.cooldown) {
         fail(
             "llm.cooldown_max_ms (" + std::to_string(settings.llm.cooldown_max.count()) +
