@@ -17,6 +17,7 @@
 #include <moodring/net/http_metrics.hpp>
 #include <moodring/net/http_server.hpp>
 #include <moodring/net/router.hpp>
+#include <moodring/net/tls_credentials.hpp>
 #include <moodring/net/websocket_session.hpp>
 #include <moodring/store/store.hpp>
 #include <moodring/store/store_metrics.hpp>
@@ -61,6 +62,8 @@ struct app::parts {
     std::unique_ptr<theme::theme_service> themes;  // null when theme.enabled is off
     std::shared_ptr<net::websocket_registry> websockets =
         std::make_shared<net::websocket_registry>();
+    net::connection_security security;          // TLS and trusted proxies, built first
+    std::shared_ptr<net::tls_credentials> tls;  // in `security`; null without TLS; SIGHUP reloads
     std::unique_ptr<net::http_server> server;
     std::vector<std::thread> threads;
     std::atomic<bool> stopping{false};
@@ -71,6 +74,7 @@ struct app::parts {
           io(static_cast<int>(configuration.server.io_threads)) {}
 
     // The parts, in the order `app::start` builds them.
+    void make_security();
     void make_metrics();
     void make_store();
     void make_llm();
