@@ -89,7 +89,7 @@ forwarded_client proxy_policy::client_of(
     std::string_view peer, bool tls, const header_list& headers
 ) const {
     forwarded_client client{.address = std::string(peer), .secure = tls};
-    if (!trusts(peer)) return client;
+    if (trusted_.empty() || !trusts(peer)) return client;  // the usual case, without parsing
 
     // Rightmost first: each proxy appends the address it got the request from, so only the
     // entries our trusted proxies added are known true; the first one they did not vouch
