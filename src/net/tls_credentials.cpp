@@ -105,6 +105,14 @@ void use_key(ssl::context& context, const tls_files& files) {
     }
 }
 
+// An expired certificate still loads (browsers refuse it, the operator should hear why).
+void warn_if_expired(ssl::context& context, const tls_files& files) {
+    const X509* cert = SSL_CTX_get0_certificate(context.native_handle());
+    if (cert && X509_cmp_current_time(X509_get0_notAfter(cert)) < 0) {
+        spdlog::warn("the certificate in server.tls_cert_file {} has expired", files.cert_file);
+    }
+}
+
 }  // namespace
 
 std::shared_ptr<ssl::context> make_tls_context(const tls_files& files) {
@@ -112,6 +120,7 @@ std::shared_ptr<ssl::context> make_tls_context(const tls_files& files) {
     apply_settings(*context);
     use_certificate(*context, files);
     use_key(*context, files);
+    warn_if_expired(*context, files);
     return context;
 }
 

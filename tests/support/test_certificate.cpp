@@ -35,13 +35,13 @@ void add_extension(X509* cert, int nid, const char* value) {
     check(extension && X509_add_ext(cert, extension.get(), -1) == 1, "an extension");
 }
 
-owned<X509> self_signed(EVP_PKEY* key, const std::string& common_name) {
+owned<X509> self_signed(EVP_PKEY* key, const std::string& common_name, long valid_for_s) {
     owned<X509> cert(X509_new());
     check(cert != nullptr, "X509_new");
     X509_set_version(cert.get(), X509_VERSION_3);
     ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), 1);
-    X509_gmtime_adj(X509_getm_notBefore(cert.get()), -60);
-    X509_gmtime_adj(X509_getm_notAfter(cert.get()), 24 * 60 * 60);
+    X509_gmtime_adj(X509_getm_notBefore(cert.get()), -2 * 60 * 60);
+    X509_gmtime_adj(X509_getm_notAfter(cert.get()), valid_for_s);
     X509_set_pubkey(cert.get(), key);
     auto* name = X509_get_subject_name(cert.get());
     const auto* cn = reinterpret_cast<const unsigned char*>(common_name.c_str());
@@ -63,11 +63,12 @@ owned<std::FILE> open_for_writing(const std::filesystem::path& path) {
 void write_test_certificate(
     const std::filesystem::path& cert_file,
     const std::filesystem::path& key_file,
-    const std::string& common_name
+    const std::string& common_name,
+    std::chrono::seconds valid_for
 ) {
     owned<EVP_PKEY> key(EVP_EC_gen("P-256"));
     check(key != nullptr, "making a key");
-    const auto cert = self_signed(key.get(), common_name);
+    const auto cert = self_signed(key.get(), common_name, static_cast<long>(valid_for.count()));
     const auto key_out = open_for_writing(key_file);
     check(
         PEM_write_PrivateKey(key_out.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr) == 1,

@@ -10,9 +10,12 @@
 #include <gtest/gtest.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
 
 #include <array>
 #include <fstream>
+#include <sstream>
 
 namespace moodring::net {
 namespace {
@@ -114,6 +117,21 @@ TEST_F(tls_credentials_test, a_reload_that_fails_keeps_the_old_context) {
     std::ofstream(cert(), std::ios::trunc) << "garbage";
     EXPECT_FALSE(credentials.reload());
     EXPECT_EQ(credentials.current(), before);
+}
+
+TEST_F(tls_credentials_test, an_expired_certificate_loads_with_a_warning_naming_the_file) {
+    std::ostringstream log;
+    const auto previous = spdlog::default_logger();
+    spdlog::set_default_logger(std::make_shared<spdlog::logger>(
+        "test", std::make_shared<spdlog::sinks::ostream_sink_st>(log)
+    ));
+    make_tls_context({cert(), key()});
+    EXPECT_EQ(log.str(), "") << "a valid certificate: no warning";
+    test::write_test_certificate(cert(), key(), "old", -std::chrono::hours(1));
+    make_tls_context({cert(), key()});
+    spdlog::set_default_logger(previous);
+    EXPECT_NE(log.str().find("server.tls_cert_file " + cert() + " has expired"), std::string::npos)
+        << log.str();
 }
 
 TEST_F(tls_credentials_test, the_constructor_refuses_what_make_tls_context_refuses) {
