@@ -65,7 +65,10 @@ std::optional<std::string> wss_client::read(std::chrono::milliseconds timeout) {
         bytes = n;
     });
     run(timeout);
-    if (!result || *result) return std::nullopt;
+    if (!result || *result) {
+        last_error_ = result.value_or(asio::error::timed_out);
+        return std::nullopt;
+    }
     std::string text = beast::buffers_to_string(buffer_.data());
     buffer_.consume(bytes);
     return text;

@@ -33,6 +33,9 @@ public:
         const std::string& type, std::chrono::milliseconds timeout = std::chrono::seconds(20)
     );
     std::string peer_common_name();
+    // Why the last read returned nothing: websocket::error::closed after a clean close by
+    // the server (close frames, then close_notify both ways).
+    boost::system::error_code last_error() const { return last_error_; }
 
     // The close handshake, then TLS's close_notify both ways: the error of the first step
     // that failed (none: a clean close all the way down).
@@ -45,6 +48,7 @@ private:
     boost::asio::ssl::context context_;
     boost::beast::websocket::stream<boost::beast::ssl_stream<boost::beast::tcp_stream>> ws_;
     boost::beast::flat_buffer buffer_;
+    boost::system::error_code last_error_;
 };
 
 }  // namespace moodring::test

@@ -105,6 +105,16 @@ TEST_F(tls_test, a_turn_streams_over_wss_and_the_close_is_clean) {
     EXPECT_EQ(messages[1]["content"], text);
 }
 
+TEST_F(tls_test, a_websocket_the_server_closes_ends_with_close_notify) {
+    wss_client client(server->port(), "/ws/no-such-conversation");
+    const auto error = client.read();
+    ASSERT_TRUE(error);
+    EXPECT_NE(error->find("Conversation not found"), std::string::npos) << *error;
+    EXPECT_FALSE(client.read());
+    EXPECT_EQ(client.last_error(), boost::beast::websocket::error::closed)
+        << client.last_error().message();
+}
+
 TEST_F(tls_test, an_https_connection_closed_by_the_server_gets_close_notify) {
     tls_connection connection(server->port());
     ASSERT_FALSE(connection.handshake());
