@@ -36,7 +36,8 @@ std::string endpoint_urls(const config::llm_section& llm) {
 
 void print_banner(const config& configuration, std::uint16_t port) {
     std::printf(
-        "moodring listening on http://%s:%u · LLM %s · chat model %s · theme model %s\n",
+        "moodring listening on %s://%s:%u · LLM %s · chat model %s · theme model %s\n",
+        configuration.server.tls_cert_file.empty() ? "http" : "https",
         configuration.server.host.c_str(),
         static_cast<unsigned>(port),
         endpoint_urls(configuration.llm).c_str(),
@@ -47,6 +48,16 @@ void print_banner(const config& configuration, std::uint16_t port) {
 }
 
 }  // namespace
+
+// First, before anything touches the disk: a certificate, key or proxy list that cannot be
+// used stops the start (config_error: exit 2).
+void app::parts::make_security() {
+    security.proxies = net::proxy_policy_from(configuration);
+    if (auto files = net::tls_files_from(configuration)) {
+        tls = std::make_shared<net::tls_credentials>(std::move(*files));
+        security.tls = tls;
+    }
+}
 
 void app::parts::make_metrics() {
     store_metrics = std::make_unique<store::store_metrics>(registry);
@@ -159,7 +170,8 @@ void app::parts::make_http_server() {
         router,
         origins,
         websocket_context(),
-        http_metrics.get()
+        http_metrics.get(),
+        security
     );
     if (auto gate = access_gate(origins)) server->require_credentials(std::move(gate));
 }
@@ -231,6 +243,7 @@ app::~app() {
 }
 
 std::uint16_t app::start() {
+    parts_->make_security();
     parts_->make_metrics();
     parts_->make_store();
     parts_->make_llm();

@@ -21,6 +21,7 @@
 #include <moodring/net/http_metrics.hpp>
 #include <moodring/net/http_server.hpp>
 #include <moodring/net/router.hpp>
+#include <moodring/net/tls_credentials.hpp>
 #include <moodring/net/websocket_session.hpp>
 #include <moodring/store/account_store.hpp>
 #include <moodring/store/store.hpp>
@@ -84,6 +85,8 @@ struct app::parts {
     std::unique_ptr<theme::theme_service> themes;  // null when theme.enabled is off
     std::shared_ptr<net::websocket_registry> websockets =
         std::make_shared<net::websocket_registry>();
+    net::connection_security security;          // TLS and trusted proxies, built first
+    std::shared_ptr<net::tls_credentials> tls;  // in `security`; null without TLS; SIGHUP reloads
     std::unique_ptr<net::http_server> server;
     std::vector<std::thread> threads;
     std::atomic<bool> stopping{false};
@@ -94,6 +97,7 @@ struct app::parts {
           io(static_cast<int>(configuration.server.io_threads)) {}
 
     // The parts, in the order `app::start` builds them.
+    void make_security();
     void make_metrics();
     void make_store();
     void make_llm();
@@ -112,7 +116,7 @@ struct app::parts {
         std::shared_ptr<const api::origin_policy> origins
     );
     void announce_access(std::uint16_t port) const;
-    bool uses_tls() const { return false; }
+    bool uses_tls() const { return !configuration.server.tls_cert_file.empty(); }
     std::shared_ptr<net::websocket_context> websocket_context();
     asio::awaitable<void> warm_up(std::string model);
     asio::awaitable<void> drain_then_stop();

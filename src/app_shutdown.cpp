@@ -18,6 +18,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <csignal>
 
 namespace moodring {
 
@@ -61,12 +62,21 @@ asio::awaitable<void> app::parts::connections_closed(std::chrono::steady_clock::
 
 void app::stop_on_signals() {
     parts_->signals.emplace(parts_->io, SIGINT, SIGTERM);
+    // SIGHUP reloads the certificate. Without TLS it keeps its default (the process ends with
+    // its terminal), as before TLS existed.
+    if (!parts_->configuration.server.tls_cert_file.empty()) parts_->signals->add(SIGHUP);
     wait_for_signal();
 }
 
 void app::wait_for_signal() {
     parts_->signals->async_wait([this](const boost::system::error_code& ec, int number) {
         if (ec) return;
+        if (number == SIGHUP) {
+            // Two small files, read on an I/O thread: a moment's pause, once per reload.
+            if (parts_->tls) parts_->tls->reload();
+            wait_for_signal();
+            return;
+        }
         if (parts_->stopping) {
             spdlog::warn("second signal: stopping now");
             parts_->io.stop();

@@ -41,6 +41,11 @@ int main(int argc, char** argv) {
         server.stop_on_signals();
         server.start();
         server.wait();
+    } catch (const moodring::config_error& e) {
+        // A setting that only proves unusable at start (a certificate that cannot be read).
+        spdlog::critical("cannot start: {}", e.what());
+        std::fprintf(stderr, "moodring: configuration error: %s\n", e.what());
+        return 2;
     } catch (const std::exception& e) {
         spdlog::critical("cannot start: {}", e.what());
         std::fprintf(stderr, "moodring: cannot start: %s\n", e.what());

@@ -20,7 +20,8 @@ public:
     // is impossible (unwritable database, port in use).
     std::uint16_t start();
 
-    // From now on SIGINT and SIGTERM stop the server gracefully (a second one at once).
+    // From now on SIGINT and SIGTERM stop the server gracefully (a second one at once), and
+    // with TLS on, SIGHUP reloads the certificate and key for new connections.
     // Call before `start`, so that no signal can arrive unhandled once the banner is out.
     void stop_on_signals();
 

@@ -136,6 +136,14 @@ void check_exposure(const config::auth_section& auth, const std::string& host) {
 
 void check_together(const config& settings) {
     check_exposure(settings.auth, settings.server.host);
+    const auto& server = settings.server;
+    if (server.tls_cert_file.empty() != server.tls_key_file.empty()) {
+        fail(
+            server.tls_key_file.empty()
+                ? "server.tls_key_file must be set when server.tls_cert_file is"
+                : "server.tls_cert_file must be set when server.tls_key_file is"
+        );
+    }
     if (settings.llm.cooldown_max < settings.llm.cooldown) {
         fail(
             "llm.cooldown_max_ms (" + std::to_string(settings.llm.cooldown_max.count()) +

@@ -20,6 +20,9 @@ void add_server_rows(std::vector<setting>& table) {
     row("server.allowed_origins", "browser origins allowed besides the page's own", &section::allowed_origins, origin_list);
     row("server.allowed_hosts", "Host names served besides loopback names and IP addresses (\"*\": any)", &section::allowed_hosts);
     row("server.shutdown_grace_ms", "time running work gets to finish on shutdown", &section::shutdown_grace, positive_ms);
+    row("server.tls_cert_file", "PEM certificate chain; with server.tls_key_file the port speaks HTTPS and WSS only (\"\": plain HTTP)", &section::tls_cert_file);
+    row("server.tls_key_file", "PEM private key of server.tls_cert_file (reloaded with it on SIGHUP)", &section::tls_key_file);
+    row("server.trusted_proxies", "addresses and CIDR ranges whose X-Forwarded-For and X-Forwarded-Proto are believed", &section::trusted_proxies);
     // clang-format on
 }
 

@@ -18,14 +18,15 @@
 
 namespace moodring::net {
 
-// The layer under a server's websocket::stream: a tcp_stream whose incoming bytes pass a
-// `frame_guard` before Beast reads them. Once the guard refuses a frame, reads fail with
-// `bad_close_payload` and `failure()` names the close code the RFC asks for; the session
-// then sends that close frame itself, since Beast considers the stream failed.
+// The layer under a server's websocket::stream: a transport (TCP, or TLS over TCP) whose
+// incoming bytes pass a `frame_guard` before Beast reads them. Once the guard refuses a frame,
+// reads fail with `bad_close_payload` and `failure()` names the close code the RFC asks for; the
+// session then sends that close frame itself, since Beast considers the stream failed.
+template <class Transport>
 class guarded_stream {
 public:
-    using next_layer_type = boost::beast::tcp_stream;
-    using executor_type = next_layer_type::executor_type;
+    using next_layer_type = Transport;
+    using executor_type = typename next_layer_type::executor_type;
 
     // By rvalue reference: moving a Beast stream allocates a new state block.
     explicit guarded_stream(next_layer_type&& stream) : stream_(std::move(stream)) {}
@@ -96,17 +97,19 @@ private:
     std::size_t ready_ = 0;         // leading bytes of `in_` the guard has released
 };
 
-// Closing the TCP connection after a close handshake is the tcp_stream's business.
-inline void teardown(
-    boost::beast::role_type role, guarded_stream& stream, boost::system::error_code& ec
+// Ending the connection after a close handshake is the transport's business: TLS sends its
+// close_notify (Beast's teardown for ssl_stream), TCP shuts down.
+template <class Transport>
+void teardown(
+    boost::beast::role_type role, guarded_stream<Transport>& stream, boost::system::error_code& ec
 ) {
     using boost::beast::websocket::teardown;
     teardown(role, stream.next_layer(), ec);
 }
 
-template <class TeardownHandler>
+template <class Transport, class TeardownHandler>
 void async_teardown(
-    boost::beast::role_type role, guarded_stream& stream, TeardownHandler&& handler
+    boost::beast::role_type role, guarded_stream<Transport>& stream, TeardownHandler&& handler
 ) {
     using boost::beast::websocket::async_teardown;
     async_teardown(role, stream.next_layer(), std::forward<TeardownHandler>(handler));

@@ -4,6 +4,7 @@
 // it through Beast's in-memory test stream exactly as the server drives it through a socket.
 // Private to src/net (and tests/fuzz): it pulls in Beast's HTTP headers.
 
+#include "transport.hpp"
 #include <moodring/core/clock.hpp>
 #include <moodring/core/error.hpp>
 #include <moodring/net/http_session.hpp>
@@ -29,36 +30,11 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 
-// What a transport offers beyond reading and writing: a TCP stream has deadlines and a socket;
-// the in-memory test stream has neither, and nothing there can stall.
-template <class Stream>
-void set_deadline(Stream& stream, std::chrono::steady_clock::duration timeout) {
-    if constexpr (requires { stream.expires_after(timeout); }) stream.expires_after(timeout);
-}
-
-template <class Stream>
-void shutdown_send(Stream& stream) {
-    if constexpr (requires { stream.socket(); }) {
-        beast::error_code ignored;
-        stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
-    } else {
-        stream.close();
-    }
-}
-
-template <class Stream>
-std::string remote_address(Stream& stream) {
-    if constexpr (requires { stream.socket(); }) {
-        beast::error_code ec;
-        auto endpoint = stream.socket().remote_endpoint(ec);
-        if (!ec) return endpoint.address().to_string();
-    }
-    return {};
-}
-
+// The request as handlers see it. Who sent it (`remote_address`, `secure`) is the connection's
+// peer unless that peer is a trusted proxy (`proxy_policy`).
 template <class Stream>
 std::optional<api::http_request> to_request(
-    http::request<http::string_body>&& raw, Stream& stream
+    http::request<http::string_body>&& raw, Stream& stream, const proxy_policy& proxies
 ) {
     api::http_request req;
     req.method = std::string(raw.method_string());
@@ -73,7 +49,9 @@ std::optional<api::http_request> to_request(
         req.headers.emplace_back(std::move(name), std::string(field.value()));
     }
     req.body = std::move(raw.body());
-    req.remote_address = remote_address(stream);
+    auto client = proxies.client_of(remote_address(stream), is_tls<Stream>, req.headers);
+    req.remote_address = std::move(client.address);
+    req.secure = client.secure;
     return req;
 }
 
@@ -109,22 +87,6 @@ asio::awaitable<bool> write_response(
             co_await http::async_write(stream, message, as_tuple(use_awaitable));
     }
     co_return !ec;
-}
-
-// After refusing a request whose body is still arriving: keep reading (and discarding) for a
-// moment so the client finishes sending and gets to read the answer instead of a reset.
-template <class Stream>
-asio::awaitable<void> linger(Stream& stream) {
-    shutdown_send(stream);
-    set_deadline(stream, std::chrono::seconds(2));
-    std::array<char, 16 * 1024> scratch;
-    for (std::size_t total = 0; total < 64 * 1024 * 1024;) {
-        auto [ec, n] = co_await stream.async_read_some(
-            asio::buffer(scratch), asio::as_tuple(asio::use_awaitable)
-        );
-        if (ec) break;
-        total += n;
-    }
 }
 
 // The answer to a request Beast could not read, or nothing if the connection just ends.
@@ -224,7 +186,7 @@ asio::awaitable<bool> answer_request(
     // Whoever answers (a route, the static files, a refusal), an answer to HEAD carries no
     // body: one sent anyway would be read as the start of the next response.
     const bool head = raw.method() == http::verb::head;
-    auto request = to_request(std::move(raw), stream);
+    auto request = to_request(std::move(raw), stream, context.proxies);
     if (!request) {
         if (context.metrics) context.metrics->unreadable(400);
         auto refusal = api::error_response(400, "Malformed request target");
@@ -233,6 +195,7 @@ asio::awaitable<bool> answer_request(
         co_return false;
     }
     const std::string method = request->method, path = request->path;
+    const std::string client = request->remote_address;
     auto response = co_await handle(std::move(*request), context);
     response.head_only = head;
     const unsigned status = response.status;
@@ -243,7 +206,8 @@ asio::awaitable<bool> answer_request(
     const bool stay = keep_alive && !context.stopping->load();
     set_deadline(stream, context.limits.request_timeout);
     const bool written = co_await write_response(stream, std::move(response), version, stay);
-    spdlog::info("{} {} {} {:.1f}ms", method, path, status, elapsed_ms(started, mono_clock::now()));
+    const auto took = elapsed_ms(started, mono_clock::now());
+    spdlog::info("{} {} {} {:.1f}ms from {}", method, path, status, took, client);
     co_return written&& stay;
 }
 
@@ -271,7 +235,7 @@ asio::awaitable<std::optional<http::request<http::string_body>>> serve_http_requ
         const bool stay = co_await answer_request(stream, parser.release(), context);
         if (!stay) break;
     }
-    shutdown_send(stream);
+    co_await end_sending(stream);
     co_return std::nullopt;
 }
 

@@ -57,9 +57,12 @@ struct http_server::state : std::enable_shared_from_this<http_server::state> {
             id = next_id++;
             sessions.emplace(id, session_entry{executor, cancel});
         }
+        auto session = context->tls
+                           ? run_https_session(beast::tcp_stream(std::move(socket)), context)
+                           : run_http_session(beast::tcp_stream(std::move(socket)), context);
         asio::co_spawn(
             executor,
-            run_http_session(beast::tcp_stream(std::move(socket)), context),
+            std::move(session),
             asio::bind_cancellation_slot(
                 cancel->slot(),
                 [self = shared_from_this(), id, cancel, address](std::exception_ptr error) {
@@ -103,6 +106,9 @@ struct http_server::state : std::enable_shared_from_this<http_server::state> {
             auto address = peer.address().to_string();
             if (!addresses.admit(address, context->limits.max_connections_per_address)) {
                 spdlog::warn("connection refused: too many from {}", address);
+                // A TLS client could not read a plain answer, and a handshake is what this
+                // limit saves: it is just closed.
+                if (context->tls) continue;
                 auto executor = socket.get_executor();
                 asio::co_spawn(
                     executor,
@@ -136,9 +142,12 @@ http_server::http_server(
     std::shared_ptr<const router> routes,
     std::shared_ptr<const api::origin_policy> origins,
     std::shared_ptr<const websocket_context> websocket,
-    http_metrics* metrics
+    http_metrics* metrics,
+    connection_security security
 ) {
     auto context = std::make_shared<session_context>();
+    context->tls = std::move(security.tls);
+    context->proxies = std::move(security.proxies);
     context->metrics = metrics;
     context->websocket = std::move(websocket);
     context->limits = limits;

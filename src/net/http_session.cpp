@@ -1,4 +1,5 @@
 #include "http_request_loop.hpp"
+#include "tls_stream.hpp"
 #include <moodring/net/http_session.hpp>
 
 #include <boost/beast/core/flat_buffer.hpp>
@@ -32,13 +33,13 @@ struct admitted_upgrade {
 };
 
 // Answers an upgrade request with `refusal` and shuts the sending side.
+template <class Stream>
 asio::awaitable<void> refuse_upgrade(
-    beast::tcp_stream& stream, api::http_response refusal, unsigned version, http_metrics* metrics
+    Stream& stream, api::http_response refusal, unsigned version, http_metrics* metrics
 ) {
     if (metrics) metrics->upgrade(refusal.status);
     co_await detail::write_response(stream, std::move(refusal), version, false);
-    beast::error_code ignored;
-    stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+    co_await detail::end_sending(stream);
 }
 
 // Why an upgrade is not admitted, or nothing (the address then counted).
@@ -65,12 +66,12 @@ std::optional<api::http_response> upgrade_refusal(
 }
 
 // Checks an upgrade request: its admission, or nullopt once the refusal is answered.
+template <class Stream>
 asio::awaitable<std::optional<admitted_upgrade>> admit_upgrade(
-    beast::tcp_stream& stream,
-    const http::request<http::string_body>& raw,
-    const session_context& context
+    Stream& stream, const http::request<http::string_body>& raw, const session_context& context
 ) {
-    auto request = detail::to_request(http::request<http::string_body>(raw), stream);
+    auto request =
+        detail::to_request(http::request<http::string_body>(raw), stream, context.proxies);
     auto conversation = request ? websocket_conversation(request->path) : std::nullopt;
     auto refusal = upgrade_refusal(request, conversation, context);
     if (!refusal && context.gate) {
@@ -96,8 +97,9 @@ asio::awaitable<std::optional<admitted_upgrade>> admit_upgrade(
 
 // Answers requests until the connection is to close (nullopt, the sending side shut) or a
 // request asks for a WebSocket (that request, not answered yet). The read buffer lives here.
+template <class Stream>
 asio::awaitable<std::optional<http::request<http::string_body>>> serve_http(
-    beast::tcp_stream& stream, const session_context& context
+    Stream& stream, const session_context& context
 ) {
     beast::flat_buffer buffer;
     auto upgrade = co_await detail::serve_http_requests(stream, buffer, context);
@@ -109,8 +111,9 @@ asio::awaitable<std::optional<http::request<http::string_body>>> serve_http(
 // HTTP and the checks of an upgrade run in coroutines of their own, so that their parser,
 // buffers and parsed request are gone while the WebSocket lives: an idle WebSocket keeps only
 // what it needs. The stream goes to them by reference since moving a Beast stream allocates.
+template <class Stream>
 asio::awaitable<void> run_http_session(
-    beast::tcp_stream stream, std::shared_ptr<const session_context> context
+    Stream stream, std::shared_ptr<const session_context> context
 ) {
     auto upgrade = co_await serve_http(stream, *context);
     if (!upgrade) co_return;
@@ -125,6 +128,10 @@ asio::awaitable<void> run_http_session(
         context->websocket
     );
 }
+
+template asio::awaitable<void>
+    run_http_session(beast::tcp_stream, std::shared_ptr<const session_context>);
+template asio::awaitable<void> run_http_session(tls_stream, std::shared_ptr<const session_context>);
 
 asio::awaitable<void> refuse_connection(
     beast::tcp_stream stream, unsigned status, std::string message

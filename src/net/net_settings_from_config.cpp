@@ -26,4 +26,26 @@ websocket_limits websocket_limits_from(const config& configuration) {
     };
 }
 
+std::optional<tls_files> tls_files_from(const config& configuration) {
+    const auto& server = configuration.server;
+    // load_config has checked that both are set or neither.
+    if (server.tls_cert_file.empty()) return std::nullopt;
+    return tls_files{.cert_file = server.tls_cert_file, .key_file = server.tls_key_file};
+}
+
+proxy_policy proxy_policy_from(const config& configuration) {
+    std::vector<address_range> trusted;
+    for (const auto& entry : configuration.server.trusted_proxies) {
+        auto range = address_range::parse(entry);
+        if (!range) {
+            throw config_error(
+                "server.trusted_proxies: \"" + entry +
+                "\" is neither an IP address nor a CIDR range"
+            );
+        }
+        trusted.push_back(*range);
+    }
+    return proxy_policy(std::move(trusted));
+}
+
 }  // namespace moodring::net

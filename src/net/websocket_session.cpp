@@ -4,8 +4,10 @@
 // the only code that writes to the socket, the close included. Everyone else calls `deliver`,
 // which queues and starts the writer if none runs. The writer runs only while there is
 // something to write and ends when the queue is empty, so an idle connection (most of them)
-// holds one coroutine, not two.
+// holds one coroutine, not two. The session is a template over its transport, TCP or TLS, so
+// that a plain connection carries nothing of TLS.
 #include "guarded_stream.hpp"
+#include "tls_stream.hpp"
 #include <moodring/chat/chat_metrics.hpp>
 #include <moodring/chat/conversation_hub.hpp>
 #include <moodring/chat/frames.hpp>
@@ -39,11 +41,14 @@ namespace websocket = beast::websocket;
 using asio::as_tuple;
 using asio::use_awaitable;
 
+template <class Transport>
 class websocket_session : public chat::watcher,
-                          public std::enable_shared_from_this<websocket_session> {
+                          public std::enable_shared_from_this<websocket_session<Transport>> {
 public:
+    using std::enable_shared_from_this<websocket_session>::shared_from_this;
+
     websocket_session(
-        beast::tcp_stream&& stream,
+        Transport&& stream,
         std::string conversation_id,
         store::viewer viewer,
         std::shared_ptr<const websocket_context> context
@@ -221,7 +226,7 @@ private:
     }
 
     // Beast has failed the stream on a frame the guard refused; the writer is the only
-    // writer and between frames here, so the RFC's close frame can go out on the socket.
+    // writer and between frames here, so the RFC's close frame can go out on the transport.
     asio::awaitable<void> fail_connection(frame_guard::failure failure) {
         spdlog::info(
             "websocket conversation={} failed with {}: {}",
@@ -229,25 +234,18 @@ private:
             failure.code,
             failure.reason
         );
-        auto& tcp = beast::get_lowest_layer(ws_);
-        tcp.expires_after(std::chrono::seconds(5));
+        auto& transport = ws_.next_layer().next_layer();
+        detail::set_deadline(transport, std::chrono::seconds(5));
         const std::string frame = encode_close_frame(failure.code, failure.reason);
         auto [ec, _] =
-            co_await asio::async_write(tcp, asio::buffer(frame), as_tuple(use_awaitable));
+            co_await asio::async_write(transport, asio::buffer(frame), as_tuple(use_awaitable));
         if (ec) co_return;
         // Read what is still coming until the client closes too, so that closing the socket
         // does not reset the connection before the client has read the close frame.
-        beast::error_code ignored;
-        tcp.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
-        std::array<char, 1024> scratch;
-        for (;;) {
-            auto [read_ec, n] =
-                co_await tcp.async_read_some(asio::buffer(scratch), as_tuple(use_awaitable));
-            if (read_ec) break;
-        }
+        co_await detail::linger(transport);
     }
 
-    websocket::stream<guarded_stream> ws_;
+    websocket::stream<guarded_stream<Transport>> ws_;
     one_shot_event closed_;  // set by the writer once the socket is closed
     bool writer_running_ = false;
     std::string conversation_id_;
@@ -288,8 +286,9 @@ std::optional<websocket_owner> owner_of(const std::optional<auth::principal>& pr
 
 }  // namespace
 
+template <class Stream>
 asio::awaitable<void> run_websocket_session(
-    beast::tcp_stream&& stream,
+    Stream&& stream,
     beast::http::request<beast::http::string_body> request,
     std::string conversation_id,
     std::string remote_address,
@@ -298,8 +297,9 @@ asio::awaitable<void> run_websocket_session(
 ) {
     const auto viewer =
         principal ? store::viewer::user(principal->who.id) : store::viewer::anyone();
+    using session_type = websocket_session<std::remove_reference_t<Stream>>;
     auto session =
-        std::make_shared<websocket_session>(std::move(stream), conversation_id, viewer, context);
+        std::make_shared<session_type>(std::move(stream), conversation_id, viewer, context);
     auto close = [weak = std::weak_ptr(session)](close_cause cause) {
         if (auto alive = weak.lock()) alive->close_later(close_for(cause));
     };
@@ -310,5 +310,11 @@ asio::awaitable<void> run_websocket_session(
     };
     co_await session->run(std::move(request));
 }
+
+template asio::awaitable<void> run_websocket_session<
+    beast::
+        tcp_stream>(beast::tcp_stream&&, beast::http::request<beast::http::string_body>, std::string, std::string, std::optional<auth::principal>, std::shared_ptr<const websocket_context>);
+template asio::awaitable<void> run_websocket_session<
+    tls_stream>(tls_stream&&, beast::http::request<beast::http::string_body>, std::string, std::string, std::optional<auth::principal>, std::shared_ptr<const websocket_context>);
 
 }  // namespace moodring::net

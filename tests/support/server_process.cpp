@@ -8,7 +8,7 @@
 namespace moodring::test {
 
 unsigned short port_from_banner(const std::string& line) {
-    static const std::regex pattern(R"(listening on http://[^:/\s]+:(\d+))");
+    static const std::regex pattern(R"(listening on https?://[^:/\s]+:(\d+))");
     std::smatch m;
     if (!std::regex_search(line, m, pattern)) return 0;
     return static_cast<unsigned short>(std::stoi(m[1]));

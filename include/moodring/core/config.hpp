@@ -24,6 +24,9 @@ struct config {
             "http://localhost:5173", "http://127.0.0.1:5173"};
         std::vector<std::string> allowed_hosts;
         std::chrono::milliseconds shutdown_grace{10'000};
+        std::string tls_cert_file;  // empty: plain HTTP (both or neither)
+        std::string tls_key_file;
+        std::vector<std::string> trusted_proxies;  // addresses and CIDR ranges
     } server;
 
     struct http_section {

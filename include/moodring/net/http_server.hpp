@@ -2,6 +2,7 @@
 
 #include <moodring/api/access_gate.hpp>
 #include <moodring/api/origin_policy.hpp>
+#include <moodring/net/proxy_policy.hpp>
 #include <moodring/net/router.hpp>
 
 #include <boost/asio/io_context.hpp>
@@ -15,6 +16,14 @@
 namespace moodring::net {
 
 class http_metrics;
+class tls_credentials;
+
+// What a connection is trusted with: TLS on the port, and which proxies' X-Forwarded-* headers
+// are believed.
+struct connection_security {
+    std::shared_ptr<const tls_credentials> tls;  // null: plain HTTP and WebSocket
+    proxy_policy proxies;                        // default: nobody's
+};
 
 struct http_limits {
     std::size_t max_header_bytes = 16 * 1024;
@@ -34,7 +43,8 @@ public:
         std::shared_ptr<const router> routes,
         std::shared_ptr<const api::origin_policy> origins,
         std::shared_ptr<const struct websocket_context> websocket = nullptr,
-        http_metrics* metrics = nullptr  // must outlive the server
+        http_metrics* metrics = nullptr,  // must outlive the server
+        connection_security security = {}
     );
     ~http_server();
     http_server(const http_server&) = delete;

@@ -3,6 +3,8 @@
 #include <moodring/api/access_gate.hpp>
 #include <moodring/net/http_metrics.hpp>
 #include <moodring/net/http_server.hpp>
+#include <moodring/net/proxy_policy.hpp>
+#include <moodring/net/tls_credentials.hpp>
 #include <moodring/net/websocket_session.hpp>
 
 #include <boost/asio/awaitable.hpp>
@@ -22,10 +24,21 @@ struct session_context {
     std::shared_ptr<const websocket_context> websocket;  // null: no /ws/ endpoint
     http_metrics* metrics = nullptr;                     // null: not measured
     std::shared_ptr<const api::access_gate> gate;        // null: mode `none`, no sign-in
+    std::shared_ptr<const tls_credentials> tls;          // null: plain HTTP and WebSocket
+    proxy_policy proxies;                                // whose X-Forwarded-* to believe
 };
 
-// Serves HTTP/1.1 requests on one connection until it closes, keep-alive included.
+// Serves HTTP/1.1 requests on one connection until it closes, keep-alive included, and a
+// WebSocket when one asks for it. `Stream` is a beast::tcp_stream, or (inside src/net) TLS
+// over one; http_session.cpp instantiates both.
+template <class Stream>
 boost::asio::awaitable<void> run_http_session(
+    Stream stream, std::shared_ptr<const session_context> context
+);
+
+// The same on a connection that is to speak TLS (`context.tls` is set): the TLS handshake
+// first, under the request timeout; plain HTTP is answered 400 "This port speaks HTTPS only".
+boost::asio::awaitable<void> run_https_session(
     boost::beast::tcp_stream stream, std::shared_ptr<const session_context> context
 );
 

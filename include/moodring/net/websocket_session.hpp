@@ -29,9 +29,11 @@ struct websocket_context {
 
 // Takes over a connection whose request asked for an upgrade to /ws/{conversation_id};
 // the caller has checked the origin and the per-address limit (and admitted the address).
-// `stream` is moved from at once; the caller's object must outlive the call.
+// `stream` (a beast::tcp_stream, or inside src/net TLS over one; websocket_session.cpp
+// instantiates both) is moved from at once; the caller's object must outlive the call.
+template <class Stream>
 boost::asio::awaitable<void> run_websocket_session(
-    boost::beast::tcp_stream&& stream,
+    Stream&& stream,
     boost::beast::http::request<boost::beast::http::string_body> request,
     std::string conversation_id,
     std::string remote_address,
