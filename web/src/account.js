@@ -11,6 +11,7 @@ import {
     formSent,
     initialAccountState,
     keyCreated,
+    parseSetupHash,
     passwordChanged,
     retryWaitOver,
     secretDismissed,
@@ -147,24 +148,30 @@ export function createAccount(chat) {
         }
     }
 
+    /** Asks the server which screen to show, and shows it. */
+    async function askStatus() {
+        let answer;
+        try {
+            answer = { ok: true, data: await api.authStatus() };
+        } catch (err) {
+            answer = failure(err);
+        }
+        dispatch(statusAnswered(state, answer, location.hash));
+    }
+
     // Every answer of the REST API: a 401 anywhere is the one way back to the sign-in form.
     observeAnswers((answer) => dispatch(apiAnswered(state, answer)));
+    // The setup link opened in a tab that shows the sign-in form already: no reload happens.
+    window.addEventListener('hashchange', () => {
+        if (state.screen === 'sign-in' && parseSetupHash(location.hash)) askStatus();
+    });
 
     return {
         /** Whether today's chat page is on screen (in mode `none`, always after start). */
         get chatShown() {
             return state.screen === 'chat';
         },
-        /** Asks the server which screen to show, and shows it. */
-        async start() {
-            let answer;
-            try {
-                answer = { ok: true, data: await api.authStatus() };
-            } catch (err) {
-                answer = failure(err);
-            }
-            dispatch(statusAnswered(state, answer, location.hash));
-        },
+        start: askStatus,
         /** A conversation's socket closed: 1008 "signed out" ends the session. */
         socketClosed(close) {
             dispatch(socketClosed(state, close));

@@ -94,6 +94,8 @@ export function isAdmin(state) {
  * say what is wrong (and a 401 among them brings the sign-in form).
  */
 export function statusAnswered(state, answer, hash = '') {
+    // Asked again from the sign-in form (a setup link pasted into it): a failure changes nothing.
+    if (state.screen !== 'loading' && !answer.ok) return result(state);
     const data = answer.ok ? answer.data : null;
     if (data?.mode !== 'accounts') {
         const mode = answer.ok || answer.status === 404 ? 'none' : 'unknown';

@@ -134,6 +134,15 @@ describe('which screen the status answer shows', () => {
         assert.deepEqual(types(effects), ['clear-hash', 'start-chat']);
     });
 
+    test('the setup link pasted into the sign-in tab: the setup form; a failed ask changes nothing', () => {
+        const signIn = statusAnswered(initialAccountState(), status({ setup_required: true })).state;
+        assert.equal(signIn.screen, 'sign-in');
+        assert.equal(statusAnswered(signIn, failed(0, 'offline'), `#setup=${TOKEN}`).state, signIn);
+        const { state } = statusAnswered(signIn, status({ setup_required: true }), `#setup=${TOKEN}`);
+        assert.equal(state.screen, 'setup');
+        assert.equal(state.notice, '');
+    });
+
     test('an unknown role is no admin', () => {
         const { state } = statusAnswered(initialAccountState(), status({ user: { ...USER, role: 'root' } }));
         assert.equal(state.user.role, 'user');
