@@ -316,6 +316,8 @@ describe('moodring page with accounts', { timeout: 15 * 60_000 }, () => {
         // Two tabs of bob's session: one watching a conversation (socket open), one not.
         const id = await newConversation(page, 'Watched');
         await waitForConnected(page);
+        const statusAsked = () => record.requests.filter((u) => u.endsWith('/api/auth/status')).length;
+        const asked = statusAsked();
         const idle = await context.newPage();
         await idle.goto('/');
         await idle.waitForSelector('html[data-ready="true"]');
@@ -330,6 +332,9 @@ describe('moodring page with accounts', { timeout: 15 * 60_000 }, () => {
         assert.match(await page.textContent('#sign-in-notice'), /signed out/);
         assert.equal(await page.isVisible('#app'), false);
         assert.equal(new URL(page.url()).searchParams.get('c'), id, 'the conversation stays in the URL');
+        // Signed out by the close itself: a page that missed the 1008 would have taken it for a
+        // dropped connection and asked the status to find out.
+        assert.equal(statusAsked(), asked, 'signed out by 1008 "signed out", not by asking');
         // The idle tab finds out from its next request's 401.
         await idle.click('#new-conversation');
         await idle.fill('#field-title', 'never made');
