@@ -106,7 +106,9 @@ export function createUsersPage({ self, onUserChanged, onUserDeleted, confirmAct
             show(failure, err.message);
             return;
         }
-        await load();
+        // An admin who made themselves a user may not see this page any more.
+        if (isSelf(user) && select.value !== 'admin') dialog.close();
+        else await load();
     }
 
     function askPassword(user) {
