@@ -12,7 +12,7 @@ const TEST_TIMEOUT = 4 * WAIT_MS;
 const ADMIN = { username: 'ada', password: 'correct horse battery' };
 const USER = { username: 'bob', password: 'bobs own password' };
 /** The one line the server prints while no user exists (PROTOCOL.md, "First account"). */
-const SETUP_LINK = /(https?):\/\/([^\s/]+)\/#setup=([A-Za-z0-9_~.%-]+)/;
+const SETUP_LINK = /(https?):\/\/([^\s/]+)\/#setup=([A-Za-z0-9_~.%+\/=-]+)/;
 
 let stack;
 let browser;

@@ -50,13 +50,14 @@ function result(state, effects = []) {
 /** The setup token of a `#setup=TOKEN` hash, or null. */
 export function parseSetupHash(hash) {
     if (typeof hash !== 'string' || !hash.startsWith('#')) return null;
+    // Not URLSearchParams: a `+` of a base64 token is a plus, not a space.
+    const field = hash.slice(1).split('&').find((part) => part.startsWith('setup='));
     let token;
     try {
-        token = new URLSearchParams(hash.slice(1)).get('setup');
+        token = decodeURIComponent(field?.slice('setup='.length) ?? '').trim();
     } catch {
         return null;
     }
-    token = token?.trim() ?? '';
     if (!token || token.length > MAX_TOKEN_LENGTH || /\s/.test(token)) return null;
     return token;
 }

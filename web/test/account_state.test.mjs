@@ -156,10 +156,12 @@ describe('the setup hash', () => {
         assert.equal(parseSetupHash('#setup=abc-_~.123'), 'abc-_~.123');
         assert.equal(parseSetupHash('#other=1&setup=xyz'), 'xyz');
         assert.equal(parseSetupHash('#setup=a%2Bb'), 'a+b');
+        assert.equal(parseSetupHash('#setup=ab+/cd=='), 'ab+/cd==', 'base64 as it is');
     });
 
     test('anything else is no token', () => {
         for (const hash of ['', '#', '#setup=', '#setup', '#nothing=1', 'setup=abc', '#setup=a b',
+            '#setup=%E0%A4%A', '#xsetup=abc',
             `#setup=${'x'.repeat(513)}`, null, undefined, 42]) {
             assert.equal(parseSetupHash(hash), null, `hash ${String(hash).slice(0, 20)}`);
         }
