@@ -79,6 +79,10 @@ bool origin_policy::listed(std::string_view origin) const {
     return std::find(allowed_.begin(), allowed_.end(), lower(origin)) != allowed_.end();
 }
 
+bool origin_policy::vouches_for(const http_request& request) const {
+    return !request.header("origin").empty() && allows(request);
+}
+
 bool origin_policy::allows(const http_request& request) const {
     const auto origin = request.header("origin");
     if (origin.empty()) return true;
@@ -89,6 +93,8 @@ void origin_policy::decorate(const http_request& request, http_response& respons
     const auto origin = request.header("origin");
     if (origin.empty() || same_origin(origin, request.header("host")) || !listed(origin)) return;
     response.with_header("Access-Control-Allow-Origin", std::string(origin));
+    // A listed origin is trusted like the page's own: with accounts, it signs in by cookie.
+    response.with_header("Access-Control-Allow-Credentials", "true");
     response.with_header("Vary", "Origin");
 }
 
@@ -102,7 +108,7 @@ http_response origin_policy::preflight(const http_request& request) const {
     }
     decorate(request, r);
     r.with_header("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS");
-    r.with_header("Access-Control-Allow-Headers", "Content-Type");
+    r.with_header("Access-Control-Allow-Headers", "Content-Type, Authorization");
     r.with_header("Access-Control-Max-Age", "600");
     return r;
 }

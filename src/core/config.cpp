@@ -8,6 +8,8 @@
 #include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
 
+#include <arpa/inet.h>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -114,7 +116,26 @@ void apply_flags(config& settings, const po::variables_map& given) {
 
 // Checks between settings, made once every source has been read: a pair may be given in two
 // different places, and only the final values have to agree.
+// Addresses only this machine can reach: where mode `none` (no sign-in) may listen.
+bool loopback_host(const std::string& host) {
+    if (host == "localhost" || host == "::1") return true;
+    in_addr v4{};
+    return inet_pton(AF_INET, host.c_str(), &v4) == 1 && (ntohl(v4.s_addr) >> 24) == 127;
+}
+
+void check_exposure(const config::auth_section& auth, const std::string& host) {
+    if (auth.mode != "none" || auth.allow_network_without_accounts || loopback_host(host)) return;
+    fail(
+        "auth.mode is \"none\" (no sign-in: anyone who can reach the port reads and deletes "
+        "every conversation), so server.host must be a loopback address, not \"" +
+        host +
+        "\". Set auth.mode to \"accounts\", or auth.allow_network_without_accounts to true "
+        "if the network is yours alone"
+    );
+}
+
 void check_together(const config& settings) {
+    check_exposure(settings.auth, settings.server.host);
     if (settings.llm.cooldown_max < settings.llm.cooldown) {
         fail(
             "llm.cooldown_max_ms (" + std::to_string(settings.llm.cooldown_max.count()) +

@@ -125,6 +125,21 @@ void add_metrics_rows(std::vector<setting>& table) {
     // clang-format on
 }
 
+void add_auth_rows(std::vector<setting>& table) {
+    using section = config::auth_section;
+    section_rows<section> row(table, &config::auth);
+    // clang-format off
+    row("auth.mode", "none (one local user, loopback only) or accounts (sign-in required)", &section::mode, auth_mode);
+    row("auth.allow_network_without_accounts", "serve a non-loopback server.host in mode none (anyone there can read every conversation)", &section::allow_network_without_accounts);
+    row("auth.min_password_length", "fewest characters of a password", &section::min_password_length, at_least{1});
+    row("auth.session_ttl_hours", "how long a sign-in lasts", &section::session_ttl_hours, at_least{1});
+    row("auth.max_failed_logins", "failed sign-ins per username or address within the window before 429", &section::max_failed_logins, at_least{1});
+    row("auth.failed_login_window_s", "the window failed sign-ins are counted over, in seconds", &section::failed_login_window_s, at_least{1});
+    row("auth.max_concurrent_hashes", "password hashes computed at once, off the I/O threads", &section::max_concurrent_hashes, at_least{1});
+    row("auth.max_waiting_hashes", "password hashes waiting for a turn before sign-ins answer 503", &section::max_waiting_hashes, at_least{1});
+    // clang-format on
+}
+
 void add_log_rows(std::vector<setting>& table) {
     using section = config::log_section;
     section_rows<section> row(table, &config::log);
@@ -146,6 +161,7 @@ const std::vector<setting>& settings() {
         add_theme_rows(rows);
         add_websocket_rows(rows);
         add_metrics_rows(rows);
+        add_auth_rows(rows);
         add_log_rows(rows);
         return rows;
     }();

@@ -107,4 +107,8 @@ void backend_kind(const std::string& value) {
     if (value != "ollama" && value != "openai") fail("must be \"ollama\" or \"openai\"");
 }
 
+void auth_mode(const std::string& value) {
+    if (value != "none" && value != "accounts") fail("must be \"none\" or \"accounts\"");
+}
+
 }  // namespace moodring::config_values

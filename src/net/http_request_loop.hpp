@@ -142,6 +142,17 @@ inline std::optional<api::http_response> answer_read_error(const beast::error_co
     return std::nullopt;
 }
 
+// The gate (mode `accounts`: credentials, cross-site), then the route.
+inline asio::awaitable<api::http_response> admit_then_dispatch(
+    api::http_request request, const session_context& context
+) {
+    if (context.gate) {
+        auto refusal = co_await context.gate->admit(request);
+        if (refusal) co_return std::move(*refusal);
+    }
+    co_return co_await context.routes->dispatch(std::move(request));
+}
+
 inline asio::awaitable<api::http_response> handle(
     api::http_request request, const session_context& context
 ) {
@@ -155,7 +166,7 @@ inline asio::awaitable<api::http_response> handle(
     cors_view.headers = request.headers;
     api::http_response response;
     try {
-        response = co_await context.routes->dispatch(std::move(request));
+        response = co_await admit_then_dispatch(std::move(request), context);
     } catch (const service_error& e) {
         spdlog::error("request failed: {}", e.what());
         response = api::error_response(http_status(e.code()), public_message(e.code()));

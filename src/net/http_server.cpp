@@ -150,6 +150,10 @@ http_server::http_server(
 
 http_server::~http_server() { stop_accepting(); }
 
+void http_server::require_credentials(std::shared_ptr<const api::access_gate> gate) {
+    state_->context->gate = std::move(gate);
+}
+
 void http_server::stop_accepting() {
     state_->stopping = true;
     asio::post(state_->acceptor.get_executor(), [s = state_] {

@@ -28,6 +28,7 @@ std::optional<std::string> websocket_conversation(const std::string& path) {
 struct admitted_upgrade {
     std::string conversation_id;
     std::string remote_address;
+    std::optional<auth::principal> principal;
 };
 
 // Answers an upgrade request with `refusal` and shuts the sending side.
@@ -71,12 +72,26 @@ asio::awaitable<std::optional<admitted_upgrade>> admit_upgrade(
 ) {
     auto request = detail::to_request(http::request<http::string_body>(raw), stream);
     auto conversation = request ? websocket_conversation(request->path) : std::nullopt;
-    if (auto refusal = upgrade_refusal(request, conversation, context)) {
+    auto refusal = upgrade_refusal(request, conversation, context);
+    if (!refusal && context.gate) {
+        try {
+            refusal = co_await context.gate->admit_upgrade(*request);
+        } catch (const std::exception& e) {
+            spdlog::error("websocket credentials not checked: {}", e.what());
+            refusal = api::error_response(503, "The server cannot check sign-ins right now");
+        }
+        // Counted by upgrade_refusal, which admitted it.
+        if (refusal) context.websocket->registry->release(request->remote_address);
+    }
+    if (refusal) {
         co_await refuse_upgrade(stream, std::move(*refusal), raw.version(), context.metrics);
         co_return std::nullopt;
     }
     if (context.metrics) context.metrics->upgrade(101);
-    co_return admitted_upgrade{std::move(*conversation), std::move(request->remote_address)};
+    co_return admitted_upgrade{
+        std::move(*conversation),
+        std::move(request->remote_address),
+        std::move(request->principal)};
 }
 
 // Answers requests until the connection is to close (nullopt, the sending side shut) or a
@@ -106,6 +121,7 @@ asio::awaitable<void> run_http_session(
         std::move(*upgrade),
         std::move(admitted->conversation_id),
         std::move(admitted->remote_address),
+        std::move(admitted->principal),
         context->websocket
     );
 }

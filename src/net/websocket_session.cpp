@@ -266,6 +266,23 @@ struct registration {
     }
 };
 
+// What the server says when it closes a session of its own accord.
+close_request close_for(close_cause cause) {
+    if (cause == close_cause::signed_out) {
+        return {.code = close_codes::policy_error, .reason = "signed out"};
+    }
+    return {.code = close_codes::going_away, .reason = "server shutting down"};
+}
+
+std::optional<websocket_owner> owner_of(const std::optional<auth::principal>& principal) {
+    if (!principal) return std::nullopt;
+    return websocket_owner{
+        .user_id = principal->who.id,
+        .kind = principal->kind,
+        .credential_id = principal->credential_id,
+    };
+}
+
 }  // namespace
 
 asio::awaitable<void> run_websocket_session(
@@ -273,16 +290,16 @@ asio::awaitable<void> run_websocket_session(
     beast::http::request<beast::http::string_body> request,
     std::string conversation_id,
     std::string remote_address,
+    std::optional<auth::principal> principal,
     std::shared_ptr<const websocket_context> context
 ) {
     auto session = std::make_shared<websocket_session>(std::move(stream), conversation_id, context);
+    auto close = [weak = std::weak_ptr(session)](close_cause cause) {
+        if (auto alive = weak.lock()) alive->close_later(close_for(cause));
+    };
     const registration registered{
         .registry = context->registry,
-        .id = context->registry->add([weak = std::weak_ptr(session)] {
-            auto alive = weak.lock();
-            if (!alive) return;
-            alive->close_later({.code = close_codes::going_away, .reason = "server shutting down"});
-        }),
+        .id = context->registry->add(std::move(close), owner_of(principal)),
         .address = std::move(remote_address),
     };
     co_await session->run(std::move(request));

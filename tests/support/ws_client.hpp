@@ -43,6 +43,8 @@ public:
     std::optional<unsigned> wait_closed(
         std::chrono::milliseconds timeout = std::chrono::seconds(10)
     );
+    // The reason the server gave with its close (after wait_closed).
+    std::string close_reason() const { return std::string(ws_.reason().reason.c_str()); }
     void close();
     // Drops the TCP connection without a close handshake.
     void drop();

@@ -28,6 +28,9 @@ public:
 
     bool host_allowed(const http_request& request) const;
     bool allows(const http_request& request) const;
+    // Whether the request carries an Origin, and an allowed one: what a request authenticated
+    // by the cookie needs to change anything (a browser always sends Origin on those).
+    bool vouches_for(const http_request& request) const;
 
     // CORS headers for an allowed cross-origin request (nothing for same-origin ones).
     void decorate(const http_request& request, http_response& response) const;

@@ -118,6 +118,18 @@ struct config {
         bool loopback_only = true;
     } metrics;
 
+    // PROTOCOL v2 "Accounts and access control".
+    struct auth_section {
+        std::string mode = "none";  // "none": one local user, v1; "accounts": sign-in
+        bool allow_network_without_accounts = false;
+        std::size_t min_password_length = 10;
+        unsigned session_ttl_hours = 720;
+        unsigned max_failed_logins = 5;
+        unsigned failed_login_window_s = 900;
+        unsigned max_concurrent_hashes = 1;
+        unsigned max_waiting_hashes = 64;
+    } auth;
+
     struct log_section {
         std::string level = "info";
     } log;

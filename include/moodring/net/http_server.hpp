@@ -1,5 +1,6 @@
 #pragma once
 
+#include <moodring/api/access_gate.hpp>
 #include <moodring/api/origin_policy.hpp>
 #include <moodring/net/router.hpp>
 
@@ -38,6 +39,9 @@ public:
     ~http_server();
     http_server(const http_server&) = delete;
     http_server& operator=(const http_server&) = delete;
+
+    // Mode `accounts`: every request and upgrade passes `gate` first. Before `listen`.
+    void require_credentials(std::shared_ptr<const api::access_gate> gate);
 
     // Binds and starts accepting; returns the bound port (useful when asked for 0).
     std::uint16_t listen(const std::string& host, std::uint16_t port);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <moodring/api/access_gate.hpp>
 #include <moodring/net/http_metrics.hpp>
 #include <moodring/net/http_server.hpp>
 #include <moodring/net/websocket_session.hpp>
@@ -20,6 +21,7 @@ struct session_context {
     const std::atomic<bool>* stopping = nullptr;
     std::shared_ptr<const websocket_context> websocket;  // null: no /ws/ endpoint
     http_metrics* metrics = nullptr;                     // null: not measured
+    std::shared_ptr<const api::access_gate> gate;        // null: mode `none`, no sign-in
 };
 
 // Serves HTTP/1.1 requests on one connection until it closes, keep-alive included.

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <moodring/auth/identity.hpp>
 #include <moodring/net/websocket_limits.hpp>
 #include <moodring/net/websocket_registry.hpp>
 
@@ -9,6 +10,7 @@
 #include <boost/beast/http/string_body.hpp>
 
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace moodring::chat {
@@ -33,6 +35,7 @@ boost::asio::awaitable<void> run_websocket_session(
     boost::beast::http::request<boost::beast::http::string_body> request,
     std::string conversation_id,
     std::string remote_address,
+    std::optional<auth::principal> principal,  // mode `accounts`: who opened it
     std::shared_ptr<const websocket_context> context
 );
 

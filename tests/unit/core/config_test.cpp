@@ -56,11 +56,11 @@ TEST(config, shipped_config_file_holds_every_setting_with_its_default) {
 
 TEST(config, file_then_environment_then_flags) {
     test::temp_dir dir;
-    const auto file = write_file(dir, R"({"server": {"port": 9001, "host": "0.0.0.0"},
+    const auto file = write_file(dir, R"({"server": {"port": 9001, "host": "127.0.0.2"},
                                           "llm": {"chat_model": "from-file"}})");
     auto from_file = load({"--config", file});
     EXPECT_EQ(from_file.settings.server.port, 9001);
-    EXPECT_EQ(from_file.settings.server.host, "0.0.0.0");
+    EXPECT_EQ(from_file.settings.server.host, "127.0.0.2");
     EXPECT_EQ(from_file.config_file, file);
 
     auto from_env = load({"--config", file}, {{"MOODRING_SERVER_PORT", "9002"}});
@@ -73,7 +73,7 @@ TEST(config, file_then_environment_then_flags) {
     );
     EXPECT_EQ(from_flag.settings.server.port, 9003);
     EXPECT_EQ(from_flag.settings.llm.chat_model, "flag");
-    EXPECT_EQ(from_flag.settings.server.host, "0.0.0.0");
+    EXPECT_EQ(from_flag.settings.server.host, "127.0.0.2");
 }
 
 TEST(config, every_setting_has_a_long_flag) {
@@ -495,4 +495,29 @@ TEST(config, llm_endpoints_differ_by_port_path_or_host) {
              {"url": "http://y"}])"}
     );
     EXPECT_EQ(loaded.settings.llm.endpoints.size(), 4u);
+}
+
+TEST(config, mode_none_refuses_to_listen_beyond_this_machine_unless_told_to) {
+    for (const char* host : {"0.0.0.0", "::", "192.168.1.20", "example.com"}) {
+        try {
+            load({"--host", host});
+            FAIL() << host << " was accepted in mode none";
+        } catch (const config_error& e) {
+            EXPECT_NE(std::string(e.what()).find("auth.mode"), std::string::npos) << e.what();
+        }
+        EXPECT_EQ(
+            load({"--host", host, "--auth.allow_network_without_accounts", "true"})
+                .settings.server.host,
+            host
+        );
+        EXPECT_EQ(load({"--host", host, "--auth.mode", "accounts"}).settings.server.host, host);
+    }
+    for (const char* host : {"127.0.0.1", "127.1.2.3", "::1", "localhost"}) {
+        EXPECT_EQ(load({"--host", host}).settings.server.host, host);
+    }
+}
+
+TEST(config, auth_mode_is_none_or_accounts) {
+    EXPECT_EQ(load({}).settings.auth.mode, "none");
+    EXPECT_THROW(load({"--auth.mode", "open"}), config_error);
 }
