@@ -85,7 +85,7 @@ function assertClean(record, what) {
 
 describe('moodring page with accounts', { timeout: 15 * 60_000 }, () => {
     before(async () => {
-        stack = new Stack({ serverArgs: ['--auth.mode', 'accounts', '--auth.max_failed_logins', '3'] });
+        stack = new Stack({ serverArgs: ['--auth.mode', 'accounts', '--auth.max_failed_logins', '5'] });
         await stack.start();
     });
 
