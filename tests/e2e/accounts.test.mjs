@@ -311,7 +311,7 @@ describe('moodring page with accounts', { timeout: 15 * 60_000 }, () => {
         await page.press('#password-repeat', 'Enter');
         await page.waitForSelector('#password-dialog', { state: 'hidden' });
         await page.waitForSelector('#notice:visible');
-        USER.password = 'a brand new password';
+        assert.match(await page.textContent('#notice'), /Password changed/);
 
         // Two tabs of bob's session: one watching a conversation (socket open), one not.
         const id = await newConversation(page, 'Watched');
