@@ -2,7 +2,7 @@
 // docs/benchmarks.md for what is measured and how to read it.
 //
 //   moodring_bench [--scenario all|single|conv100|conv1000|idle|burst|
-//                   scheduling|oneslot|fourslot|endpoints[,...]] [--quick]
+//                   scheduling|oneslot|fourslot|endpoints|loginflood[,...]] [--quick]
 //                  [--threads N] [--json FILE] [--markdown FILE]
 // Development only (the numbers are then not the documented scenarios'):
 //                  [--conversations N] [--turns N] [--tokens N] [--interval-ms N]
@@ -39,8 +39,17 @@ const std::vector<std::string> all_scenarios{"single", "conv100", "conv1000", "i
 // minutes to it and measure the scheduler, not the relay (docs/benchmarks.md).
 const std::vector<std::string> scheduling_scenarios{"oneslot", "fourslot", "endpoints"};
 // Every scenario, in the order they run.
+// Sign-ins beside streaming (mode `accounts`): not part of `all` either.
 const std::vector<std::string> known_scenarios{
-    "single", "conv100", "conv1000", "idle", "burst", "oneslot", "fourslot", "endpoints"};
+    "single",
+    "conv100",
+    "conv1000",
+    "idle",
+    "burst",
+    "oneslot",
+    "fourslot",
+    "endpoints",
+    "loginflood"};
 
 struct options {
     std::set<std::string> scenarios;
@@ -57,7 +66,7 @@ struct options {
     std::fprintf(
         stderr,
         "%s\nusage: moodring_bench [--scenario all|single|conv100|conv1000|idle|burst|"
-        "scheduling|oneslot|fourslot|endpoints[,...]] "
+        "scheduling|oneslot|fourslot|endpoints|loginflood[,...]] "
         "[--quick] [--threads N] [--json FILE] [--markdown FILE]\n"
         "development: [--conversations N] [--turns N] [--tokens N] [--interval-ms N] "
         "[--theme-interval-ms N] [--no-themes] [--server-arg FLAG]... [--mock-logs DIR]\n",
@@ -124,7 +133,11 @@ stream_scenario default_streaming(const std::string& name, bool quick) {
     stream_scenario s;
     s.name = name;
     if (name == "single") {
-        s.shape = {1, quick ? 20 : 100, 30, 5, std::chrono::milliseconds(0)};
+        s.shape.conversations = 1;
+        s.shape.turns = quick ? 20 : 100;
+        s.shape.tokens = 30;
+        s.shape.token_interval_ms = 5;
+        s.shape.spread = std::chrono::milliseconds(0);
         s.theme_interval_ms = 1;
         return s;
     }
@@ -187,6 +200,8 @@ int main(int argc, char** argv) try {
             result = run_fourslot_scenario(o.quick, o.threads);
         } else if (name == "endpoints") {
             result = run_endpoints_scenario(o.quick, o.threads);
+        } else if (name == "loginflood") {
+            result = run_loginflood_scenario(o.quick, o.threads);
         } else {
             result = run_stream_scenario(streaming(name, o), o.threads);
         }

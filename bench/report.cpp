@@ -172,6 +172,28 @@ void idle_rows(table& t, const json& r) {
     t.row(name, "all upgraded", number(r["open"]["all_ready_ms"], 0) + " ms", "", "", "");
 }
 
+// Relay beside sign-ins: the floor column is the same server with nobody signing in.
+void loginflood_rows(table& t, const json& r) {
+    for (const auto& p : r["phases"]) {
+        const auto name = std::to_string(r["logins_per_second"].get<int>()) + " sign-ins/s, " +
+                          std::to_string(p["hash_threads"].get<unsigned>()) + " hashing thread(s)";
+        const auto& busy = p["with_logins"]["relay_ms"];
+        const auto& quiet = p["without_logins"]["relay_ms"];
+        t.row(
+            name,
+            "relay delay p50 / p99 / max (baseline: no sign-ins)",
+            triple(busy),
+            triple(quiet),
+            p["relay_p99_ratio"].is_null() ? "-" : number(p["relay_p99_ratio"], 2) + "× p99",
+            target(busy["p99"].get<double>() <= 10.0, "p99 ≤ 10 ms")
+        );
+        t.row(
+            name, "sign-ins answered (status: count)", p["logins"]["statuses"].dump(), "", "", ""
+        );
+        t.row(name, "sign-in time p50 / p99 / max", triple(p["logins"]["latency_ms"]), "", "", "");
+    }
+}
+
 void burst_rows(table& t, const json& r) {
     const auto name =
         "burst of " + std::to_string(r["connections"].get<std::size_t>()) + " WebSockets";
@@ -470,6 +492,8 @@ std::string markdown_report(const std::vector<json>& results) {
             fourslot_rows(scheduling, r);
         } else if (kind == "endpoints") {
             endpoints_rows(scheduling, r);
+        } else if (kind == "loginflood") {
+            loginflood_rows(t, r);
         } else {
             stream_rows(t, r);
         }

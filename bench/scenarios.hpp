@@ -40,4 +40,8 @@ nlohmann::json run_fourslot_scenario(bool quick, unsigned threads);
 // time to first token, and how the requests spread over the three.
 nlohmann::json run_endpoints_scenario(bool quick, unsigned threads);
 
+// Mode `accounts`: one conversation's relay delay without sign-ins and beside 50 correct
+// sign-ins a second, with one and with two hashing threads.
+nlohmann::json run_loginflood_scenario(bool quick, unsigned threads);
+
 }  // namespace moodring::bench

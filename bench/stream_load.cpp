@@ -239,6 +239,14 @@ asio::awaitable<void> moodring_conversation(
     ws.set_option(websocket::stream_base::timeout{io_timeout, io_timeout, false});
     const auto host = "127.0.0.1:" + std::to_string(port);
     const auto target = "/ws/" + conversation_id;
+    if (!shape.cookie.empty()) {
+        ws.set_option(websocket::stream_base::decorator(
+            [cookie = shape.cookie, origin = "http://" + host](websocket::request_type& req) {
+                req.set(http::field::cookie, cookie);
+                req.set(http::field::origin, origin);
+            }
+        ));
+    }
     auto [hec] = co_await ws.async_handshake(host, target, use_tuple);
     if (hec) {
         out.error = "handshake: " + hec.message();

@@ -21,6 +21,9 @@ struct stream_shape {
     std::chrono::milliseconds spread{1000};
     // Development: without themes (the server must then run with --theme.enabled false).
     bool themes = true;
+    // Mode `accounts`: the `Cookie` header value the WebSocket opens with (and the page's own
+    // Origin, as a browser sends); empty in mode `none`.
+    std::string cookie;
 };
 
 // One turn as the generator saw it. Times are steady_clock ns at the moment a read completed.

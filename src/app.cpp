@@ -62,7 +62,9 @@ void app::parts::make_metrics() {
 }
 
 void app::parts::make_store() {
-    database = store::make_store(store::database_options_from(configuration), store_metrics.get());
+    auto made = store::make_store(store::database_options_from(configuration), store_metrics.get());
+    database = std::move(made.conversations);
+    accounts = std::move(made.accounts);
 }
 
 void app::parts::make_llm() {

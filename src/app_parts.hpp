@@ -18,6 +18,7 @@
 #include <moodring/net/http_server.hpp>
 #include <moodring/net/router.hpp>
 #include <moodring/net/websocket_session.hpp>
+#include <moodring/store/account_store.hpp>
 #include <moodring/store/store.hpp>
 #include <moodring/store/store_metrics.hpp>
 #include <moodring/theme/theme_metrics.hpp>
@@ -50,8 +51,9 @@ struct app::parts {
     std::unique_ptr<theme::theme_metrics> theme_metrics;
     std::unique_ptr<net::http_metrics> http_metrics;
     std::shared_ptr<store::store> database;
-    std::unique_ptr<llm::backend> backend;  // the endpoint pool, metered
-    llm::endpoint_pool* pool = nullptr;     // inside `backend`
+    std::shared_ptr<store::account_store> accounts;  // the same object as `database`
+    std::unique_ptr<llm::backend> backend;           // the endpoint pool, metered
+    llm::endpoint_pool* pool = nullptr;              // inside `backend`
     std::shared_ptr<api::conversations_api> conversations;
     std::shared_ptr<api::static_files> files;
     std::shared_ptr<api::health_api> health;

@@ -1,6 +1,7 @@
 #include <moodring/api/context_upload.hpp>
 #include <moodring/api/conversations_api.hpp>
 #include <moodring/api/json_body.hpp>
+#include <moodring/api/viewer_of.hpp>
 #include <moodring/core/error.hpp>
 #include <moodring/core/utf8.hpp>
 #include <moodring/store/store.hpp>
@@ -75,8 +76,8 @@ std::optional<std::int64_t> parse_integer(const std::string& text) {
 conversations_api::conversations_api(std::shared_ptr<store::store> db, conversation_limits limits)
     : db_(std::move(db)), limits_(limits) {}
 
-boost::asio::awaitable<http_response> conversations_api::list(http_request) {
-    auto summaries = co_await db_->list_conversations();
+boost::asio::awaitable<http_response> conversations_api::list(http_request request) {
+    auto summaries = co_await db_->list_conversations(viewer_of(request));
     co_return json_response(200, json{{"conversations", summaries}});
 }
 
@@ -86,7 +87,9 @@ boost::asio::awaitable<http_response> conversations_api::create(http_request req
     auto fields = std::get<conversation_fields>(std::move(read));
     auto title = std::move(*fields.title);
     auto custom_context = std::move(fields.custom_context).value_or("");
-    auto created = co_await db_->create_conversation(std::move(title), std::move(custom_context));
+    auto created = co_await db_->create_conversation(
+        std::move(title), std::move(custom_context), viewer_of(request)
+    );
     const std::string location = "/api/conversations/" + created.id;
     co_return json_response(
         201, json{{"conversation_id", created.id}, {"conversation", created}}
@@ -95,7 +98,7 @@ boost::asio::awaitable<http_response> conversations_api::create(http_request req
 
 boost::asio::awaitable<http_response> conversations_api::get(http_request request) {
     auto id = request.params["id"];
-    auto found = co_await db_->get_conversation(std::move(id));
+    auto found = co_await db_->get_conversation(std::move(id), viewer_of(request));
     if (!found) co_return not_found();
     co_return json_response(200, json{{"conversation", *found}});
 }
@@ -106,7 +109,7 @@ boost::asio::awaitable<http_response> conversations_api::update(http_request req
     auto fields = std::get<conversation_fields>(std::move(read));
     auto id = request.params["id"];
     auto updated = co_await db_->update_conversation(
-        std::move(id), std::move(fields.title), std::move(fields.custom_context)
+        std::move(id), std::move(fields.title), std::move(fields.custom_context), viewer_of(request)
     );
     if (!updated) co_return not_found();
     co_return json_response(200, json{{"conversation", *updated}});
@@ -114,7 +117,7 @@ boost::asio::awaitable<http_response> conversations_api::update(http_request req
 
 boost::asio::awaitable<http_response> conversations_api::remove(http_request request) {
     auto id = request.params["id"];
-    auto deleted = co_await db_->delete_conversation(std::move(id));
+    auto deleted = co_await db_->delete_conversation(std::move(id), viewer_of(request));
     if (!deleted) co_return not_found();
     co_return json_response(200, json{{"message", "Conversation deleted"}});
 }
@@ -138,7 +141,7 @@ boost::asio::awaitable<http_response> conversations_api::messages(http_request r
         limit = static_cast<int>(*value);
     }
     auto id = request.params["id"];
-    auto page = co_await db_->list_messages(std::move(id), before, limit);
+    auto page = co_await db_->list_messages(std::move(id), before, limit, viewer_of(request));
     if (!page) co_return not_found();
     co_return json_response(200, json{{"messages", page->messages}, {"has_more", page->has_more}});
 }
@@ -150,7 +153,7 @@ boost::asio::awaitable<http_response> conversations_api::upload(http_request req
     auto id = request.params["id"];
     auto addition = context_addition(file);
     auto appended = co_await db_->append_context(
-        std::move(id), std::move(addition), limits_.max_custom_context_bytes
+        std::move(id), std::move(addition), limits_.max_custom_context_bytes, viewer_of(request)
     );
     if (!appended) {
         if (appended.error() == make_error_code(errc::not_found)) co_return not_found();

@@ -97,14 +97,16 @@ std::shared_ptr<conversation_hub::conversation> conversation_hub::conversation_f
     return entry;
 }
 
-asio::awaitable<bool> conversation_hub::conversation_exists(std::string conversation_id) {
-    co_return co_await services_.db.exists(std::move(conversation_id));
+asio::awaitable<bool> conversation_hub::conversation_exists(
+    std::string conversation_id, store::viewer who
+) {
+    co_return co_await services_.db.exists(std::move(conversation_id), who);
 }
 
 asio::awaitable<bool> conversation_hub::subscribe(
-    std::string conversation_id, std::shared_ptr<watcher> newcomer
+    std::string conversation_id, std::shared_ptr<watcher> newcomer, store::viewer who
 ) {
-    if (!co_await conversation_exists(conversation_id)) co_return false;
+    if (!co_await conversation_exists(conversation_id, who)) co_return false;
     auto c = conversation_for(conversation_id);
     asio::post(c->strand, [c, newcomer = std::move(newcomer)]() mutable {
         c->channel->join(std::move(newcomer));

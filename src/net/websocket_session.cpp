@@ -97,8 +97,10 @@ private:
 
     // The reader: watches the conversation while the client's messages come in.
     asio::awaitable<void> receive() {
-        const bool subscribed =
-            co_await context_->hub->subscribe(conversation_id_, shared_from_this());
+        // Anyone: the socket's principal is not known here yet (PROTOCOL, accounts).
+        const bool subscribed = co_await context_->hub->subscribe(
+            conversation_id_, shared_from_this(), store::viewer::anyone()
+        );
         if (!subscribed) {
             enqueue(chat::json_frame(chat::error_frame(errc::not_found, "Conversation not found")));
             close({.code = close_codes::policy_error, .reason = "conversation not found"});

@@ -7,8 +7,8 @@
 
 namespace moodring::store {
 
-std::unique_ptr<store> make_store(const database_options& options, store_metrics* metrics) {
-    auto db = std::make_unique<sqlite::sqlite_store>(options, metrics);
+stores make_store(const database_options& options, store_metrics* metrics) {
+    auto db = std::make_shared<sqlite::sqlite_store>(options, metrics);
     // Before any request is served, and failing the start if it fails (the file locked by
     // another process): a reply left `streaming` by a crash will never finish.
     try {
@@ -18,7 +18,7 @@ std::unique_ptr<store> make_store(const database_options& options, store_metrics
     } catch (const std::exception& e) {
         throw std::runtime_error("database " + options.path + ": " + e.what());
     }
-    return db;
+    return stores{db, db};
 }
 
 }  // namespace moodring::store

@@ -1,11 +1,52 @@
 #include <moodring/store/store_metrics.hpp>
 
+#include <array>
+#include <string>
+#include <vector>
+
 namespace moodring::store {
 namespace {
 
+// The label of each operation, in the order of the enum.
+constexpr std::array<std::string_view, operation_count> operation_names_in_order = {
+    "list_conversations",
+    "create_conversation",
+    "get_conversation",
+    "update_conversation",
+    "delete_conversation",
+    "list_messages",
+    "append_context",
+    "healthy",
+    "exists",
+    "begin_turn",
+    "finish_reply",
+    "save_theme",
+    "other",
+    "user_count",
+    "create_user",
+    "create_first_admin",
+    "find_user_by_name",
+    "get_user",
+    "list_users",
+    "update_user",
+    "delete_user",
+    "adopt_ownerless_conversations",
+    "create_session",
+    "find_session",
+    "delete_session",
+    "delete_sessions_of",
+    "create_key",
+    "list_keys",
+    "delete_key",
+    "find_key",
+    "key_ids_of",
+};
+static_assert(operation_names_in_order[static_cast<std::size_t>(operation::other)] == "other");
+static_assert(operation_names_in_order.back() == "key_ids_of");
+
 std::vector<std::string> operation_names() {
     std::vector<std::string> names;
-    for (int op = 0; op <= static_cast<int>(operation::other); ++op) {
+    for (std::size_t op = 0; op < operation_count; ++op) {
         names.emplace_back(to_string(static_cast<operation>(op)));
     }
     return names;
@@ -18,35 +59,8 @@ const std::vector<double> db_seconds = {
 }  // namespace
 
 std::string_view to_string(operation op) noexcept {
-    switch (op) {
-        case operation::list_conversations:
-            return "list_conversations";
-        case operation::create_conversation:
-            return "create_conversation";
-        case operation::get_conversation:
-            return "get_conversation";
-        case operation::update_conversation:
-            return "update_conversation";
-        case operation::delete_conversation:
-            return "delete_conversation";
-        case operation::list_messages:
-            return "list_messages";
-        case operation::append_context:
-            return "append_context";
-        case operation::healthy:
-            return "healthy";
-        case operation::exists:
-            return "exists";
-        case operation::begin_turn:
-            return "begin_turn";
-        case operation::finish_reply:
-            return "finish_reply";
-        case operation::save_theme:
-            return "save_theme";
-        case operation::other:
-            return "other";
-    }
-    return "other";
+    const auto index = static_cast<std::size_t>(op);
+    return index < operation_names_in_order.size() ? operation_names_in_order[index] : "other";
 }
 
 store_metrics::store_metrics(metrics::registry& r)

@@ -6,6 +6,7 @@
 #include <moodring/chat/watcher.hpp>
 #include <moodring/core/clock.hpp>
 #include <moodring/core/one_shot_event.hpp>
+#include <moodring/store/records.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -63,10 +64,11 @@ public:
     // Each turn's theme is made by `themes` (none without this call); it must outlive the hub.
     void make_themes_with(theme::theme_maker& themes);
 
-    // Starts watching; false when the conversation does not exist. A turn in progress is
-    // replayed to the new watcher as `start` and one `chunk` with the text so far.
+    // Starts watching; false when the conversation does not exist for `who` (another user's
+    // is answered as a missing one). A turn in progress is replayed to the new watcher as
+    // `start` and one `chunk` with the text so far.
     boost::asio::awaitable<bool> subscribe(
-        std::string conversation_id, std::shared_ptr<watcher> newcomer
+        std::string conversation_id, std::shared_ptr<watcher> newcomer, store::viewer who
     );
     void unsubscribe(const std::string& conversation_id, const watcher* leaving);
 
@@ -92,7 +94,9 @@ private:
     struct live_turn_scope;
 
     std::shared_ptr<conversation> conversation_for(const std::string& conversation_id);
-    boost::asio::awaitable<bool> conversation_exists(std::string conversation_id);
+    boost::asio::awaitable<bool> conversation_exists(
+        std::string conversation_id, store::viewer who
+    );
     void admit(const std::shared_ptr<conversation>& c, watcher& asker, pending_turn request);
     boost::asio::awaitable<void> run_turns(std::shared_ptr<conversation> c, pending_turn first);
     boost::asio::awaitable<void> run_turn(std::shared_ptr<conversation> c, pending_turn request);

@@ -55,7 +55,8 @@ public:
     // Gives every conversation without an owner to the oldest admin, if there is one; how many.
     virtual awaitable<std::int64_t> adopt_ownerless_conversations() = 0;
 
-    // A new session; its id.
+    // A new session; its id. `expires_at` in the timestamp form (`format_timestamp`): expiry
+    // is compared as that text.
     virtual awaitable<std::int64_t> create_session(
         std::int64_t user_id, std::string token_hash, std::string expires_at
     ) = 0;
@@ -74,7 +75,8 @@ public:
     ) = 0;  // oldest first
     // Only the owner's: another user's key is `errc::not_found` like a missing one.
     virtual awaitable<result<void>> delete_key(std::int64_t user_id, std::int64_t key_id) = 0;
-    // The key of that secret hash; records `last_used_at`.
+    // The key of that secret hash; records `last_used_at`, at most once a minute per key (a
+    // write on every request made with a key would cost a commit each).
     virtual awaitable<std::optional<auth::principal>> find_key(std::string secret_hash) = 0;
     // The ids of the user's keys (for closing their sockets when the user is deleted).
     virtual awaitable<std::vector<std::int64_t>> key_ids_of(std::int64_t user_id) = 0;

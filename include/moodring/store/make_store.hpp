@@ -1,5 +1,6 @@
 #pragma once
 
+#include <moodring/store/account_store.hpp>
 #include <moodring/store/database_options.hpp>
 #include <moodring/store/store.hpp>
 
@@ -9,12 +10,17 @@ namespace moodring::store {
 
 class store_metrics;
 
+// One database seen through its two interfaces: both pointers share one object, which is
+// destroyed when the last of them goes.
+struct stores {
+    std::shared_ptr<store> conversations;
+    std::shared_ptr<account_store> accounts;
+};
+
 // The store the configuration asks for (SQLite, the only one so far), ready to serve: the
 // database opened and migrated, and the replies a crash left `streaming` marked
 // `interrupted`. Throws, naming the database, if it cannot be used: the server must not
 // start. `metrics` (null: not measured) must outlive the store.
-std::unique_ptr<store> make_store(
-    const database_options& options, store_metrics* metrics = nullptr
-);
+stores make_store(const database_options& options, store_metrics* metrics = nullptr);
 
 }  // namespace moodring::store

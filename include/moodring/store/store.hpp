@@ -25,27 +25,37 @@ public:
 
     virtual ~store() = default;
 
-    virtual awaitable<std::vector<conversation_summary>> list_conversations() = 0;
+    // Every operation that names a conversation or lists them does so for a `viewer`: another
+    // user's conversation is `errc::not_found` exactly like one that does not exist, found
+    // with the same queries, so neither the answer nor its timing tells them apart.
+    virtual awaitable<std::vector<conversation_summary>> list_conversations(viewer who) = 0;
+    // The viewer's user (if any) becomes the owner.
     virtual awaitable<conversation> create_conversation(
-        std::string title, std::string custom_context
+        std::string title, std::string custom_context, viewer owner
     ) = 0;
-    virtual awaitable<result<conversation>> get_conversation(std::string id) = 0;
+    virtual awaitable<result<conversation>> get_conversation(std::string id, viewer who) = 0;
     // Changes the fields that are given; the conversation as it is afterwards.
     virtual awaitable<result<conversation>> update_conversation(
-        std::string id, std::optional<std::string> title, std::optional<std::string> custom_context
+        std::string id,
+        std::optional<std::string> title,
+        std::optional<std::string> custom_context,
+        viewer who
     ) = 0;
-    virtual awaitable<result<void>> delete_conversation(std::string id) = 0;
+    virtual awaitable<result<void>> delete_conversation(std::string id, viewer who) = 0;
     // `too_large` when the context would grow past `max_context_bytes`.
     virtual awaitable<result<void>> append_context(
-        std::string id, std::string addition, std::size_t max_context_bytes
+        std::string id, std::string addition, std::size_t max_context_bytes, viewer who
     ) = 0;
     // Up to `limit` messages before `before_id` (all when none), oldest first.
     virtual awaitable<result<message_page>> list_messages(
-        std::string id, std::optional<std::int64_t> before_id, int limit
+        std::string id, std::optional<std::int64_t> before_id, int limit, viewer who
     ) = 0;
-    virtual awaitable<bool> exists(std::string id) = 0;
+    virtual awaitable<bool> exists(std::string id, viewer who) = 0;
     virtual awaitable<bool> healthy() = 0;
 
+    // A turn's own operations take no viewer: a turn runs for a socket that was let watch the
+    // conversation (`exists` when it joined).
+    //
     // Stores the user's message and an empty `streaming` reply, and reads the turn's context,
     // in one trip. A reply of the conversation still `streaming` was left so by a save that
     // failed (turns of one conversation run one at a time): it becomes `interrupted`.

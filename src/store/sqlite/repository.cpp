@@ -1,7 +1,7 @@
 #include <moodring/core/clock.hpp>
 #include <moodring/core/error.hpp>
+#include <moodring/store/sqlite/connection.hpp>
 #include <moodring/store/sqlite/repository.hpp>
-#include <moodring/store/sqlite/schema.hpp>
 
 #include <boost/uuid/random_generator.hpp>
 #include <boost/uuid/uuid_io.hpp>
@@ -9,70 +9,12 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
-#include <sqlite3.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
 #include <limits>
-#include <stdexcept>
 
 namespace moodring::store::sqlite {
 namespace {
-
-const int open_flags = SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE;
-
-// A damaged file is refused at start-up rather than failing on whichever page a request
-// happens to read. quick_check reads every page once (about 2 s for 250 MB here).
-void check_structure(SQLite::Database& db) {
-    SQLite::Statement q(db, "PRAGMA quick_check(1)");
-    std::string answer = q.executeStep() ? q.getColumn(0).getString() : "no answer";
-    if (answer != "ok") {
-        // The answer spans lines ("*** in database main ***", then the problem).
-        std::replace(answer.begin(), answer.end(), '\n', ' ');
-        throw std::runtime_error("the file is damaged (" + answer + ")");
-    }
-}
-
-// SQLite says only "unable to open database file"; the usual reasons, in words.
-void check_path(const std::filesystem::path& path) {
-    if (std::filesystem::is_directory(path)) throw std::runtime_error("it is a directory");
-    const auto dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
-    if (!std::filesystem::exists(path) && ::access(dir.c_str(), W_OK | X_OK) != 0) {
-        throw std::runtime_error(
-            "cannot create it in " + dir.string() + ": " + std::strerror(errno)
-        );
-    }
-}
-
-std::unique_ptr<SQLite::Database> open_unchecked(const database_options& options) {
-    if (options.path != ":memory:") {
-        const auto dir = std::filesystem::path(options.path).parent_path();
-        if (!dir.empty()) std::filesystem::create_directories(dir);
-        check_path(options.path);
-    }
-    auto db = std::make_unique<SQLite::Database>(options.path, open_flags);
-    // SQLite quietly opens a write-protected file read-only; every write would fail later.
-    if (sqlite3_db_readonly(db->getHandle(), "main") == 1) {
-        throw std::runtime_error("the file is read-only");
-    }
-    configure_connection(*db, options.busy_timeout_ms, options.max_pages);
-    check_structure(*db);
-    migrate(*db);
-    return db;
-}
-
-// Every reason a database cannot be used (a directory that cannot be written, a file that is
-// not a database, a lock held too long) names the file: it is what the operator has to fix.
-std::unique_ptr<SQLite::Database> open(const database_options& options) {
-    try {
-        return open_unchecked(options);
-    } catch (const std::exception& e) {
-        throw std::runtime_error("database " + options.path + ": " + e.what());
-    }
-}
 
 message read_message(SQLite::Statement& q) {
     message m;
@@ -84,6 +26,17 @@ message read_message(SQLite::Statement& q) {
     return m;
 }
 
+// Binds the viewer's user to parameter `index`, NULL for anyone. The statements that name a
+// conversation test `(?N IS NULL OR owner_id = ?N)` after finding its row by id: another
+// user's conversation then costs what a missing one costs, and answers the same.
+void bind_viewer(SQLite::Statement& q, int index, const viewer& who) {
+    if (who.user_id) {
+        q.bind(index, *who.user_id);
+    } else {
+        q.bind(index);
+    }
+}
+
 std::string new_conversation_id() {
     // The generator is not thread-safe; the repository only ever runs on the store's thread.
     thread_local boost::uuids::random_generator generate;
@@ -92,28 +45,28 @@ std::string new_conversation_id() {
 
 }  // namespace
 
-repository::repository(const database_options& options) : db_(open(options)) {}
+repository::repository(const database_options& options)
+    : db_(open_database(options)), statements_(*db_) {}
 
 repository::~repository() = default;
 
-repository::prepared_statement::~prepared_statement() {
-    // tryReset: a failure of this run is being reported already; not again now.
-    statement_.tryReset();
-    statement_.clearBindings();
-}
+statement_cache::handle repository::prepared(const char* sql) { return statements_.prepared(sql); }
 
-repository::prepared_statement repository::prepared(const char* sql) {
-    auto& statement = statements_[sql];
-    if (!statement) statement = std::make_unique<SQLite::Statement>(*db_, sql);
-    return prepared_statement{*statement};
-}
-
-std::vector<conversation_summary> repository::list_conversations() {
-    SQLite::Statement q(*db_, R"sql(
+std::vector<conversation_summary> repository::list_conversations(const viewer& who) {
+    // Two statements rather than `?1 IS NULL OR ...`: a user's list is then read through
+    // the index by owner and activity, not by filtering everyone's.
+    constexpr const char* everyone = R"sql(
         SELECT c.id, c.title, c.created_at, c.updated_at,
                (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id),
                (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id AND m.role = 'user')
-        FROM conversations c ORDER BY c.activity DESC)sql");
+        FROM conversations c ORDER BY c.activity DESC)sql";
+    constexpr const char* owned = R"sql(
+        SELECT c.id, c.title, c.created_at, c.updated_at,
+               (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id),
+               (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id AND m.role = 'user')
+        FROM conversations c WHERE c.owner_id = ? ORDER BY c.activity DESC)sql";
+    SQLite::Statement q(*db_, who.user_id ? owned : everyone);
+    if (who.user_id) q.bind(1, *who.user_id);
     std::vector<conversation_summary> out;
     while (q.executeStep()) {
         out.push_back(conversation_summary{
@@ -129,7 +82,7 @@ std::vector<conversation_summary> repository::list_conversations() {
 }
 
 conversation repository::create_conversation(
-    const std::string& title, const std::string& custom_context
+    const std::string& title, const std::string& custom_context, const viewer& owner
 ) {
     conversation c;
     c.id = new_conversation_id();
@@ -138,25 +91,28 @@ conversation repository::create_conversation(
     c.created_at = c.updated_at = now_timestamp();
     SQLite::Statement q(
         *db_,
-        "INSERT INTO conversations (id, title, custom_context, created_at, updated_at, activity) "
-        "VALUES (?, ?, ?, ?, ?, (SELECT coalesce(max(activity), 0) + 1 FROM conversations))"
+        "INSERT INTO conversations (id, title, custom_context, created_at, updated_at, owner_id, "
+        "activity) VALUES (?, ?, ?, ?, ?, ?, "
+        "(SELECT coalesce(max(activity), 0) + 1 FROM conversations))"
     );
     q.bind(1, c.id);
     q.bind(2, c.title);
     q.bind(3, c.custom_context);
     q.bind(4, c.created_at);
     q.bind(5, c.updated_at);
+    bind_viewer(q, 6, owner);
     q.exec();
     return c;
 }
 
-result<conversation> repository::get_conversation(const std::string& id) {
+result<conversation> repository::get_conversation(const std::string& id, const viewer& who) {
     SQLite::Statement q(*db_, R"sql(
         SELECT c.title, c.custom_context, c.created_at, c.updated_at,
                (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id AND m.role = 'user'),
                (SELECT t.theme FROM themes t WHERE t.conversation_id = c.id)
-        FROM conversations c WHERE c.id = ?)sql");
+        FROM conversations c WHERE c.id = ?1 AND (?2 IS NULL OR c.owner_id = ?2))sql");
     q.bind(1, id);
+    bind_viewer(q, 2, who);
     if (!q.executeStep()) return errc::not_found;
     conversation c;
     c.id = id;
@@ -173,10 +129,11 @@ result<conversation> repository::get_conversation(const std::string& id) {
 result<conversation> repository::update_conversation(
     const std::string& id,
     const std::optional<std::string>& title,
-    const std::optional<std::string>& custom_context
+    const std::optional<std::string>& custom_context,
+    const viewer& who
 ) {
     SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-    if (!exists(id)) return errc::not_found;
+    if (!exists(id, who)) return errc::not_found;
     if (title) {
         SQLite::Statement q(*db_, "UPDATE conversations SET title = ? WHERE id = ?");
         q.bind(1, *title);
@@ -191,24 +148,31 @@ result<conversation> repository::update_conversation(
     }
     touch(id, now_timestamp());
     tx.commit();
-    return get_conversation(id);
+    return get_conversation(id, who);
 }
 
-result<void> repository::delete_conversation(const std::string& id) {
-    SQLite::Statement q(*db_, "DELETE FROM conversations WHERE id = ?");
+result<void> repository::delete_conversation(const std::string& id, const viewer& who) {
+    SQLite::Statement q(
+        *db_, "DELETE FROM conversations WHERE id = ?1 AND (?2 IS NULL OR owner_id = ?2)"
+    );
     q.bind(1, id);
+    bind_viewer(q, 2, who);
     if (q.exec() == 0) return errc::not_found;
     return {};
 }
 
 result<void> repository::append_context(
-    const std::string& id, const std::string& addition, std::size_t max_context_bytes
+    const std::string& id,
+    const std::string& addition,
+    std::size_t max_context_bytes,
+    const viewer& who
 ) {
     SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-    SQLite::Statement size(
-        *db_, "SELECT length(CAST(custom_context AS BLOB)) FROM conversations WHERE id = ?"
-    );
+    SQLite::Statement size(*db_, R"sql(
+        SELECT length(CAST(custom_context AS BLOB)) FROM conversations
+        WHERE id = ?1 AND (?2 IS NULL OR owner_id = ?2))sql");
     size.bind(1, id);
+    bind_viewer(size, 2, who);
     if (!size.executeStep()) return errc::not_found;
     if (static_cast<std::size_t>(size.getColumn(0).getInt64()) + addition.size() >
         max_context_bytes) {
@@ -226,9 +190,9 @@ result<void> repository::append_context(
 }
 
 result<message_page> repository::list_messages(
-    const std::string& id, std::optional<std::int64_t> before_id, int limit
+    const std::string& id, std::optional<std::int64_t> before_id, int limit, const viewer& who
 ) {
-    if (!exists(id)) return errc::not_found;
+    if (!exists(id, who)) return errc::not_found;
     // Newest first to apply the limit, one extra row to learn whether more remain.
     SQLite::Statement q(*db_, R"sql(
         SELECT id, role, content, created_at, status FROM messages
@@ -345,9 +309,12 @@ int repository::mark_streaming_interrupted() {
 
 bool repository::healthy() { return db_->execAndGet("SELECT 1").getInt() == 1; }
 
-bool repository::exists(const std::string& id) {
-    SQLite::Statement q(*db_, "SELECT 1 FROM conversations WHERE id = ?");
+bool repository::exists(const std::string& id, const viewer& who) {
+    SQLite::Statement q(
+        *db_, "SELECT 1 FROM conversations WHERE id = ?1 AND (?2 IS NULL OR owner_id = ?2)"
+    );
     q.bind(1, id);
+    bind_viewer(q, 2, who);
     return q.executeStep();
 }
 

@@ -3,6 +3,7 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Transaction.h>
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 
@@ -41,6 +42,45 @@ CREATE TABLE themes (
     updated_at      TEXT NOT NULL
 );
 )sql",
+    // 2: accounts (PROTOCOL "Accounts and access control"). AUTOINCREMENT: an id is never
+    // given again, so a deleted user's, session's or key's id held by an open socket or a log
+    // line can never come to name another. A conversation from before accounts has no owner
+    // until the first admin adopts it; deleting a user deletes theirs (and, by the cascades
+    // of migration 1, their messages and themes).
+    R"sql(
+CREATE TABLE users (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    -- As typed; unique without regard to ASCII case, which is what NOCASE compares.
+    username      TEXT NOT NULL COLLATE NOCASE UNIQUE,
+    password_hash TEXT NOT NULL,
+    role          TEXT NOT NULL CHECK (role IN ('admin', 'user')),
+    created_at    TEXT NOT NULL
+);
+
+CREATE TABLE sessions (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_id    INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    token_hash TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+);
+CREATE INDEX sessions_by_user ON sessions (user_id);
+
+CREATE TABLE api_keys (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_id      INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    name         TEXT NOT NULL,
+    secret_hash  TEXT NOT NULL UNIQUE,
+    created_at   TEXT NOT NULL,
+    last_used_at TEXT
+);
+CREATE INDEX api_keys_by_user ON api_keys (user_id);
+
+ALTER TABLE conversations
+    ADD COLUMN owner_id INTEGER REFERENCES users (id) ON DELETE CASCADE;
+-- A user's list, latest activity first; also what a user's deletion looks its rows up by.
+CREATE INDEX conversations_by_owner ON conversations (owner_id, activity DESC);
+)sql",
 };
 
 constexpr int migration_count = static_cast<int>(std::size(migrations));
@@ -57,7 +97,7 @@ void configure_connection(SQLite::Database& db, int busy_timeout_ms, std::int64_
     db.exec("PRAGMA foreign_keys = ON");
 }
 
-void migrate(SQLite::Database& db) {
+void migrate(SQLite::Database& db, int target) {
     int version = db.execAndGet("PRAGMA user_version").getInt();
     if (version > schema_version) {
         throw std::runtime_error(
@@ -65,7 +105,7 @@ void migrate(SQLite::Database& db) {
             " is newer than this build understands (" + std::to_string(schema_version) + ")"
         );
     }
-    for (; version < migration_count; ++version) {
+    for (; version < std::min(target, migration_count); ++version) {
         SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
         db.exec(migrations[version]);
         db.exec("PRAGMA user_version = " + std::to_string(version + 1));

@@ -3,12 +3,15 @@
 namespace moodring::store::sqlite {
 
 sqlite_store::sqlite_store(const database_options& options, store_metrics* metrics)
-    : repository_(std::make_unique<repository>(options)), thread_(metrics) {}
+    : repository_(std::make_unique<repository>(options)),
+      accounts_(std::make_unique<account_repository>(repository_->database())),
+      thread_(metrics) {}
 
 sqlite_store::~sqlite_store() { stop(); }
 
 void sqlite_store::stop() {
     thread_.stop();
+    accounts_.reset();
     repository_.reset();
 }
 
@@ -19,60 +22,68 @@ int sqlite_store::mark_streaming_interrupted() {
     return repository_->mark_streaming_interrupted();
 }
 
-auto sqlite_store::list_conversations() -> awaitable<std::vector<conversation_summary>> {
-    auto work = [](repository& repo) { return repo.list_conversations(); };
+auto sqlite_store::list_conversations(viewer who) -> awaitable<std::vector<conversation_summary>> {
+    auto work = [who](repository& repo) { return repo.list_conversations(who); };
     return run(operation::list_conversations, std::move(work));
 }
 
-auto sqlite_store::create_conversation(std::string title, std::string custom_context)
+auto sqlite_store::create_conversation(std::string title, std::string custom_context, viewer owner)
     -> awaitable<conversation> {
-    auto work = [title = std::move(title),
-                 custom_context = std::move(custom_context)](repository& repo) {
-        return repo.create_conversation(title, custom_context);
-    };
+    auto work = [title = std::move(title), custom_context = std::move(custom_context), owner](
+                    repository& repo
+                ) { return repo.create_conversation(title, custom_context, owner); };
     return run(operation::create_conversation, std::move(work));
 }
 
-auto sqlite_store::get_conversation(std::string id) -> awaitable<result<conversation>> {
-    auto work = [id = std::move(id)](repository& repo) { return repo.get_conversation(id); };
+auto sqlite_store::get_conversation(std::string id, viewer who) -> awaitable<result<conversation>> {
+    auto work = [id = std::move(id), who](repository& repo) {
+        return repo.get_conversation(id, who);
+    };
     return run(operation::get_conversation, std::move(work));
 }
 
 auto sqlite_store::update_conversation(
-    std::string id, std::optional<std::string> title, std::optional<std::string> custom_context
+    std::string id,
+    std::optional<std::string> title,
+    std::optional<std::string> custom_context,
+    viewer who
 ) -> awaitable<result<conversation>> {
     auto work = [id = std::move(id),
                  title = std::move(title),
-                 custom_context = std::move(custom_context)](repository& repo) {
-        return repo.update_conversation(id, title, custom_context);
+                 custom_context = std::move(custom_context),
+                 who](repository& repo) {
+        return repo.update_conversation(id, title, custom_context, who);
     };
     return run(operation::update_conversation, std::move(work));
 }
 
-auto sqlite_store::delete_conversation(std::string id) -> awaitable<result<void>> {
-    auto work = [id = std::move(id)](repository& repo) { return repo.delete_conversation(id); };
+auto sqlite_store::delete_conversation(std::string id, viewer who) -> awaitable<result<void>> {
+    auto work = [id = std::move(id), who](repository& repo) {
+        return repo.delete_conversation(id, who);
+    };
     return run(operation::delete_conversation, std::move(work));
 }
 
 auto sqlite_store::append_context(
-    std::string id, std::string addition, std::size_t max_context_bytes
+    std::string id, std::string addition, std::size_t max_context_bytes, viewer who
 ) -> awaitable<result<void>> {
-    auto work = [id = std::move(id), addition = std::move(addition), max_context_bytes](
+    auto work = [id = std::move(id), addition = std::move(addition), max_context_bytes, who](
                     repository& repo
-                ) { return repo.append_context(id, addition, max_context_bytes); };
+                ) { return repo.append_context(id, addition, max_context_bytes, who); };
     return run(operation::append_context, std::move(work));
 }
 
-auto sqlite_store::list_messages(std::string id, std::optional<std::int64_t> before_id, int limit)
-    -> awaitable<result<message_page>> {
-    auto work = [id = std::move(id), before_id, limit](repository& repo) {
-        return repo.list_messages(id, before_id, limit);
+auto sqlite_store::list_messages(
+    std::string id, std::optional<std::int64_t> before_id, int limit, viewer who
+) -> awaitable<result<message_page>> {
+    auto work = [id = std::move(id), before_id, limit, who](repository& repo) {
+        return repo.list_messages(id, before_id, limit, who);
     };
     return run(operation::list_messages, std::move(work));
 }
 
-auto sqlite_store::exists(std::string id) -> awaitable<bool> {
-    auto work = [id = std::move(id)](repository& repo) { return repo.exists(id); };
+auto sqlite_store::exists(std::string id, viewer who) -> awaitable<bool> {
+    auto work = [id = std::move(id), who](repository& repo) { return repo.exists(id, who); };
     return run(operation::exists, std::move(work));
 }
 

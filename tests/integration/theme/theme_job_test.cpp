@@ -106,9 +106,10 @@ protected:
 
     void SetUp() override {
         mock_->reset();
-        conversation_id_ = on_db([](store::sqlite::repository& r) {
-                               return r.create_conversation("theme test", "");
-                           }).id;
+        conversation_id_ =
+            on_db([](store::sqlite::repository& r) {
+                return r.create_conversation("theme test", "", store::viewer::anyone());
+            }).id;
     }
 
     static llm::backend_options backend_options(std::string base_url) {
@@ -145,7 +146,9 @@ protected:
 
     std::optional<std::string> stored_theme() {
         auto id = conversation_id_;
-        auto c = on_db([id](store::sqlite::repository& r) { return r.get_conversation(id); });
+        auto c = on_db([id](store::sqlite::repository& r) {
+            return r.get_conversation(id, store::viewer::anyone());
+        });
         EXPECT_TRUE(c.has_value());
         return c ? c->current_theme_json : std::nullopt;
     }
@@ -394,7 +397,9 @@ TEST_F(ThemeJob, CancelledWhileTheSaveIsInFlightPublishesNothing) {
 TEST_F(ThemeJob, DeletedConversationGetsNoFrame) {
     theme_service service{spy_, db_, settings(), read_template()};
     auto id = conversation_id_;
-    ASSERT_TRUE(on_db([id](store::sqlite::repository& r) { return r.delete_conversation(id); }));
+    ASSERT_TRUE(on_db([id](store::sqlite::repository& r) {
+        return r.delete_conversation(id, store::viewer::anyone());
+    }));
     const auto run = run_job(service, "[[mock reply=theme id=d]]");
     EXPECT_EQ(run.outcome, theme_outcome::conversation_gone);
     EXPECT_TRUE(run.frames.empty());

@@ -1,4 +1,5 @@
 #include "test_paths.hpp"
+#include <moodring/core/clock.hpp>
 #include <moodring/core/error.hpp>
 #include <moodring/core/metrics.hpp>
 #include <moodring/store/make_store.hpp>
@@ -12,6 +13,7 @@
 #include <SQLiteCpp/Database.h>
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <sstream>
 #include <string>
 
@@ -20,6 +22,8 @@ using namespace moodring::store;
 namespace asio = boost::asio;
 
 namespace {
+
+const viewer anyone = viewer::anyone();
 
 // The store through its interface, as the rest of the program sees it, measured.
 class store_through_interface : public ::testing::Test {
@@ -57,22 +61,26 @@ protected:
 }  // namespace
 
 TEST_F(store_through_interface, counts_each_typed_operation_under_its_own_name) {
-    auto db = make_store({":memory:", 1000}, &metrics_);
-    wait_for(db->list_conversations());
-    const auto created = wait_for(db->create_conversation("t", ""));
-    EXPECT_EQ(wait_for(db->list_conversations()).size(), 1u);
-    EXPECT_TRUE(wait_for(db->get_conversation(created.id)));
-    EXPECT_EQ(wait_for(db->get_conversation("missing")).error(), make_error_code(errc::not_found));
-    EXPECT_TRUE(wait_for(db->update_conversation(created.id, "renamed", std::nullopt)));
-    EXPECT_TRUE(wait_for(db->append_context(created.id, "more", 100)));
-    EXPECT_TRUE(wait_for(db->exists(created.id)));
+    auto db = make_store({":memory:", 1000}, &metrics_).conversations;
+    wait_for(db->list_conversations(anyone));
+    const auto created = wait_for(db->create_conversation("t", "", anyone));
+    EXPECT_EQ(wait_for(db->list_conversations(anyone)).size(), 1u);
+    EXPECT_TRUE(wait_for(db->get_conversation(created.id, anyone)));
+    EXPECT_EQ(
+        wait_for(db->get_conversation("missing", anyone)).error(), make_error_code(errc::not_found)
+    );
+    EXPECT_TRUE(wait_for(db->update_conversation(created.id, "renamed", std::nullopt, anyone)));
+    EXPECT_TRUE(wait_for(db->append_context(created.id, "more", 100, anyone)));
+    EXPECT_TRUE(wait_for(db->exists(created.id, anyone)));
     EXPECT_TRUE(wait_for(db->healthy()));
     const auto turn = wait_for(db->begin_turn({created.id, "hello", 20, 1}));
     ASSERT_TRUE(turn);
     wait_for(db->finish_reply(turn->reply_message_id, "hi", message_status::complete));
-    EXPECT_EQ(wait_for(db->list_messages(created.id, std::nullopt, 50))->messages.size(), 2u);
+    EXPECT_EQ(
+        wait_for(db->list_messages(created.id, std::nullopt, 50, anyone))->messages.size(), 2u
+    );
     EXPECT_TRUE(wait_for(db->save_theme(created.id, R"({"name":"calm"})")));
-    EXPECT_TRUE(wait_for(db->delete_conversation(created.id)));
+    EXPECT_TRUE(wait_for(db->delete_conversation(created.id, anyone)));
 
     EXPECT_EQ(runs_of("list_conversations"), 2);
     EXPECT_EQ(runs_of("get_conversation"), 2);
@@ -98,13 +106,13 @@ TEST_F(store_through_interface, counts_each_typed_operation_under_its_own_name) 
 }
 
 TEST_F(store_through_interface, a_failing_database_throws_database_unavailable_and_is_counted) {
-    auto db = make_store({":memory:", 1000, 16}, &metrics_);
-    const auto created = wait_for(db->create_conversation("t", ""));
+    auto db = make_store({":memory:", 1000, 32}, &metrics_).conversations;
+    const auto created = wait_for(db->create_conversation("t", "", anyone));
     int stored = 0;
     try {
         for (; stored < 100; ++stored)
             wait_for(db->begin_turn({created.id, std::string(4096, 'x'), 20, 1}));
-        FAIL() << "16 pages held 100 messages of 4 KiB";
+        FAIL() << "32 pages held 100 messages of 4 KiB";
     } catch (const service_error& e) {
         EXPECT_EQ(e.code(), errc::database_unavailable);
     }
@@ -120,11 +128,11 @@ TEST_F(store_through_interface, start_up_marks_replies_left_streaming_interrupte
     {
         // A turn the crash cut off: its reply stayed `streaming`.
         sqlite::repository before_the_crash({path, 1000});
-        id = before_the_crash.create_conversation("t", "").id;
+        id = before_the_crash.create_conversation("t", "", anyone).id;
         ASSERT_TRUE(before_the_crash.begin_turn({id, "question", 20, 1}));
     }
-    auto db = make_store({path, 1000}, &metrics_);
-    const auto after = wait_for(db->get_conversation(id));
+    auto db = make_store({path, 1000}, &metrics_).conversations;
+    const auto after = wait_for(db->get_conversation(id, anyone));
     ASSERT_TRUE(after);
     ASSERT_EQ(after->messages.size(), 2u);
     EXPECT_EQ(after->messages[1].status, message_status::interrupted);
@@ -143,5 +151,89 @@ TEST_F(store_through_interface, a_database_locked_by_another_process_stops_the_s
         const std::string what = e.what();
         EXPECT_EQ(what.rfind("database " + path + ": ", 0), 0u) << what;
         EXPECT_NE(what.find("locked"), std::string::npos) << what;
+    }
+}
+
+TEST_F(store_through_interface, one_object_keeps_accounts_too_and_counts_their_operations) {
+    auto made = make_store({":memory:", 1000}, &metrics_);
+    auto& accounts = *made.accounts;
+    const auto before = wait_for(made.conversations->create_conversation("t", "", anyone));
+    EXPECT_EQ(wait_for(accounts.user_count()), 0);
+    const auto admin = wait_for(accounts.create_first_admin("root", "h"));
+    ASSERT_TRUE(admin);
+    // The conversation from before is the admin's, seen through the other interface.
+    EXPECT_TRUE(wait_for(made.conversations->exists(before.id, viewer::user(admin->id))));
+    const auto member = wait_for(accounts.create_user("member", "h", auth::user_role::user));
+    ASSERT_TRUE(member);
+    EXPECT_TRUE(wait_for(accounts.find_user_by_name("MEMBER")));
+    EXPECT_TRUE(wait_for(accounts.get_user(member->id)));
+    EXPECT_EQ(wait_for(accounts.list_users()).size(), 2u);
+    EXPECT_TRUE(wait_for(accounts.update_user(member->id, std::string("h2"), std::nullopt)));
+    EXPECT_EQ(wait_for(accounts.adopt_ownerless_conversations()), 0);
+    const auto session = wait_for(accounts.create_session(
+        member->id, "token", format_timestamp(wall_clock::now() + std::chrono::hours(1))
+    ));
+    EXPECT_EQ(wait_for(accounts.find_session("token"))->credential_id, session);
+    EXPECT_TRUE(wait_for(accounts.delete_sessions_of(member->id, session)).empty());
+    wait_for(accounts.delete_session(session));
+    const auto key = wait_for(accounts.create_key(member->id, "ci", "secret"));
+    EXPECT_EQ(wait_for(accounts.find_key("secret"))->credential_id, key.id);
+    EXPECT_EQ(wait_for(accounts.list_keys(member->id)).size(), 1u);
+    EXPECT_EQ(wait_for(accounts.key_ids_of(member->id)).size(), 1u);
+    EXPECT_TRUE(wait_for(accounts.delete_key(member->id, key.id)));
+    EXPECT_TRUE(wait_for(accounts.delete_user(member->id)));
+
+    for (const char* once :
+         {"create_user",
+          "create_first_admin",
+          "find_user_by_name",
+          "get_user",
+          "list_users",
+          "update_user",
+          "delete_user",
+          "adopt_ownerless_conversations",
+          "create_session",
+          "find_session",
+          "delete_session",
+          "delete_sessions_of",
+          "create_key",
+          "list_keys",
+          "delete_key",
+          "find_key",
+          "key_ids_of",
+          "user_count"}) {
+        EXPECT_EQ(runs_of(once), 1) << once;
+        EXPECT_EQ(errors_of(once), 0) << once;
+    }
+    EXPECT_EQ(runs_of("other"), 0);
+}
+
+// Two setups at once (two tabs, two clicks): one admin, the other told `conflict`.
+TEST_F(store_through_interface, two_racing_setups_make_one_admin) {
+    auto accounts = make_store({":memory:", 1000}).accounts;
+    auto first = asio::co_spawn(io_, accounts->create_first_admin("one", "h"), asio::use_future);
+    auto second = asio::co_spawn(io_, accounts->create_first_admin("two", "h"), asio::use_future);
+    io_.run();
+    const auto a = first.get();
+    const auto b = second.get();
+    EXPECT_NE(a.has_value(), b.has_value());
+    EXPECT_EQ((a ? b : a).error(), make_error_code(errc::conflict));
+    EXPECT_EQ(wait_for(accounts->user_count()), 1);
+}
+
+// The same through two connections to one file (two processes, say), each store on its own
+// thread: the transaction, not the store's thread, is what keeps them apart.
+TEST_F(store_through_interface, two_racing_setups_on_two_connections_make_one_admin) {
+    test::temp_dir dir;
+    for (int round = 0; round < 10; ++round) {
+        const auto path = (dir / ("race" + std::to_string(round) + ".db")).string();
+        auto one = make_store({path, 5000}).accounts;
+        auto two = make_store({path, 5000}).accounts;
+        auto first = asio::co_spawn(io_, one->create_first_admin("one", "h"), asio::use_future);
+        auto second = asio::co_spawn(io_, two->create_first_admin("two", "h"), asio::use_future);
+        io_.restart();
+        io_.run();
+        EXPECT_NE(first.get().has_value(), second.get().has_value()) << round;
+        EXPECT_EQ(wait_for(one->user_count()), 1) << round;
     }
 }

@@ -14,6 +14,8 @@ using namespace moodring::store::sqlite;
 
 namespace {
 
+const viewer anyone = viewer::anyone();
+
 database_options in_memory() { return {":memory:", 1000}; }
 
 void add_message(repository& repo, const std::string& id, const char* role, const char* text) {
@@ -59,10 +61,10 @@ TEST(repository, reopening_keeps_data_and_does_not_migrate_twice) {
     std::string id;
     {
         repository repo({path, 1000});
-        id = repo.create_conversation("kept", "ctx").id;
+        id = repo.create_conversation("kept", "ctx", anyone).id;
     }
     repository repo({path, 1000});
-    auto c = repo.get_conversation(id);
+    auto c = repo.get_conversation(id, anyone);
     ASSERT_TRUE(c);
     EXPECT_EQ(c->title, "kept");
     EXPECT_EQ(c->custom_context, "ctx");
@@ -70,8 +72,8 @@ TEST(repository, reopening_keeps_data_and_does_not_migrate_twice) {
 
 TEST(repository, creates_conversations_with_random_uuid_ids) {
     repository repo(in_memory());
-    auto a = repo.create_conversation("a", "");
-    auto b = repo.create_conversation("b", "");
+    auto a = repo.create_conversation("a", "", anyone);
+    auto b = repo.create_conversation("b", "", anyone);
     EXPECT_NE(a.id, b.id);
     EXPECT_EQ(a.id.size(), 36u);
     EXPECT_EQ(a.id[14], '4');  // version 4: random
@@ -85,21 +87,21 @@ TEST(repository, accepts_existing_ids_of_any_shape) {
         "INSERT INTO conversations (id, title, created_at, updated_at) "
         "VALUES ('legacy-42', 'old', '2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z')"
     );
-    auto c = repo.get_conversation("legacy-42");
+    auto c = repo.get_conversation("legacy-42", anyone);
     ASSERT_TRUE(c);
     EXPECT_EQ(c->title, "old");
 }
 
 TEST(repository, lists_newest_update_first_with_counts) {
     repository repo(in_memory());
-    auto first = repo.create_conversation("first", "");
-    auto second = repo.create_conversation("second", "");
+    auto first = repo.create_conversation("first", "", anyone);
+    auto second = repo.create_conversation("second", "", anyone);
     add_message(repo, first.id, "user", "hi");
     add_message(repo, first.id, "assistant", "hello");
     add_message(repo, first.id, "user", "again");
     // Within the same millisecond as the creations: order must still follow the update.
-    ASSERT_TRUE(repo.update_conversation(first.id, std::string("renamed"), std::nullopt));
-    auto list = repo.list_conversations();
+    ASSERT_TRUE(repo.update_conversation(first.id, std::string("renamed"), std::nullopt, anyone));
+    auto list = repo.list_conversations(anyone);
     ASSERT_EQ(list.size(), 2u);
     EXPECT_EQ(list[0].id, first.id);
     EXPECT_EQ(list[0].message_count, 3);
@@ -110,38 +112,38 @@ TEST(repository, lists_newest_update_first_with_counts) {
 
 TEST(repository, get_returns_messages_in_order_and_unknown_is_not_found) {
     repository repo(in_memory());
-    auto c = repo.create_conversation("t", "");
+    auto c = repo.create_conversation("t", "", anyone);
     add_message(repo, c.id, "user", "one");
     add_message(repo, c.id, "assistant", "two");
-    auto got = repo.get_conversation(c.id);
+    auto got = repo.get_conversation(c.id, anyone);
     ASSERT_TRUE(got);
     ASSERT_EQ(got->messages.size(), 2u);
     EXPECT_EQ(got->messages[0].content, "one");
     EXPECT_EQ(got->messages[1].role, message_role::assistant);
     EXPECT_EQ(got->user_message_count, 1);
     EXPECT_FALSE(got->current_theme_json);
-    auto missing = repo.get_conversation("nope");
+    auto missing = repo.get_conversation("nope", anyone);
     ASSERT_FALSE(missing);
     EXPECT_EQ(missing.error(), make_error_code(errc::not_found));
 }
 
 TEST(repository, update_changes_only_given_fields) {
     repository repo(in_memory());
-    auto c = repo.create_conversation("title", "context");
-    auto renamed = repo.update_conversation(c.id, std::string("renamed"), std::nullopt);
+    auto c = repo.create_conversation("title", "context", anyone);
+    auto renamed = repo.update_conversation(c.id, std::string("renamed"), std::nullopt, anyone);
     ASSERT_TRUE(renamed);
     EXPECT_EQ(renamed->title, "renamed");
     EXPECT_EQ(renamed->custom_context, "context");
-    auto recontext = repo.update_conversation(c.id, std::nullopt, std::string("new"));
+    auto recontext = repo.update_conversation(c.id, std::nullopt, std::string("new"), anyone);
     ASSERT_TRUE(recontext);
     EXPECT_EQ(recontext->title, "renamed");
     EXPECT_EQ(recontext->custom_context, "new");
-    EXPECT_FALSE(repo.update_conversation("nope", std::string("x"), std::nullopt));
+    EXPECT_FALSE(repo.update_conversation("nope", std::string("x"), std::nullopt, anyone));
 }
 
 TEST(repository, delete_cascades_to_messages_and_theme) {
     repository repo(in_memory());
-    auto c = repo.create_conversation("t", "");
+    auto c = repo.create_conversation("t", "", anyone);
     add_message(repo, c.id, "user", "one");
     SQLite::Statement theme(
         repo.database(),
@@ -149,33 +151,37 @@ TEST(repository, delete_cascades_to_messages_and_theme) {
     );
     theme.bind(1, c.id);
     theme.exec();
-    ASSERT_TRUE(repo.delete_conversation(c.id));
+    ASSERT_TRUE(repo.delete_conversation(c.id, anyone));
     EXPECT_EQ(repo.database().execAndGet("SELECT count(*) FROM messages").getInt(), 0);
     EXPECT_EQ(repo.database().execAndGet("SELECT count(*) FROM themes").getInt(), 0);
-    EXPECT_EQ(repo.delete_conversation(c.id).error(), make_error_code(errc::not_found));
+    EXPECT_EQ(repo.delete_conversation(c.id, anyone).error(), make_error_code(errc::not_found));
 }
 
 TEST(repository, append_context_respects_the_limit) {
     repository repo(in_memory());
-    auto c = repo.create_conversation("t", "12345");
-    ASSERT_TRUE(repo.append_context(c.id, "678", 10));
-    EXPECT_EQ(repo.get_conversation(c.id)->custom_context, "12345678");
-    EXPECT_EQ(repo.append_context(c.id, "abc", 10).error(), make_error_code(errc::too_large));
-    EXPECT_EQ(repo.get_conversation(c.id)->custom_context, "12345678");
-    EXPECT_EQ(repo.append_context("nope", "x", 10).error(), make_error_code(errc::not_found));
+    auto c = repo.create_conversation("t", "12345", anyone);
+    ASSERT_TRUE(repo.append_context(c.id, "678", 10, anyone));
+    EXPECT_EQ(repo.get_conversation(c.id, anyone)->custom_context, "12345678");
+    EXPECT_EQ(
+        repo.append_context(c.id, "abc", 10, anyone).error(), make_error_code(errc::too_large)
+    );
+    EXPECT_EQ(repo.get_conversation(c.id, anyone)->custom_context, "12345678");
+    EXPECT_EQ(
+        repo.append_context("nope", "x", 10, anyone).error(), make_error_code(errc::not_found)
+    );
 }
 
 TEST(repository, pages_messages_backwards) {
     repository repo(in_memory());
-    auto c = repo.create_conversation("t", "");
+    auto c = repo.create_conversation("t", "", anyone);
     for (int i = 0; i < 5; ++i) add_message(repo, c.id, "user", std::to_string(i).c_str());
-    auto last_two = repo.list_messages(c.id, std::nullopt, 2);
+    auto last_two = repo.list_messages(c.id, std::nullopt, 2, anyone);
     ASSERT_TRUE(last_two);
     ASSERT_EQ(last_two->messages.size(), 2u);
     EXPECT_EQ(last_two->messages[0].content, "3");
     EXPECT_EQ(last_two->messages[1].content, "4");
     EXPECT_TRUE(last_two->has_more);
-    auto rest = repo.list_messages(c.id, last_two->messages[0].id, 10);
+    auto rest = repo.list_messages(c.id, last_two->messages[0].id, 10, anyone);
     ASSERT_TRUE(rest);
     ASSERT_EQ(rest->messages.size(), 3u);
     EXPECT_EQ(rest->messages[0].content, "0");
@@ -184,36 +190,41 @@ TEST(repository, pages_messages_backwards) {
 
 TEST(repository, startup_marks_streaming_replies_interrupted) {
     repository repo(in_memory());
-    auto c = repo.create_conversation("t", "");
+    auto c = repo.create_conversation("t", "", anyone);
     repo.database().exec(
         "INSERT INTO messages (conversation_id, role, content, status, created_at) VALUES ('" +
         c.id + "', 'assistant', 'half', 'streaming', '')"
     );
     EXPECT_EQ(repo.mark_streaming_interrupted(), 1);
-    EXPECT_EQ(repo.get_conversation(c.id)->messages.at(0).status, message_status::interrupted);
+    EXPECT_EQ(
+        repo.get_conversation(c.id, anyone)->messages.at(0).status, message_status::interrupted
+    );
 }
 
 TEST(repository, begin_turn_marks_a_reply_whose_save_failed_interrupted) {
     repository repo(in_memory());
-    auto c = repo.create_conversation("t", "");
-    auto other = repo.create_conversation("o", "");
+    auto c = repo.create_conversation("t", "", anyone);
+    auto other = repo.create_conversation("o", "", anyone);
     auto failed = repo.begin_turn({c.id, "first", 20, 1});
     auto elsewhere = repo.begin_turn({other.id, "meanwhile", 20, 1});
     ASSERT_TRUE(failed && elsewhere);
     // finish_reply never ran for `failed` (the database refused it); the next turn heals it.
     auto next = repo.begin_turn({c.id, "second", 20, 1});
     ASSERT_TRUE(next);
-    const auto messages = repo.get_conversation(c.id)->messages;
+    const auto messages = repo.get_conversation(c.id, anyone)->messages;
     ASSERT_EQ(messages.size(), 4u);
     EXPECT_EQ(messages[1].status, message_status::interrupted);
     EXPECT_EQ(messages[3].status, message_status::streaming);
     // Another conversation's turn in progress is left alone.
-    EXPECT_EQ(repo.get_conversation(other.id)->messages.at(1).status, message_status::streaming);
+    EXPECT_EQ(
+        repo.get_conversation(other.id, anyone)->messages.at(1).status, message_status::streaming
+    );
 }
 
 TEST(repository, max_pages_makes_writes_fail_as_on_a_full_disk) {
-    repository repo({":memory:", 1000, 16});
-    auto c = repo.create_conversation("t", "");
+    // 32 pages: the schema takes about 20 of them, 100 messages of 4 KiB about 100 more.
+    repository repo({":memory:", 1000, 32});
+    auto c = repo.create_conversation("t", "", anyone);
     EXPECT_THROW(
         {
             for (int i = 0; i < 100; ++i) repo.begin_turn({c.id, std::string(4096, 'x'), 20, 1});
@@ -225,7 +236,7 @@ TEST(repository, max_pages_makes_writes_fail_as_on_a_full_disk) {
 
 TEST(repository, begin_turn_stores_the_message_and_reads_the_context_at_once) {
     repository repo(in_memory());
-    auto c = repo.create_conversation("t", "You are terse.");
+    auto c = repo.create_conversation("t", "You are terse.", anyone);
     auto first = repo.begin_turn({c.id, "first question", 20, 1});
     ASSERT_TRUE(first);
     EXPECT_EQ(first->custom_context, "You are terse.");
@@ -236,7 +247,7 @@ TEST(repository, begin_turn_stores_the_message_and_reads_the_context_at_once) {
     EXPECT_GT(first->reply_message_id, first->user_message_id);
 
     // While generating, the reply is `streaming` and not part of any history.
-    auto during = repo.get_conversation(c.id);
+    auto during = repo.get_conversation(c.id, anyone);
     ASSERT_EQ(during->messages.size(), 2u);
     EXPECT_EQ(during->messages[1].status, message_status::streaming);
     EXPECT_EQ(during->user_message_count, 1);
@@ -256,7 +267,7 @@ TEST(repository, begin_turn_stores_the_message_and_reads_the_context_at_once) {
 
 TEST(repository, begin_turn_limits_history_and_skips_empty_replies) {
     repository repo(in_memory());
-    auto c = repo.create_conversation("t", "");
+    auto c = repo.create_conversation("t", "", anyone);
     for (int i = 0; i < 5; ++i) {
         auto turn = repo.begin_turn({c.id, "q" + std::to_string(i), 20, 1});
         repo.finish_reply(
@@ -274,10 +285,10 @@ TEST(repository, begin_turn_limits_history_and_skips_empty_replies) {
 
 TEST(repository, theme_is_saved_replaced_and_returned) {
     repository repo(in_memory());
-    auto c = repo.create_conversation("t", "");
+    auto c = repo.create_conversation("t", "", anyone);
     ASSERT_TRUE(repo.save_theme(c.id, R"({"name":"calm"})"));
     ASSERT_TRUE(repo.save_theme(c.id, R"({"name":"storm"})"));
-    EXPECT_EQ(repo.get_conversation(c.id)->current_theme_json, R"({"name":"storm"})");
+    EXPECT_EQ(repo.get_conversation(c.id, anyone)->current_theme_json, R"({"name":"storm"})");
     EXPECT_EQ(repo.save_theme("missing", "{}").error(), make_error_code(errc::not_found));
 }
 
@@ -287,7 +298,7 @@ TEST(repository, a_write_refused_by_a_lock_leaves_later_writes_working) {
     test::temp_dir dir;
     const auto path = (dir / "locked.db").string();
     repository repo({path, 10});
-    auto c = repo.create_conversation("t", "");
+    auto c = repo.create_conversation("t", "", anyone);
     auto turn = repo.begin_turn({c.id, "question", 20, 1});
     ASSERT_TRUE(turn);
     {
@@ -305,7 +316,7 @@ TEST(repository, a_write_refused_by_a_lock_leaves_later_writes_working) {
     ASSERT_TRUE(next);
     repo.finish_reply(next->reply_message_id, "answer", message_status::complete);
     ASSERT_TRUE(repo.save_theme(c.id, R"({"name":"calm"})"));
-    const auto conversation = repo.get_conversation(c.id);
+    const auto conversation = repo.get_conversation(c.id, anyone);
     ASSERT_EQ(conversation->messages.size(), 4u);
     EXPECT_EQ(conversation->messages[3].content, "answer");
     EXPECT_EQ(conversation->current_theme_json, R"({"name":"calm"})");

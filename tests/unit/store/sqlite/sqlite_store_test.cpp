@@ -70,9 +70,11 @@ TEST(sqlite_store, serves_many_concurrent_coroutines_on_several_threads) {
                 // co_await expression twice.
                 auto title = "c" + std::to_string(i);
                 std::string no_context;
-                auto c = co_await db.create_conversation(std::move(title), std::move(no_context));
+                auto c = co_await db.create_conversation(
+                    std::move(title), std::move(no_context), viewer::anyone()
+                );
                 auto id = c.id;
-                auto again = co_await db.get_conversation(std::move(id));
+                auto again = co_await db.get_conversation(std::move(id), viewer::anyone());
                 EXPECT_TRUE(again);
                 std::lock_guard lock(ids_mutex);
                 ids.insert(c.id);
@@ -91,7 +93,7 @@ TEST(sqlite_store, serves_many_concurrent_coroutines_on_several_threads) {
     asio::co_spawn(
         check,
         [&]() -> asio::awaitable<void> {
-            auto summaries = co_await db.list_conversations();
+            auto summaries = co_await db.list_conversations(viewer::anyone());
             listed = summaries.size();
         },
         asio::detached
