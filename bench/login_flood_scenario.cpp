@@ -59,7 +59,7 @@ std::string create_conversation(unsigned short port, const std::string& cookie) 
         "application/json",
         browser(port, cookie)
     );
-    return json::parse(reply.body).at("id").get<std::string>();
+    return json::parse(reply.body).at("conversation_id").get<std::string>();
 }
 
 // Sign-ins at a steady rate until `stop`: each answer's status and time.

@@ -27,13 +27,6 @@ namespace {
 // How long /health waits for the model server's answer before reporting it down.
 constexpr std::chrono::milliseconds health_llm_timeout{1500};
 
-// The handler of one route: `route_to(conversations, &conversations_api::list)`.
-template <class Api, class Method>
-net::http_handler route_to(std::shared_ptr<Api> api, Method method) {
-    return
-        [api, method](api::http_request request) { return ((*api).*method)(std::move(request)); };
-}
-
 std::string endpoint_urls(const config::llm_section& llm) {
     if (llm.endpoints.empty()) return llm.url;
     std::string urls;
@@ -145,6 +138,7 @@ std::shared_ptr<net::router> app::parts::routes() {
     );
     router->add("GET", "/health", route_to(health, &api::health_api::health));
     router->add("GET", "/api/models", route_to(models, &api::models_api::list));
+    add_account_routes(*router);
     if (metrics_endpoint) {
         router->add("GET", "/metrics", route_to(metrics_endpoint, &api::metrics_api::metrics));
     }
@@ -156,16 +150,18 @@ void app::parts::make_http_server() {
     auto router = routes();
     http_metrics = std::make_unique<net::http_metrics>(registry, router->patterns());
     const auto& server_section = configuration.server;
+    auto origins = std::make_shared<api::origin_policy>(
+        server_section.allowed_origins, server_section.allowed_hosts
+    );
     server = std::make_unique<net::http_server>(
         io,
         net::http_limits_from(configuration),
         router,
-        std::make_shared<api::origin_policy>(
-            server_section.allowed_origins, server_section.allowed_hosts
-        ),
+        origins,
         websocket_context(),
         http_metrics.get()
     );
+    if (auto gate = access_gate(origins)) server->require_credentials(std::move(gate));
 }
 
 // Gauges read when /metrics is rendered; the registry never renders after `server` is gone.
@@ -239,6 +235,7 @@ std::uint16_t app::start() {
     parts_->make_store();
     parts_->make_llm();
     parts_->make_rest_apis();
+    parts_->make_accounts();
     parts_->make_chat();
     parts_->make_themes();
     parts_->make_http_server();
@@ -248,6 +245,7 @@ std::uint16_t app::start() {
     parts_->start_llm();
     parts_->run_io_threads();
     print_banner(parts_->configuration, port);
+    parts_->announce_access(port);
     return port;
 }
 }  // namespace moodring

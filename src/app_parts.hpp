@@ -3,11 +3,15 @@
 // What the app is made of (app.cpp builds it, app_shutdown.cpp takes it down): every part of
 // the server, owned here and handed to the others by reference or pointer.
 
+#include <moodring/api/account_services.hpp>
+#include <moodring/api/auth_api.hpp>
 #include <moodring/api/conversations_api.hpp>
 #include <moodring/api/health_api.hpp>
+#include <moodring/api/keys_api.hpp>
 #include <moodring/api/metrics_api.hpp>
 #include <moodring/api/models_api.hpp>
 #include <moodring/api/static_files.hpp>
+#include <moodring/api/users_api.hpp>
 #include <moodring/app.hpp>
 #include <moodring/chat/chat_metrics.hpp>
 #include <moodring/chat/conversation_hub.hpp>
@@ -36,9 +40,20 @@
 #include <thread>
 #include <vector>
 
+namespace moodring::auth {
+class setup_token;
+}
+
 namespace moodring {
 
 namespace asio = boost::asio;
+
+// The handler of one route: `route_to(conversations, &conversations_api::list)`.
+template <class Api, class Method>
+net::http_handler route_to(std::shared_ptr<Api> api, Method method) {
+    return
+        [api, method](api::http_request request) { return ((*api).*method)(std::move(request)); };
+}
 
 struct app::parts {
     config configuration;
@@ -55,6 +70,12 @@ struct app::parts {
     std::unique_ptr<llm::backend> backend;           // the endpoint pool, metered
     llm::endpoint_pool* pool = nullptr;              // inside `backend`
     std::shared_ptr<api::conversations_api> conversations;
+    // Mode `accounts` (app_accounts.cpp); all null but `auth_routes` in mode `none`.
+    std::shared_ptr<api::account_services> account_services;
+    std::shared_ptr<auth::setup_token> setup;
+    std::shared_ptr<api::auth_api> auth_routes;
+    std::shared_ptr<api::users_api> users;
+    std::shared_ptr<api::keys_api> keys;
     std::shared_ptr<api::static_files> files;
     std::shared_ptr<api::health_api> health;
     std::shared_ptr<api::models_api> models;
@@ -77,6 +98,7 @@ struct app::parts {
     void make_store();
     void make_llm();
     void make_rest_apis();
+    void make_accounts();
     void make_chat();
     void make_themes();
     void make_http_server();
@@ -85,6 +107,12 @@ struct app::parts {
     void run_io_threads();
 
     std::shared_ptr<net::router> routes();
+    void add_account_routes(net::router& router);
+    std::shared_ptr<const api::access_gate> access_gate(
+        std::shared_ptr<const api::origin_policy> origins
+    );
+    void announce_access(std::uint16_t port) const;
+    bool uses_tls() const { return false; }
     std::shared_ptr<net::websocket_context> websocket_context();
     asio::awaitable<void> warm_up(std::string model);
     asio::awaitable<void> drain_then_stop();

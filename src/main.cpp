@@ -2,13 +2,21 @@
 #include <moodring/core/config.hpp>
 #include <moodring/core/descriptor_limit.hpp>
 #include <moodring/core/logging.hpp>
+#include <moodring/user_command.hpp>
 
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
 #include <exception>
+#include <iostream>
+#include <string_view>
 
 int main(int argc, char** argv) {
+    if (argc > 1 && std::string_view(argv[1]) == "user") {
+        return moodring::run_user_command(
+            std::vector<std::string>(argv + 2, argv + argc), std::cin, std::cout, std::cerr
+        );
+    }
     moodring::config_load_result loaded;
     try {
         loaded = moodring::load_config(

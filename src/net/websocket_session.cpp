@@ -45,11 +45,13 @@ public:
     websocket_session(
         beast::tcp_stream&& stream,
         std::string conversation_id,
+        store::viewer viewer,
         std::shared_ptr<const websocket_context> context
     )
         : ws_(std::move(stream)),
           closed_(ws_.get_executor()),
           conversation_id_(std::move(conversation_id)),
+          viewer_(viewer),
           context_(std::move(context)),
           inbound_(context_->limits, mono_clock::now()),
           outbound_(context_->limits.max_outbound_bytes) {}
@@ -97,10 +99,8 @@ private:
 
     // The reader: watches the conversation while the client's messages come in.
     asio::awaitable<void> receive() {
-        // Anyone: the socket's principal is not known here yet (PROTOCOL, accounts).
-        const bool subscribed = co_await context_->hub->subscribe(
-            conversation_id_, shared_from_this(), store::viewer::anyone()
-        );
+        const bool subscribed =
+            co_await context_->hub->subscribe(conversation_id_, shared_from_this(), viewer_);
         if (!subscribed) {
             enqueue(chat::json_frame(chat::error_frame(errc::not_found, "Conversation not found")));
             close({.code = close_codes::policy_error, .reason = "conversation not found"});
@@ -251,6 +251,7 @@ private:
     one_shot_event closed_;  // set by the writer once the socket is closed
     bool writer_running_ = false;
     std::string conversation_id_;
+    store::viewer viewer_;  // whose conversations it may watch (mode `accounts`: its user's)
     std::shared_ptr<const websocket_context> context_;
     inbound_policy inbound_;
     outbound_queue outbound_;
@@ -295,7 +296,10 @@ asio::awaitable<void> run_websocket_session(
     std::optional<auth::principal> principal,
     std::shared_ptr<const websocket_context> context
 ) {
-    auto session = std::make_shared<websocket_session>(std::move(stream), conversation_id, context);
+    const auto viewer =
+        principal ? store::viewer::user(principal->who.id) : store::viewer::anyone();
+    auto session =
+        std::make_shared<websocket_session>(std::move(stream), conversation_id, viewer, context);
     auto close = [weak = std::weak_ptr(session)](close_cause cause) {
         if (auto alive = weak.lock()) alive->close_later(close_for(cause));
     };

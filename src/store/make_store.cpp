@@ -7,8 +7,9 @@
 
 namespace moodring::store {
 
-stores make_store(const database_options& options, store_metrics* metrics) {
+stores make_store(const database_options& options, store_metrics* metrics, opened_by opener) {
     auto db = std::make_shared<sqlite::sqlite_store>(options, metrics);
+    if (opener == opened_by::tool) return stores{db, db};
     // Before any request is served, and failing the start if it fails (the file locked by
     // another process): a reply left `streaming` by a crash will never finish.
     try {

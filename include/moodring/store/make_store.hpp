@@ -17,10 +17,18 @@ struct stores {
     std::shared_ptr<account_store> accounts;
 };
 
+// Who opens the database. Only the server marks the replies a crash left `streaming` as
+// `interrupted`: a tool (`moodring user …`) may run beside a server whose replies are live.
+enum class opened_by { server, tool };
+
 // The store the configuration asks for (SQLite, the only one so far), ready to serve: the
-// database opened and migrated, and the replies a crash left `streaming` marked
-// `interrupted`. Throws, naming the database, if it cannot be used: the server must not
-// start. `metrics` (null: not measured) must outlive the store.
-stores make_store(const database_options& options, store_metrics* metrics = nullptr);
+// database opened and migrated, and (for the server) the replies a crash left `streaming`
+// marked `interrupted`. Throws, naming the database, if it cannot be used: the server must
+// not start. `metrics` (null: not measured) must outlive the store.
+stores make_store(
+    const database_options& options,
+    store_metrics* metrics = nullptr,
+    opened_by opener = opened_by::server
+);
 
 }  // namespace moodring::store
