@@ -19,6 +19,7 @@ import {
     setupAnswered,
     signInAnswered,
     signOutAnswered,
+    signOutSent,
     socketClosed,
     statusAnswered,
     userChanged,
@@ -140,6 +141,7 @@ export function createAccount(chat) {
     }
 
     async function signOut() {
+        dispatch(signOutSent(state));
         try {
             await api.signOut();
             dispatch(signOutAnswered(state, { ok: true }));

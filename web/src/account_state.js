@@ -40,6 +40,7 @@ export function initialAccountState() {
         form: NO_FORM, // the sign-in or setup form: {error, busy, retryUntil}
         notice: '', // a line above the sign-in form: why it is shown
         secret: null, // {keyId, name, secret}: a new API key's secret, until dismissed
+        signingOut: false, // the user asked to sign out; the server's answer is on its way
     };
 }
 
@@ -163,6 +164,9 @@ export function signedOut(state, notice = '') {
     if (state.screen === 'sign-in' || state.screen === 'setup') {
         return result(state.notice || !notice ? state : { ...state, notice });
     }
+    // The server closes our sockets (1008) as it revokes the session, often before it answers
+    // the sign-out itself: while the user's own sign-out runs, every way out is that one.
+    const asked = state.signingOut;
     const next = {
         ...state,
         mode: 'accounts',
@@ -170,12 +174,13 @@ export function signedOut(state, notice = '') {
         user: null,
         setupToken: null,
         form: NO_FORM,
-        notice,
+        notice: asked ? '' : notice,
         secret: null,
+        signingOut: false,
     };
     const effects = [];
     if (state.screen === 'chat') {
-        effects.push({ type: 'close-dialogs' }, { type: 'stop-chat', clearUrl: !notice });
+        effects.push({ type: 'close-dialogs' }, { type: 'stop-chat', clearUrl: asked || !notice });
     }
     effects.push({ type: 'focus-form' });
     return result(next, effects);
@@ -247,11 +252,17 @@ export function setupAnswered(state, answer) {
     return formRefused(state, answer.message || ACCOUNT_WORDS.strangeAnswer);
 }
 
+/** The user asked to sign out: `POST /api/auth/logout` is on its way. */
+export function signOutSent(state) {
+    if (state.screen !== 'chat') return result(state);
+    return result({ ...state, signingOut: true });
+}
+
 /** `POST /api/auth/logout` answered. A 401 means the session was gone already: also out. */
 export function signOutAnswered(state, answer) {
     if (answer.ok || answer.status === 401) return signedOut(state, '');
     const text = ACCOUNT_WORDS.signOutFailed(answer.message || ACCOUNT_WORDS.strangeAnswer);
-    return result(state, [{ type: 'notify', text }]);
+    return result({ ...state, signingOut: false }, [{ type: 'notify', text }]);
 }
 
 // ---------------------------------------------------------------- the session ends elsewhere

@@ -21,6 +21,7 @@ import {
     setupAnswered,
     signInAnswered,
     signOutAnswered,
+    signOutSent,
     signedOut,
     socketClosed,
     statusAnswered,
@@ -356,10 +357,28 @@ describe('signed out, from anywhere', () => {
         assert.equal(signOutAnswered(signedInAs(USER), failed(401, 'Sign in first')).state.screen, 'sign-in');
     });
 
+    test('the user\'s own sign-out whose 1008 comes before its answer: still no notice', () => {
+        const sending = signOutSent(signedInAs(USER)).state;
+        assert.equal(sending.screen, 'chat');
+        const closed = socketClosed(sending, { code: 1008, reason: 'signed out' });
+        assert.equal(closed.state.screen, 'sign-in');
+        assert.equal(closed.state.notice, '');
+        assert.equal(closed.state.signingOut, false);
+        assert.deepEqual(closed.effects, [
+            { type: 'close-dialogs' },
+            { type: 'stop-chat', clearUrl: true },
+            { type: 'focus-form' },
+        ]);
+        const answered = signOutAnswered(closed.state, { ok: true, data: {} });
+        assert.equal(answered.state, closed.state);
+        assert.deepEqual(answered.effects, []);
+    });
+
     test('a sign-out that did not get through says so and stays', () => {
         const chat = signedInAs(USER);
-        const { state, effects } = signOutAnswered(chat, { ok: false, status: 0, offline: true, message: 'Cannot reach the server.' });
-        assert.equal(state, chat);
+        const { state, effects } = signOutAnswered(signOutSent(chat).state, { ok: false, status: 0, offline: true, message: 'Cannot reach the server.' });
+        assert.deepEqual(state, chat);
+        assert.equal(state.signingOut, false, 'a later 1008 is news again');
         assert.deepEqual(effects, [{ type: 'notify', text: 'Could not sign out: Cannot reach the server.' }]);
     });
 
