@@ -183,6 +183,9 @@ describe('moodring page with accounts', { timeout: 15 * 60_000 }, () => {
         assert.equal(await page.evaluate(() => document.querySelectorAll('#conversation-list li').length), 0,
             'the conversations are gone from the page');
         assert.equal(await page.evaluate(() => location.search), '', 'signing out leaves the conversation');
+        // The server closes the socket (1008) as it revokes the session, often before it
+        // answers: still the user's own sign-out, not "You were signed out".
+        assert.equal(await page.isVisible('#sign-in-notice'), false);
         assert.equal((await asContext(context, 'GET', '/api/conversations')).status, 401, 'the session is revoked');
         await page.reload();
         await page.waitForSelector('#sign-in-form:visible');
