@@ -34,6 +34,9 @@ export const config = {
  */
 export const WAIT_MS = 60_000;
 
+/** The last this many characters of a server's output are kept for waitForServerOutput(). */
+const MAX_KEPT_OUTPUT = 1_000_000;
+
 export const CHROMIUM_ARGS = [
     '--headless',
     '--no-sandbox',
@@ -58,6 +61,13 @@ function startProcess(name, bin, args, pattern, { cwd, logDir, timeoutMs = WAIT_
     const child = spawn(bin, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const log = createWriteStream(join(logDir, `${name}.log`), { flags: 'a' });
     child.stderr.pipe(log);
+    // Everything the process says, on either stream, for tests that read it (the setup link).
+    const output = { text: '' };
+    const keep = (data) => {
+        output.text = (output.text + data.toString()).slice(-MAX_KEPT_OUTPUT);
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
     return new Promise((resolvePromise, reject) => {
         let buffered = '';
         const timer = setTimeout(() => {
@@ -71,7 +81,7 @@ function startProcess(name, bin, args, pattern, { cwd, logDir, timeoutMs = WAIT_
                 clearTimeout(timer);
                 child.stdout.off('data', onData);
                 child.stdout.pipe(log);
-                resolvePromise({ child, match, log });
+                resolvePromise({ child, match, log, output });
             }
         };
         child.stdout.on('data', onData);
@@ -154,11 +164,27 @@ export class Stack {
         rmSync(this.tmp, { recursive: true, force: true });
     }
 
-    /** JSON over HTTP to the server, outside the browser. */
-    async api(method, path, body) {
+    /**
+     * Resolves to the first match of `pattern` in what the running server printed (stdout
+     * and stderr), waiting for it up to `timeoutMs`.
+     */
+    async waitForServerOutput(pattern, { timeoutMs = WAIT_MS } = {}) {
+        const deadline = Date.now() + timeoutMs;
+        for (;;) {
+            const match = pattern.exec(this.server?.output.text ?? '');
+            if (match) return match;
+            if (Date.now() > deadline) {
+                throw new Error(`the server printed nothing matching ${pattern} within ${timeoutMs} ms`);
+            }
+            await new Promise((r) => setTimeout(r, 50));
+        }
+    }
+
+    /** JSON over HTTP to the server, outside the browser; `headers` e.g. an Authorization. */
+    async api(method, path, body, { headers = {} } = {}) {
         const response = await fetch(this.baseUrl + path, {
             method,
-            headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+            headers: body === undefined ? headers : { 'Content-Type': 'application/json', ...headers },
             body: body === undefined ? undefined : JSON.stringify(body),
         });
         const data = await response.json().catch(() => null);

@@ -164,5 +164,11 @@ export function createDialogs({ current, notify, onSaved, onDeleted }) {
         get open() {
             return dialog.open || confirm.open;
         },
+        /** Signed out: whatever was being edited goes. */
+        close() {
+            if (dialog.open) dialog.close();
+            if (confirm.open) confirm.close();
+            form.reset();
+        },
     };
 }

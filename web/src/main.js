@@ -1,7 +1,9 @@
 // The moodring page's wiring. The socket, REST calls, timers and browser events live here;
 // each of them hands what happened to page_state.js, which answers with the new state and a
 // list of effects. The state is drawn by the views; the effects are performed below.
+// account.js decides, before and after, whether the chat is shown at all (mode `accounts`).
 
+import { createAccount } from './account.js';
 import { api, ApiError } from './api.js';
 import { createDialogs } from './dialogs.js';
 import {
@@ -24,7 +26,7 @@ import {
 import { ConversationSocket } from './socket.js';
 import { createComposerView } from './views/composer.js';
 import { createConversationListView } from './views/conversation_list.js';
-import { byId, phoneLayout } from './views/dom.js';
+import { byId, dialogOpen, phoneLayout } from './views/dom.js';
 import { createHeaderView } from './views/header.js';
 import { createLiveReplyView } from './views/live_reply.js';
 import { createMessagesView } from './views/messages.js';
@@ -46,6 +48,8 @@ const MAX_URL_ID_LENGTH = 200;
 
 let state = initialState();
 let socket = null;
+/** Counts the chat's starts and stops: an answer to an older one is dropped. */
+let chatEpoch = 0;
 
 const notices = createNoticesView();
 const composer = createComposerView();
@@ -60,6 +64,11 @@ const dialogs = createDialogs({
     notify: (text, options) => notices.notify(text, options),
     onSaved: afterSave,
     onDeleted: afterDelete,
+});
+const account = createAccount({
+    start: () => startChat().catch(failedToStart),
+    stop: stopChat,
+    notify: (text) => notices.notify(text),
 });
 
 // ---------------------------------------------------------------- state, views, effects
@@ -113,14 +122,15 @@ function setUrl(id, { push }) {
 // ---------------------------------------------------------------- REST
 
 async function loadConversationList() {
+    const epoch = chatEpoch;
     let conversations;
     try {
         conversations = await api.listConversations();
     } catch (err) {
-        dispatch(conversationListFailed(state, err));
+        if (epoch === chatEpoch) dispatch(conversationListFailed(state, err));
         return;
     }
-    dispatch(conversationListLoaded(state, conversations));
+    if (epoch === chatEpoch) dispatch(conversationListLoaded(state, conversations));
 }
 
 let listRefreshTimer = null;
@@ -131,14 +141,15 @@ function refreshListSoon() {
 
 async function loadConversation(id) {
     if (!id) return;
+    const epoch = chatEpoch;
     let conversation;
     try {
         conversation = await api.getConversation(id);
     } catch (err) {
-        dispatch(conversationLoadFailed(state, id, err));
+        if (epoch === chatEpoch) dispatch(conversationLoadFailed(state, id, err));
         return;
     }
-    dispatch(conversationLoaded(state, id, conversation));
+    if (epoch === chatEpoch) dispatch(conversationLoaded(state, id, conversation));
 }
 
 async function selectConversation(id, { push = true } = {}) {
@@ -168,7 +179,9 @@ function openSocket(id) {
     socket = new ConversationSocket(id, {
         onState: ({ state: connection, retryInMs }) => {
             dispatch(connectionChanged(state, id, { connection, retryInMs }));
+            if (connection === 'offline') account.connectionLost();
         },
+        onClose: (close) => account.socketClosed(close),
         onOpen: ({ reconnect }) => {
             dispatch(connectionOpened(state, id, { reconnect }));
             setTimeout(() => dispatch(resumeCheckDue(state, id)), RESUME_CHECK_MS);
@@ -232,11 +245,13 @@ function stopReply() {
 // ---------------------------------------------------------------- browser events
 
 function reloadListIfEmpty() {
-    if (!state.conversations.length) loadConversationList();
+    if (account.chatShown && !state.conversations.length) loadConversationList();
 }
 
 function wire() {
-    window.addEventListener('popstate', () => selectConversation(idFromUrl(), { push: false }));
+    window.addEventListener('popstate', () => {
+        if (account.chatShown) selectConversation(idFromUrl(), { push: false });
+    });
     byId('composer').addEventListener('submit', (event) => {
         event.preventDefault();
         sendMessage();
@@ -255,7 +270,7 @@ function wire() {
         reloadListIfEmpty();
     });
     document.addEventListener('keydown', (event) => {
-        if (event.key !== 'Escape' || dialogs.open) return;
+        if (event.key !== 'Escape' || dialogOpen()) return;
         if (!sidebar.closeDrawerFromKeyboard() && isBusy(state)) stopReply();
     });
     document.addEventListener('visibilitychange', () => {
@@ -264,18 +279,42 @@ function wire() {
     window.addEventListener('online', reloadListIfEmpty);
 }
 
-async function boot() {
-    wire();
-    sidebar.setOpen(!phoneLayout());
-    render();
+// ---------------------------------------------------------------- starting and stopping
+
+/** Today's page: the list, and the conversation of the URL. */
+async function startChat() {
+    chatEpoch += 1;
+    const epoch = chatEpoch;
     const listLoaded = loadConversationList();
     const id = idFromUrl();
     if (id) await selectConversation(id, { push: false });
     await listLoaded;
-    document.documentElement.dataset.ready = 'true';
+    if (epoch === chatEpoch) document.documentElement.dataset.ready = 'true';
 }
 
-boot().catch((err) => {
+/** Signed out: nothing of the conversations stays, on screen or in memory. */
+function stopChat({ clearUrl = false } = {}) {
+    chatEpoch += 1;
+    closeSocket();
+    clearTimeout(listRefreshTimer);
+    dialogs.close();
+    composer.clear();
+    state = initialState();
+    render();
+    delete document.documentElement.dataset.ready;
+    if (clearUrl) setUrl(null, { push: false });
+}
+
+function failedToStart(err) {
     const text = err instanceof ApiError ? err.message : PAGE_WORDS.failedToStart;
     dispatch(statusShown(state, text, 'error'));
-});
+}
+
+async function boot() {
+    wire();
+    sidebar.setOpen(!phoneLayout());
+    render();
+    await account.start();
+}
+
+boot().catch(failedToStart);

@@ -10,6 +10,8 @@ const BACKOFF_MAX_MS = 15000;
  *   onFrame(frame)                        every parsed server frame
  *   onOpen({reconnect})                   each time the socket opens
  *   onGone(message)                       the conversation does not exist: no reconnect
+ *   onClose({code, reason})               the socket closed (before any reconnect is
+ *                                         planned; close() from here stops it)
  */
 export class ConversationSocket {
     constructor(conversationId, handlers, { url } = {}) {
@@ -74,10 +76,12 @@ export class ConversationSocket {
             }
             this.handlers.onFrame?.(frame);
         };
-        ws.onclose = () => {
+        ws.onclose = (event) => {
             if (ws !== this.ws) return;
             this.ws = null;
             if (this.closed || this.gone) return;
+            this.handlers.onClose?.({ code: event.code, reason: event.reason });
+            if (this.closed) return;
             this.scheduleReconnect();
         };
         ws.onerror = () => {

@@ -104,3 +104,32 @@ export function describeReconnect(retryInMs) {
     const secs = Math.max(1, Math.round(retryInMs / 1000));
     return `Offline — reconnecting in ${secs} s.`;
 }
+
+/** "45 s", "2 min", "1 h 5 min": how long to wait before trying again. */
+export function describeWait(seconds) {
+    const s = Math.max(1, Math.ceil(Number(seconds) || 0));
+    if (s < 60) return `${s} s`;
+    const minutes = Math.ceil(s / 60);
+    if (minutes < 60) return `${minutes} min`;
+    const hours = Math.floor(minutes / 60);
+    const rest = minutes % 60;
+    return rest ? `${hours} h ${rest} min` : `${hours} h`;
+}
+
+/** Sentences of the sign-in, setup and account pages. */
+export const ACCOUNT_WORDS = Object.freeze({
+    wrongPassword: 'Wrong username or password.',
+    tooManyAttempts: (wait) => `Too many failed sign-ins. Try again in ${wait}.`,
+    passwordMissing: 'Enter a password.',
+    passwordsDiffer: 'The two passwords are not the same.',
+    setupNeedsLink:
+        'No account exists yet. Open the setup link the server printed when it started to create the first one.',
+    setupLinkUsed: 'This setup link has been used already. Sign in with your account.',
+    setupTokenRefused: 'Check that you opened the whole link the server printed at its last start.',
+    sessionEnded: 'You were signed out. Sign in again to go on.',
+    accountDeleted: 'Your account was deleted.',
+    signOutFailed: (why) => `Could not sign out: ${why}`,
+    passwordChanged: 'Password changed. Your other sessions were signed out.',
+    strangeAnswer: 'The server gave an answer the page does not understand. Try again.',
+    secretOnce: 'Copy it now: it will not be shown again.',
+});

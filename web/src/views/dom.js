@@ -12,7 +12,7 @@ export function el(tag, className, text) {
 }
 
 /** The clipboard API, or the old selection trick where it is refused. */
-async function copyText(text) {
+export async function copyText(text) {
     try {
         await navigator.clipboard.writeText(text);
         return true;
@@ -66,6 +66,11 @@ export function decorateCodeBlocks(body) {
         wrap.append(head, pre);
         pre.tabIndex = 0; // long lines scroll sideways: reachable by keyboard
     }
+}
+
+/** Whether a modal dialog is open (Esc belongs to it). */
+export function dialogOpen() {
+    return Boolean(document.querySelector('dialog[open]'));
 }
 
 /** Whether the page is laid out for a phone (the sidebar is a drawer). */
