@@ -8,11 +8,8 @@
 #include <moodring/api/origin_policy.hpp>
 #include <moodring/auth/auth_settings_from_config.hpp>
 #include <moodring/auth/setup_token.hpp>
+#include <moodring/core/run_to_end.hpp>
 #include <moodring/store/account_store.hpp>
-
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/use_future.hpp>
 
 #include <spdlog/spdlog.h>
 
@@ -21,15 +18,6 @@
 namespace moodring {
 
 namespace {
-
-// Start-up runs before the I/O threads: a store call is awaited on a context of its own.
-template <class T>
-T wait_for(boost::asio::awaitable<T> work) {
-    asio::io_context here;
-    auto done = asio::co_spawn(here, std::move(work), asio::use_future);
-    here.run();
-    return done.get();
-}
 
 api::account_settings account_settings_from(const config& configuration) {
     return {
@@ -54,12 +42,12 @@ void app::parts::make_accounts() {
         .sockets = websockets,
         .settings = account_settings_from(configuration),
     });
-    const bool no_user = wait_for(accounts->user_count()) == 0;
+    const bool no_user = run_to_end(accounts->user_count()) == 0;
     setup = std::make_shared<auth::setup_token>(
         no_user ? auth::setup_token::fresh() : auth::setup_token::none()
     );
     if (!no_user) {
-        if (const auto adopted = wait_for(accounts->adopt_ownerless_conversations())) {
+        if (const auto adopted = run_to_end(accounts->adopt_ownerless_conversations())) {
             spdlog::info("{} conversations from before accounts given to the first admin", adopted);
         }
     }

@@ -1,14 +1,11 @@
 #include <moodring/auth/account_rules.hpp>
 #include <moodring/auth/password_hasher.hpp>
 #include <moodring/core/config.hpp>
+#include <moodring/core/run_to_end.hpp>
 #include <moodring/store/account_store.hpp>
 #include <moodring/store/database_options_from_config.hpp>
 #include <moodring/store/make_store.hpp>
 #include <moodring/user_command.hpp>
-
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/use_future.hpp>
 
 #include <termios.h>
 #include <unistd.h>
@@ -29,14 +26,6 @@ struct usage_error : std::runtime_error {
 struct refusal : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
-
-template <class T>
-T wait_for(asio::awaitable<T> work) {
-    asio::io_context here;
-    auto done = asio::co_spawn(here, std::move(work), asio::use_future);
-    here.run();
-    return done.get();
-}
 
 struct parsed_command {
     std::string verb;
@@ -106,7 +95,7 @@ std::string read_password(std::istream& in, std::ostream& err, std::size_t min_c
 namespace {
 
 auth::user find_user(store::account_store& accounts, const std::string& name) {
-    auto found = wait_for(accounts.find_user_by_name(name));
+    auto found = run_to_end(accounts.find_user_by_name(name));
     if (!found) throw refusal("no user named \"" + name + "\"");
     return found->user;
 }
@@ -117,12 +106,12 @@ void add_user(
     const std::string& hash,
     std::ostream& out
 ) {
-    const bool first = wait_for(accounts.user_count()) == 0;
+    const bool first = run_to_end(accounts.user_count()) == 0;
     if (first && !command.admin) throw refusal("the first user must be an admin: add --admin");
     auto made =
         first
-            ? wait_for(accounts.create_first_admin(command.name, hash))
-            : wait_for(accounts.create_user(
+            ? run_to_end(accounts.create_first_admin(command.name, hash))
+            : run_to_end(accounts.create_user(
                   command.name, hash, command.admin ? auth::user_role::admin : auth::user_role::user
               ));
     if (!made) throw refusal("the name \"" + command.name + "\" is taken");
@@ -130,7 +119,7 @@ void add_user(
 }
 
 void list_users(store::account_store& accounts, std::ostream& out) {
-    for (const auto& user : wait_for(accounts.list_users())) {
+    for (const auto& user : run_to_end(accounts.list_users())) {
         out << user.id << '\t' << user.username << '\t' << auth::to_string(user.role) << '\t'
             << user.created_at << '\n';
     }
@@ -143,17 +132,17 @@ void change_password(
     std::ostream& out
 ) {
     const auto user = find_user(accounts, name);
-    if (!wait_for(accounts.update_user(user.id, hash, std::nullopt))) {
+    if (!run_to_end(accounts.update_user(user.id, hash, std::nullopt))) {
         throw refusal("no user named \"" + name + "\"");
     }
-    const auto revoked = wait_for(accounts.delete_sessions_of(user.id, std::nullopt));
+    const auto revoked = run_to_end(accounts.delete_sessions_of(user.id, std::nullopt));
     out << "password of " << user.username << " changed; " << revoked.size()
         << " sessions signed out\n";
 }
 
 void delete_user(store::account_store& accounts, const std::string& name, std::ostream& out) {
     const auto user = find_user(accounts, name);
-    auto removed = wait_for(accounts.delete_user(user.id));
+    auto removed = run_to_end(accounts.delete_user(user.id));
     if (!removed) throw refusal("\"" + name + "\" is the last admin and cannot be deleted");
     out << "deleted " << user.username << " with their conversations, sessions and keys\n";
 }

@@ -1,5 +1,6 @@
 // Argon2id hashing off the I/O thread, bounded: what sign-in relies on.
 #include <moodring/auth/password_hasher.hpp>
+#include <moodring/core/run_to_end.hpp>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -16,16 +17,8 @@ namespace {
 
 namespace asio = boost::asio;
 
-// Runs `work` to its end on a fresh io_context. (Coroutines here are free functions taking
-// what they use: GCC 12 mishandles lambdas that capture and are coroutines.)
-template <class T>
-T run(asio::awaitable<T> work) {
-    asio::io_context io;
-    auto done = asio::co_spawn(io, std::move(work), asio::use_future);
-    io.run();
-    return done.get();
-}
-
+// (Coroutines here are free functions taking what they use: GCC 12 mishandles lambdas that
+// capture and are coroutines.)
 asio::awaitable<std::vector<std::optional<bool>>> hash_then_verify(password_hasher& hasher) {
     auto hash = co_await hasher.hash("correct horse battery");
     EXPECT_TRUE(hash && hash->starts_with("$argon2id$"));
@@ -42,7 +35,7 @@ asio::awaitable<std::vector<std::optional<bool>>> hash_then_verify(password_hash
 TEST(password_hasher, hashes_with_argon2id_and_verifies_only_the_same_password) {
     password_hasher hasher({.max_concurrent = 1, .max_waiting = 4});
     const std::vector<std::optional<bool>> expected{true, false, false, false};
-    EXPECT_EQ(run(hash_then_verify(hasher)), expected);
+    EXPECT_EQ(run_to_end(hash_then_verify(hasher)), expected);
 }
 
 asio::awaitable<bool> resumes_on(password_hasher& hasher, std::thread::id caller) {
@@ -52,7 +45,7 @@ asio::awaitable<bool> resumes_on(password_hasher& hasher, std::thread::id caller
 
 TEST(password_hasher, hashes_on_its_own_threads_and_resumes_on_the_callers) {
     password_hasher hasher({.max_concurrent = 1, .max_waiting = 4});
-    EXPECT_TRUE(run(resumes_on(hasher, std::this_thread::get_id())));
+    EXPECT_TRUE(run_to_end(resumes_on(hasher, std::this_thread::get_id())));
 }
 
 asio::awaitable<void> hash_and_count(password_hasher& hasher, int& hashed, int& refused) {
