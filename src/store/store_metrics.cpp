@@ -39,10 +39,9 @@ constexpr std::array<std::string_view, operation_count> operation_names_in_order
     "list_keys",
     "delete_key",
     "find_key",
-    "key_ids_of",
 };
 static_assert(operation_names_in_order[static_cast<std::size_t>(operation::other)] == "other");
-static_assert(operation_names_in_order.back() == "key_ids_of");
+static_assert(operation_names_in_order.back() == "find_key");
 
 std::vector<std::string> operation_names() {
     std::vector<std::string> names;

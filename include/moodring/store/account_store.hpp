@@ -78,8 +78,6 @@ public:
     // The key of that secret hash; records `last_used_at`, at most once a minute per key (a
     // write on every request made with a key would cost a commit each).
     virtual awaitable<std::optional<auth::principal>> find_key(std::string secret_hash) = 0;
-    // The ids of the user's keys (for closing their sockets when the user is deleted).
-    virtual awaitable<std::vector<std::int64_t>> key_ids_of(std::int64_t user_id) = 0;
 
 protected:
     account_store() = default;

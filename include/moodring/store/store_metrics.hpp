@@ -44,11 +44,10 @@ enum class operation : std::uint8_t {
     list_keys,
     delete_key,
     find_key,
-    key_ids_of,
 };
 
 // One past the last operation: how many there are.
-inline constexpr std::size_t operation_count = static_cast<std::size_t>(operation::key_ids_of) + 1;
+inline constexpr std::size_t operation_count = static_cast<std::size_t>(operation::find_key) + 1;
 
 std::string_view to_string(operation op) noexcept;
 

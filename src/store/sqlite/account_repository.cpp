@@ -299,12 +299,4 @@ void account_repository::touch_key(
     q->exec();
 }
 
-std::vector<std::int64_t> account_repository::key_ids_of(std::int64_t user_id) {
-    SQLite::Statement q(db_, "SELECT id FROM api_keys WHERE user_id = ? ORDER BY id");
-    q.bind(1, user_id);
-    std::vector<std::int64_t> ids;
-    while (q.executeStep()) ids.push_back(q.getColumn(0).getInt64());
-    return ids;
-}
-
 }  // namespace moodring::store::sqlite

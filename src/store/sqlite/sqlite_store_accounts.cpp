@@ -125,9 +125,4 @@ auto sqlite_store::find_key(std::string secret_hash) -> awaitable<std::optional<
     return run_accounts(operation::find_key, std::move(work));
 }
 
-auto sqlite_store::key_ids_of(std::int64_t user_id) -> awaitable<std::vector<std::int64_t>> {
-    auto work = [user_id](account_repository& accounts) { return accounts.key_ids_of(user_id); };
-    return run_accounts(operation::key_ids_of, std::move(work));
-}
-
 }  // namespace moodring::store::sqlite

@@ -66,7 +66,6 @@ public:
     result<void> delete_key(std::int64_t user_id, std::int64_t key_id);
     // Records `last_used_at` when the one stored is older than `last_used_resolution`.
     std::optional<auth::principal> find_key(const std::string& secret_hash);
-    std::vector<std::int64_t> key_ids_of(std::int64_t user_id);
 
 private:
     // Inserts a user; `errc::conflict` when the name is taken (in any case).

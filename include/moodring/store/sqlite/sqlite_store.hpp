@@ -86,7 +86,6 @@ public:
     awaitable<std::vector<auth::api_key>> list_keys(std::int64_t user_id) override;
     awaitable<result<void>> delete_key(std::int64_t user_id, std::int64_t key_id) override;
     awaitable<std::optional<auth::principal>> find_key(std::string secret_hash) override;
-    awaitable<std::vector<std::int64_t>> key_ids_of(std::int64_t user_id) override;
 
     // `co_await run(op, work)`: `work(repository&)` on the store's thread. What the methods
     // above are made of; tests use it to reach the repository or to hold the thread.
