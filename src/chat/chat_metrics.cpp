@@ -21,7 +21,13 @@ chat_metrics::chat_metrics(metrics::registry& r)
     : refused_(r.add_counters(
           "moodring_turns_refused_total",
           "Chat messages that never became a turn (no start frame), by reason.",
-          {{"reason", {"shutting_down", "queue_full", "not_stored", "conversation_not_found"}}}
+          {{"reason",
+            {"shutting_down",
+             "queue_full",
+             "not_stored",
+             "conversation_not_found",
+             "nothing_to_regenerate",
+             "not_editable"}}}
       )),
       started_(r.add_counter(
           "moodring_turns_started_total",

@@ -3,6 +3,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <limits>
+#include <optional>
 
 namespace moodring::chat {
 namespace {
@@ -52,6 +55,36 @@ void append_escaped(std::string& out, std::string_view text) {
     }
 }
 
+// An edit's `message_id`: a message id is a positive 64-bit integer.
+std::optional<std::string> read_edited_id(const json& frame, user_message& out) {
+    auto id = frame.find("message_id");
+    if (id == frame.end()) return "Field \"message_id\" is missing: the id of the edited message";
+    constexpr auto largest = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+    const bool too_large = id->is_number_unsigned() && id->get<std::uint64_t>() > largest;
+    if (!id->is_number_integer() || too_large || id->get<std::int64_t>() <= 0) {
+        return "Field \"message_id\" must be a message id (a positive integer)";
+    }
+    out.edited_message_id = id->get<std::int64_t>();
+    return std::nullopt;
+}
+
+// The extension fields any turn may carry.
+std::optional<std::string> read_turn_extensions(const json& frame, user_message& out) {
+    if (auto model = frame.find("model"); model != frame.end() && !model->is_null()) {
+        if (!model->is_string() || model->get<std::string>().empty()) {
+            return "Field \"model\" must be a non-empty string";
+        }
+        out.model = model->get<std::string>();
+    }
+    if (auto id = frame.find("request_id"); id != frame.end() && !id->is_null()) {
+        if (!id->is_string() && !id->is_number_integer()) {
+            return "Field \"request_id\" must be a string or an integer";
+        }
+        out.request_id = *id;
+    }
+    return std::nullopt;
+}
+
 }  // namespace
 
 client_frame parse_client_frame(std::string_view text, std::size_t max_depth) {
@@ -62,39 +95,47 @@ client_frame parse_client_frame(std::string_view text, std::size_t max_depth) {
     auto frame = json::parse(text, nullptr, false);
     if (frame.is_discarded()) return frame_error{"Frames must be JSON"};
     if (!frame.is_object()) return frame_error{"Frames must be JSON objects"};
+    user_message out;
     if (auto type = frame.find("type"); type != frame.end()) {
         if (!type->is_string()) return frame_error{"Field \"type\" must be a string"};
         if (*type == "cancel") return cancel_request{};
-        if (*type != "message")
+        if (*type == "regenerate") {
+            out.kind = store::turn_kind::regenerate;
+        } else if (*type == "edit") {
+            out.kind = store::turn_kind::edit;
+            if (auto error = read_edited_id(frame, out)) return frame_error{std::move(*error)};
+        } else if (*type != "message") {
             return frame_error{"Unknown frame type \"" + type->get<std::string>() + "\""};
-    }
-    auto message = frame.find("message");
-    if (message == frame.end()) {
-        return frame_error{"Expected {\"message\": ...} or {\"type\": \"cancel\"}"};
-    }
-    if (!message->is_string()) return frame_error{"Field \"message\" must be a string"};
-    user_message out;
-    out.text = message->get<std::string>();
-    if (auto model = frame.find("model"); model != frame.end() && !model->is_null()) {
-        if (!model->is_string() || model->get<std::string>().empty()) {
-            return frame_error{"Field \"model\" must be a non-empty string"};
         }
-        out.model = model->get<std::string>();
     }
-    if (auto id = frame.find("request_id"); id != frame.end() && !id->is_null()) {
-        if (!id->is_string() && !id->is_number_integer()) {
-            return frame_error{"Field \"request_id\" must be a string or an integer"};
+    if (out.kind != store::turn_kind::regenerate) {
+        auto message = frame.find("message");
+        if (message == frame.end()) {
+            if (out.kind == store::turn_kind::edit) {
+                return frame_error{"Field \"message\" is missing: the edited message's new text"};
+            }
+            return frame_error{"Expected {\"message\": ...} or {\"type\": \"cancel\"}"};
         }
-        out.request_id = *id;
+        if (!message->is_string()) return frame_error{"Field \"message\" must be a string"};
+        out.text = message->get<std::string>();
     }
+    if (auto error = read_turn_extensions(frame, out)) return frame_error{std::move(*error)};
     return out;
 }
 
 std::string start_frame(
-    std::int64_t message_id, std::int64_t reply_id, const nlohmann::json& request_id
+    std::int64_t message_id,
+    std::int64_t reply_id,
+    const nlohmann::json& request_id,
+    const user_message* action
 ) {
     json frame{{"type", "start"}, {"message_id", message_id}, {"reply_id", reply_id}};
     if (!request_id.is_null()) frame["request_id"] = request_id;
+    if (action && action->kind == store::turn_kind::regenerate) frame["action"] = "regenerate";
+    if (action && action->kind == store::turn_kind::edit) {
+        frame["action"] = "edit";
+        frame["content"] = action->text;
+    }
     return dump(frame);
 }
 
@@ -155,6 +196,18 @@ std::string refusal_frame(turn_refusal reason, const nlohmann::json& request_id)
         case turn_refusal::not_stored:
             return error_frame(
                 errc::internal, "Your message could not be stored; please try again", request_id
+            );
+        case turn_refusal::nothing_to_regenerate:
+            return error_frame(
+                errc::bad_request,
+                "There is no message to answer again: the conversation has no user message yet",
+                request_id
+            );
+        case turn_refusal::not_editable:
+            return error_frame(
+                errc::bad_request,
+                "Only a user message of this conversation can be edited; that id is none",
+                request_id
             );
         case turn_refusal::conversation_not_found:
             break;

@@ -78,7 +78,7 @@ asio::awaitable<bool> turn::begin() {
         co_return false;
     }
     if (!context) {
-        refuse(turn_refusal::conversation_not_found);
+        refuse(refusal_for(context.error()));
         co_return false;
     }
     context_ = std::move(*context);
@@ -94,7 +94,18 @@ asio::awaitable<store::result<store::turn_context>> turn::store_message() {
         request_.message.text,
         settings.history_messages,
         settings.theme_messages};
+    stored.kind = request_.message.kind;
+    stored.edited_message_id = request_.message.edited_message_id;
     co_return co_await services_.db.begin_turn(std::move(stored));
+}
+
+// Why the store refused the turn: the conversation is gone (deleted, or never there), or the
+// action has nothing to answer.
+turn_refusal turn::refusal_for(boost::system::error_code error) const {
+    if (error != make_error_code(errc::bad_request)) return turn_refusal::conversation_not_found;
+    return request_.message.kind == store::turn_kind::regenerate
+               ? turn_refusal::nothing_to_regenerate
+               : turn_refusal::not_editable;
 }
 
 void turn::refuse(turn_refusal reason) {
@@ -109,7 +120,10 @@ void turn::go_live() {
     reply_ = std::make_shared<live_reply>();
     reply_->turn = static_cast<std::uint64_t>(context_->reply_message_id);
     reply_->start = std::make_shared<const std::string>(start_frame(
-        context_->user_message_id, context_->reply_message_id, request_.message.request_id
+        context_->user_message_id,
+        context_->reply_message_id,
+        request_.message.request_id,
+        &request_.message
     ));
     place_.channel->begin_reply(reply_);
     place_.channel->publish({outbound_frame::kind::json, 0, reply_->start});

@@ -23,11 +23,14 @@ close_request inbound_policy::on_binary() {
     return {.code = close_codes::unknown_data, .reason = "text frames only"};
 }
 
+// A message and an edit's new text keep the same rules; a regenerate carries no text. Each
+// asks the model for a reply, so each takes a token.
 inbound_action inbound_policy::on_message(chat::user_message message, mono_clock::time_point now) {
-    if (message.text.find_first_not_of(" \t\r\n") == std::string::npos) {
+    const bool has_text = message.kind != store::turn_kind::regenerate;
+    if (has_text && message.text.find_first_not_of(" \t\r\n") == std::string::npos) {
         return refuse(errc::bad_request, "The message is empty", std::move(message.request_id));
     }
-    if (message.text.size() > limits_.max_message_bytes) {
+    if (has_text && message.text.size() > limits_.max_message_bytes) {
         return refuse(
             errc::too_large,
             "The message is longer than " + std::to_string(limits_.max_message_bytes) + " bytes",

@@ -69,6 +69,7 @@ public:
 private:
     boost::asio::awaitable<store::result<store::turn_context>> store_message();
     boost::asio::awaitable<bool> store_reply();
+    turn_refusal refusal_for(boost::system::error_code error) const;
     void refuse(turn_refusal reason);
     void go_live();
     llm::stream_handlers handlers();

@@ -80,11 +80,19 @@ struct turn_context {
     std::vector<std::string> recent_user_messages;  // for the theme job, oldest first
 };
 
+// What a turn answers. `regenerate` answers the conversation's last user message again: the
+// messages after it (its reply) are deleted. `edit` replaces the text of one of its user
+// messages and deletes every message after it. Both happen in the transaction that stores the
+// new reply, so the conversation is never seen (nor left by a crash) half changed.
+enum class turn_kind { new_message, regenerate, edit };
+
 struct turn_request {
     std::string conversation_id;
-    std::string user_text;
+    std::string user_text;  // the new message's or the edited message's text; unused otherwise
     int history_messages = 20;
     int theme_messages = 1;
+    turn_kind kind = turn_kind::new_message;
+    std::int64_t edited_message_id = 0;  // `edit`: the user message whose text is replaced
 };
 
 void to_json(nlohmann::json& j, const message& m);

@@ -59,6 +59,9 @@ public:
     // Stores the user's message and an empty `streaming` reply, and reads the turn's context,
     // in one trip. A reply of the conversation still `streaming` was left so by a save that
     // failed (turns of one conversation run one at a time): it becomes `interrupted`.
+    // A `regenerate` or `edit` (records.hpp) stores no new message: it deletes the messages
+    // after the one answered, in the same transaction. `not_found`: no such conversation;
+    // `bad_request`: nothing to regenerate, or the edited id is not a user message of it.
     virtual awaitable<result<turn_context>> begin_turn(turn_request request) = 0;
     // The reply's final text and status; afterwards `GET` shows it.
     virtual awaitable<void> finish_reply(

@@ -240,7 +240,14 @@ result<turn_context> repository::begin_turn(const turn_request& request) {
         insert->exec();
         return db_->getLastInsertRowid();
     };
-    turn.user_message_id = add("user", request.user_text, "complete");
+    if (request.kind == turn_kind::new_message) {
+        turn.user_message_id = add("user", request.user_text, "complete");
+    } else {
+        // A regenerate or an edit: nothing is committed when it is refused.
+        auto answered = answer_again(request);
+        if (!answered) return answered.error();
+        turn.user_message_id = *answered;
+    }
     turn.reply_message_id = add("assistant", "", "streaming");
     touch(request.conversation_id, turn.user_timestamp);
     turn.history = history_before(request, turn.reply_message_id);

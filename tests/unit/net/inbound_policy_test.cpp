@@ -84,6 +84,31 @@ TEST(inbound_policy, a_message_longer_than_the_limit_is_refused_as_too_large) {
     EXPECT_EQ(refused.message, "The message is longer than 10 bytes");
 }
 
+TEST(inbound_policy, an_edits_text_has_a_messages_rules_and_a_regenerate_has_none) {
+    inbound_policy policy(limits_for_tests(), start);
+    const auto edit = [](std::string text) {
+        return R"({"type": "edit", "message_id": 4, "request_id": "e", "message": ")" + text +
+               R"("})";
+    };
+    const auto empty = as_refusal(policy.on_text(edit(" "), start));
+    EXPECT_EQ(empty.code, errc::bad_request);
+    EXPECT_EQ(empty.message, "The message is empty");
+    EXPECT_EQ(empty.request_id, "e");
+    const auto long_one = as_refusal(policy.on_text(edit(std::string(11, 'x')), start));
+    EXPECT_EQ(long_one.code, errc::too_large);
+    EXPECT_EQ(long_one.message, "The message is longer than 10 bytes");
+    auto ok = policy.on_text(edit(std::string(10, 'x')), start);
+    ASSERT_TRUE(std::holds_alternative<chat::user_message>(ok));
+    EXPECT_EQ(std::get<chat::user_message>(ok).edited_message_id, 4);
+    EXPECT_TRUE(std::holds_alternative<chat::user_message>(
+        policy.on_text(R"({"type": "regenerate"})", start)
+    ));
+    // Each asks the model for a reply, so each takes a token like a message.
+    EXPECT_TRUE(std::holds_alternative<chat::user_message>(policy.on_text(message("hi"), start)));
+    const auto limited = as_refusal(policy.on_text(R"({"type": "regenerate"})", start));
+    EXPECT_EQ(limited.code, errc::rate_limited);
+}
+
 TEST(inbound_policy, the_burst_goes_at_once_then_the_bucket_refills_at_the_rate) {
     inbound_policy policy(limits_for_tests(), start);
     for (int i = 0; i < 3; ++i) {

@@ -51,7 +51,8 @@ public:
 
     // Stores the user's message and an empty `streaming` reply, and reads the context. A reply
     // of the conversation still `streaming` was left so by a save that failed (turns of one
-    // conversation run one at a time): it becomes `interrupted`.
+    // conversation run one at a time): it becomes `interrupted`. A regenerate or an edit
+    // deletes the messages after the one it answers instead of storing a new one.
     result<turn_context> begin_turn(const turn_request& request);
 
     // The reply's final text and status; afterwards `GET` shows it.
@@ -69,6 +70,13 @@ public:
 
 private:
     void touch(const std::string& id, const std::string& now);
+    // The user message a regenerate or an edit answers, made ready in the turn's transaction
+    // (repository_actions.cpp): the messages after it deleted, an edit's text replaced. Its
+    // id, or `bad_request` with nothing changed.
+    result<std::int64_t> answer_again(const turn_request& request);
+    std::optional<std::int64_t> last_user_message(const std::string& conversation_id);
+    bool is_user_message(const std::string& conversation_id, std::int64_t id);
+    void delete_messages_after(const std::string& conversation_id, std::int64_t id);
     std::vector<message> messages_of(const std::string& id);
     // A turn's history: the latest `history_messages` before its reply, oldest first.
     std::vector<message> history_before(const turn_request& request, std::int64_t reply_id);
