@@ -39,7 +39,9 @@ void expect_refused(ws_client& ws, const json& frame, const std::string& code) {
     EXPECT_EQ(answer["type"], "error") << frame.dump() << " -> " << answer.dump();
     EXPECT_EQ(answer["code"], code) << frame.dump() << " -> " << answer.dump();
     EXPECT_FALSE(answer["message"].get<std::string>().empty());
-    if (frame.contains("request_id")) EXPECT_EQ(answer["request_id"], frame["request_id"]);
+    if (frame.contains("request_id")) {
+        EXPECT_EQ(answer["request_id"], frame["request_id"]);
+    }
 }
 
 }  // namespace

@@ -2,8 +2,7 @@
 // edit deletes the replaced messages in the transaction that stores its new reply, so a crash
 // leaves either the conversation before the action or after it, never both replies, never a
 // half-deleted tail, and nothing else lost.
-//
-// ACTION_CRASH_SEED and ACTION_CRASH_CYCLES change the random run.
+// The random moments are action_crash_test.cpp's.
 #include "http_client.hpp"
 #include "mock_ollama_process.hpp"
 #include "server_process.hpp"
@@ -13,20 +12,10 @@
 #include <nlohmann/json.hpp>
 #include <signal.h>
 
-#include <cstdlib>
-#include <iostream>
-#include <random>
-#include <thread>
-
 using namespace moodring::test;
 using nlohmann::json;
 
 namespace {
-
-unsigned env_or(const char* name, unsigned fallback) {
-    const char* value = std::getenv(name);
-    return value && *value ? static_cast<unsigned>(std::stoul(value)) : fallback;
-}
 
 server_process::options options_for(const mock_ollama_process& mock) {
     server_process::options options;

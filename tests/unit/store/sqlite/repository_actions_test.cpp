@@ -44,7 +44,8 @@ turn_context answered(repository& repo, const std::string& id, const std::string
 
 std::vector<std::string> texts_of(repository& repo, const std::string& id) {
     std::vector<std::string> texts;
-    for (const auto& m : repo.get_conversation(id, anyone)->messages) texts.push_back(m.content);
+    const auto conversation = repo.get_conversation(id, anyone);
+    for (const auto& m : conversation->messages) texts.push_back(m.content);
     return texts;
 }
 
