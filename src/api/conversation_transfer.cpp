@@ -104,7 +104,7 @@ std::optional<import_refusal> read_model(
 }
 
 // The theme must come out of the validator untouched: it was validated when it was made, so
-// a repair means it was changed since (or never was one).
+// a repair, or any difference, means it was changed since (or never was one).
 std::optional<import_refusal> read_theme(const json& conversation, store::conversation& out) {
     auto it = conversation.find("current_theme");
     if (it == conversation.end() || it->is_null()) return std::nullopt;
@@ -114,7 +114,12 @@ std::optional<import_refusal> read_theme(const json& conversation, store::conver
     if (!report.clean()) {
         return bad("Field \"current_theme\" is not a valid theme (" + report.summary() + ")");
     }
-    out.current_theme_json = json(valid).dump();
+    // What the validator derives itself (the shadow) must match too.
+    const json stored = valid;
+    if (stored != *it) {
+        return bad("Field \"current_theme\" is not a valid theme (it differs from its valid form)");
+    }
+    out.current_theme_json = stored.dump();
     return std::nullopt;
 }
 

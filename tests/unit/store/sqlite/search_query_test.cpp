@@ -5,29 +5,28 @@
 using namespace moodring::store::sqlite;
 
 TEST(search_query, every_word_becomes_a_quoted_string_and_all_are_required) {
-    EXPECT_EQ(fts_query("lisbon trip"), R"("lisbon" "trip")");
-    EXPECT_EQ(fts_query("  one\ttwo\nthree  "), R"("one" "two" "three")");
-    EXPECT_EQ(fts_query("solo"), R"("solo")");
+    EXPECT_EQ(fts_query("lisbon trip"), R"x("lisbon" "trip")x");
+    EXPECT_EQ(fts_query("  one\ttwo\nthree  "), R"x("one" "two" "three")x");
+    EXPECT_EQ(fts_query("solo"), R"x("solo")x");
 }
 
 TEST(search_query, fts5_syntax_is_plain_text) {
-    EXPECT_EQ(fts_query("say \"hi\""), R"("say" """hi""")");
-    EXPECT_EQ(fts_query("\""), R"("""")");
-    EXPECT_EQ(fts_query("pre*"), R"("pre*")");
-    EXPECT_EQ(fts_query("a NEAR b"), R"("a" "NEAR" "b")");
-    EXPECT_EQ(fts_query("NEAR(a b)"), R"("NEAR(a" "b)")
-    ");
-        EXPECT_EQ(fts_query("-x AND y OR NOT z"), R"("-x" "AND" "y" "OR" "NOT" "z")");
-    EXPECT_EQ(fts_query("(unbalanced"), R"("(unbalanced")");
-    EXPECT_EQ(fts_query("title:x ^y {a b}:c"), R"("title:x" "^y" "{a" "b}:c")");
+    EXPECT_EQ(fts_query("say \"hi\""), R"x("say" """hi""")x");
+    EXPECT_EQ(fts_query("\""), R"x("""")x");
+    EXPECT_EQ(fts_query("pre*"), R"x("pre*")x");
+    EXPECT_EQ(fts_query("a NEAR b"), R"x("a" "NEAR" "b")x");
+    EXPECT_EQ(fts_query("NEAR(a b)"), R"x("NEAR(a" "b)")x");
+    EXPECT_EQ(fts_query("-x AND y OR NOT z"), R"x("-x" "AND" "y" "OR" "NOT" "z")x");
+    EXPECT_EQ(fts_query("(unbalanced"), R"x("(unbalanced")x");
+    EXPECT_EQ(fts_query("title:x ^y {a b}:c"), R"x("title:x" "^y" "{a" "b}:c")x");
 }
 
 TEST(search_query, control_characters_separate_words_and_never_reach_fts5) {
-    EXPECT_EQ(fts_query(std::string("a\0b", 3)), R"("a" "b")");
+    EXPECT_EQ(fts_query(std::string("a\0b", 3)), R"x("a" "b")x");
     EXPECT_EQ(
         fts_query("a\x7f"
                   "b\x01"),
-        R"("a" "b")"
+        R"x("a" "b")x"
     );
     EXPECT_EQ(fts_query("caf\xc3\xa9"), "\"caf\xc3\xa9\"");
 }

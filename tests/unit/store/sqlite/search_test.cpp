@@ -157,3 +157,19 @@ TEST_F(search, a_user_finds_only_their_own_and_results_are_capped) {
     EXPECT_EQ(ids_found("shared").size(), 2u);
     EXPECT_EQ(repo.search_conversations("shared", 1, anyone).size(), 1u);
 }
+
+TEST_F(search, an_imported_conversation_is_found_by_its_owner) {
+    repo.database().exec(
+        "INSERT INTO users (username, password_hash, role, created_at) VALUES "
+        "('a', 'h', 'admin', 'x')"
+    );
+    conversation imported;
+    imported.title = "secret plans";
+    message m;
+    m.content = "secret";
+    m.timestamp = now_timestamp();
+    imported.messages.push_back(m);
+    const auto made = repo.import_conversation(imported, viewer::user(1));
+    EXPECT_EQ(ids_found("secret", viewer::user(1)), std::vector<std::string>{made.id});
+    EXPECT_EQ(ids_found("secret"), std::vector<std::string>{made.id});
+}
