@@ -36,7 +36,7 @@ boost::asio::awaitable<http_response> search(
     if (auto* answer = std::get_if<http_response>(&read)) co_return std::move(*answer);
     auto text = std::get<std::string>(std::move(read));
     auto hits = co_await db->search_conversations(
-        std::move(text), limits.max_search_results, viewer_of(request)
+        std::move(text), limits.max_search_results, limits.max_search_candidates, viewer_of(request)
     );
     co_return json_response(200, nlohmann::json{{"conversations", hits}});
 }

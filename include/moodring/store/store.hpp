@@ -48,9 +48,10 @@ public:
         std::string id, std::optional<std::int64_t> before_id, int limit, viewer who
     ) = 0;
     // The viewer's conversations whose title or one message holds every word of `words`
-    // (taken literally), best match first, at most `max_results`.
+    // (taken literally), best match first, at most `max_results`; ranked among the newest
+    // `max_candidates` matching messages (and as many titles).
     virtual awaitable<std::vector<search_hit>> search_conversations(
-        std::string words, int max_results, viewer who
+        std::string words, int max_results, int max_candidates, viewer who
     ) = 0;
     // A new conversation (new id, owned by the viewer, created now) holding `imported`'s
     // title, context, model, messages (roles, texts, timestamps, statuses) and theme, stored

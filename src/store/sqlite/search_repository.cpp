@@ -15,21 +15,30 @@ constexpr double title_weight = 2.0;
 // The snippet of the best message: at most this many words (tokens) around the match.
 constexpr int snippet_tokens = 16;
 
-// Every row (title or message) holding all the words, with its bm25 score (lower is better);
-// summed per conversation, so one that matches in its title and in several messages ranks
-// above one that matches once. The best message is the bare `message_id` beside the one
-// min(): SQLite takes it from the row holding the minimum (titles never win it). The
-// viewer's filter and the limit come after grouping, on one row per conversation; the counts
-// of the summary are read for the kept rows only.
+// The newest `?5` messages (and titles) of the viewer holding every word are the candidates:
+// FTS5 walks its list of matches newest first and stops there, so a word found in most
+// messages costs no more than a rare one, and bm25 is computed for the candidates only. Their
+// scores (lower is better) are summed per conversation, so one that matches in its title and
+// in several messages ranks above one that matches once. The best message is the bare
+// `message_id` beside the one min(): SQLite takes it from the row holding the minimum (titles
+// never win it). The counts of the summary are read for the kept conversations only.
 constexpr const char* search_sql = R"sql(
-    WITH hits (conversation_id, message_id, score) AS (
+    WITH messages_found (conversation_id, message_id, score) AS (
         SELECT m.conversation_id, m.id, bm25(message_search)
-        FROM message_search JOIN messages m ON m.id = message_search.rowid
-        WHERE message_search MATCH ?1
-        UNION ALL
-        SELECT conversation_id, NULL, ?4 * bm25(title_search)
-        FROM title_search WHERE title_search MATCH ?1
+        FROM message_search
+        JOIN messages m ON m.id = message_search.rowid
+        JOIN conversations c ON c.id = m.conversation_id
+        WHERE message_search MATCH ?1 AND (?2 IS NULL OR c.owner_id = ?2)
+        ORDER BY message_search.rowid DESC LIMIT ?5
     ),
+    titles_found (conversation_id, message_id, score) AS (
+        SELECT t.conversation_id, NULL, ?4 * bm25(title_search)
+        FROM title_search t
+        JOIN conversations c ON c.id = t.conversation_id
+        WHERE title_search MATCH ?1 AND (?2 IS NULL OR c.owner_id = ?2)
+        ORDER BY t.rowid DESC LIMIT ?5
+    ),
+    hits AS (SELECT * FROM messages_found UNION ALL SELECT * FROM titles_found),
     best AS (
         SELECT conversation_id, sum(score) AS total,
                min(iif(message_id IS NULL, 1e300, score)), message_id
@@ -39,7 +48,6 @@ constexpr const char* search_sql = R"sql(
         SELECT c.id, c.title, c.created_at, c.updated_at, c.activity, best.total,
                best.message_id
         FROM best JOIN conversations c ON c.id = best.conversation_id
-        WHERE ?2 IS NULL OR c.owner_id = ?2
         ORDER BY best.total, c.activity DESC LIMIT ?3
     )
     SELECT id, title, created_at, updated_at,
@@ -55,7 +63,7 @@ constexpr const char* snippet_sql = R"sql(
 }  // namespace
 
 std::vector<search_hit> repository::search_conversations(
-    const std::string& words, int max_results, const viewer& who
+    const std::string& words, int max_results, int max_candidates, const viewer& who
 ) {
     const auto query = fts_query(words);
     std::vector<search_hit> hits;
@@ -65,6 +73,7 @@ std::vector<search_hit> repository::search_conversations(
     bind_viewer(*q, 2, who);
     q->bind(3, max_results);
     q->bind(4, title_weight);
+    q->bind(5, max_candidates);
     while (q->executeStep()) {
         search_hit hit;
         hit.summary = conversation_summary{

@@ -75,10 +75,11 @@ auto sqlite_store::list_messages(
     return run(operation::list_messages, std::move(work));
 }
 
-auto sqlite_store::search_conversations(std::string words, int max_results, viewer who)
-    -> awaitable<std::vector<search_hit>> {
-    auto work = [words = std::move(words), max_results, who](repository& repo) {
-        return repo.search_conversations(words, max_results, who);
+auto sqlite_store::search_conversations(
+    std::string words, int max_results, int max_candidates, viewer who
+) -> awaitable<std::vector<search_hit>> {
+    auto work = [words = std::move(words), max_results, max_candidates, who](repository& repo) {
+        return repo.search_conversations(words, max_results, max_candidates, who);
     };
     return run(operation::search_conversations, std::move(work));
 }

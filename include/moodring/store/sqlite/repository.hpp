@@ -49,7 +49,7 @@ public:
     // search_repository.cpp: the viewer's conversations whose title or one message holds every
     // word of `words`, best first.
     std::vector<search_hit> search_conversations(
-        const std::string& words, int max_results, const viewer& who
+        const std::string& words, int max_results, int max_candidates, const viewer& who
     );
     // import_repository.cpp: a new conversation holding `imported`, in one transaction.
     conversation import_conversation(const conversation& imported, const viewer& owner);

@@ -43,7 +43,7 @@ public:
         std::string id, std::optional<std::int64_t> before_id, int limit, viewer who
     ) override;
     awaitable<std::vector<search_hit>> search_conversations(
-        std::string words, int max_results, viewer who
+        std::string words, int max_results, int max_candidates, viewer who
     ) override;
     awaitable<conversation> import_conversation(conversation imported, viewer owner) override;
     awaitable<bool> exists(std::string id, viewer who) override;

@@ -121,20 +121,21 @@ TEST(migration, a_file_from_before_search_has_its_messages_and_titles_indexed) {
     auto& db = repo.database();
     EXPECT_EQ(db.execAndGet("PRAGMA user_version").getInt(), 3);
 
-    const auto by_message = repo.search_conversations("filing deadline", 10, viewer::anyone());
+    const auto by_message =
+        repo.search_conversations("filing deadline", 10, 2000, viewer::anyone());
     ASSERT_EQ(by_message.size(), 1u);
     EXPECT_EQ(by_message[0].summary.id, "old-2");
     EXPECT_EQ(by_message[0].summary.message_count, 2);
-    const auto by_title = repo.search_conversations("sourdough", 10, viewer::anyone());
+    const auto by_title = repo.search_conversations("sourdough", 10, 2000, viewer::anyone());
     ASSERT_EQ(by_title.size(), 1u);
     EXPECT_EQ(by_title[0].summary.id, "old-1");
     EXPECT_FALSE(by_title[0].message_id);
-    EXPECT_EQ(repo.search_conversations("feed", 10, viewer::anyone()).size(), 1u);
+    EXPECT_EQ(repo.search_conversations("feed", 10, 2000, viewer::anyone()).size(), 1u);
 
     // The old conversations have no model of their own; the triggers work on the old rows.
     EXPECT_FALSE(repo.get_conversation("old-1", viewer::anyone())->model);
     ASSERT_TRUE(repo.delete_conversation("old-2", viewer::anyone()));
-    EXPECT_TRUE(repo.search_conversations("filing", 10, viewer::anyone()).empty());
-    EXPECT_TRUE(repo.search_conversations("taxes", 10, viewer::anyone()).empty());
+    EXPECT_TRUE(repo.search_conversations("filing", 10, 2000, viewer::anyone()).empty());
+    EXPECT_TRUE(repo.search_conversations("taxes", 10, 2000, viewer::anyone()).empty());
     EXPECT_EQ(db.execAndGet("PRAGMA integrity_check").getString(), "ok");
 }

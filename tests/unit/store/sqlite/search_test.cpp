@@ -34,7 +34,7 @@ protected:
 
     std::vector<std::string> ids_found(const std::string& words, const viewer& who = anyone) {
         std::vector<std::string> ids;
-        for (const auto& hit : repo.search_conversations(words, 50, who)) {
+        for (const auto& hit : repo.search_conversations(words, 50, 2000, who)) {
             ids.push_back(hit.summary.id);
         }
         return ids;
@@ -47,7 +47,7 @@ TEST_F(search, finds_a_message_with_every_word_and_names_it) {
     const auto c = repo.create_conversation("holiday", "", anyone);
     add(c.id, "user", "We should plan the trip");
     const auto wanted = add(c.id, "assistant", "Lisbon is lovely for a trip in spring");
-    const auto hits = repo.search_conversations("lisbon TRIP", 50, anyone);
+    const auto hits = repo.search_conversations("lisbon TRIP", 50, 2000, anyone);
     ASSERT_EQ(hits.size(), 1u);
     EXPECT_EQ(hits[0].summary.id, c.id);
     EXPECT_EQ(hits[0].summary.message_count, 2);
@@ -62,7 +62,7 @@ TEST_F(search, finds_a_message_with_every_word_and_names_it) {
 TEST_F(search, a_title_match_has_no_message_and_its_title_as_snippet) {
     const auto c = repo.create_conversation("Recipes for bread", "", anyone);
     add(c.id, "user", "nothing here");
-    const auto hits = repo.search_conversations("bread", 50, anyone);
+    const auto hits = repo.search_conversations("bread", 50, 2000, anyone);
     ASSERT_EQ(hits.size(), 1u);
     EXPECT_FALSE(hits[0].message_id);
     EXPECT_EQ(hits[0].snippet, "Recipes for bread");
@@ -85,7 +85,7 @@ TEST_F(search, the_snippet_is_short_and_plain) {
     text += "needle <b>bold</b> ";
     for (int i = 0; i < 200; ++i) text += "filler ";
     add(c.id, "user", text);
-    const auto hits = repo.search_conversations("needle", 50, anyone);
+    const auto hits = repo.search_conversations("needle", 50, 2000, anyone);
     ASSERT_EQ(hits.size(), 1u);
     EXPECT_NE(hits[0].snippet.find("needle"), std::string::npos);
     EXPECT_LT(hits[0].snippet.size(), 200u) << hits[0].snippet;
@@ -113,7 +113,7 @@ TEST_F(search, syntax_characters_are_literal_and_never_fail) {
           "'",
           "\"\"\"\"",
           "-near"}) {
-        EXPECT_NO_THROW((void)repo.search_conversations(words, 50, anyone)) << words;
+        EXPECT_NO_THROW((void)repo.search_conversations(words, 50, 2000, anyone)) << words;
     }
     EXPECT_EQ(ids_found("NEAR"), std::vector<std::string>{c.id});
     EXPECT_EQ(ids_found("\"near\""), std::vector<std::string>{c.id});
@@ -155,7 +155,7 @@ TEST_F(search, a_user_finds_only_their_own_and_results_are_capped) {
     EXPECT_EQ(ids_found("shared", a), std::vector<std::string>{mine.id});
     EXPECT_EQ(ids_found("shared", b), std::vector<std::string>{theirs.id});
     EXPECT_EQ(ids_found("shared").size(), 2u);
-    EXPECT_EQ(repo.search_conversations("shared", 1, anyone).size(), 1u);
+    EXPECT_EQ(repo.search_conversations("shared", 1, 2000, anyone).size(), 1u);
 }
 
 TEST_F(search, an_imported_conversation_is_found_by_its_owner) {
@@ -172,4 +172,15 @@ TEST_F(search, an_imported_conversation_is_found_by_its_owner) {
     const auto made = repo.import_conversation(imported, viewer::user(1));
     EXPECT_EQ(ids_found("secret", viewer::user(1)), std::vector<std::string>{made.id});
     EXPECT_EQ(ids_found("secret"), std::vector<std::string>{made.id});
+}
+
+TEST_F(search, only_the_newest_candidates_are_ranked) {
+    const auto older = repo.create_conversation("a", "", anyone);
+    add(older.id, "user", "common word");
+    const auto newer = repo.create_conversation("b", "", anyone);
+    add(newer.id, "user", "common word");
+    const auto hits = repo.search_conversations("common", 50, 1, anyone);
+    ASSERT_EQ(hits.size(), 1u);
+    EXPECT_EQ(hits[0].summary.id, newer.id);
+    EXPECT_EQ(repo.search_conversations("common", 50, 2, anyone).size(), 2u);
 }
