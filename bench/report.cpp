@@ -194,6 +194,23 @@ void loginflood_rows(table& t, const json& r) {
     }
 }
 
+// Search: the floor column is empty (nothing to compare with); the target is the issue's.
+void search_rows(table& t, const json& r) {
+    const auto name = "search, " + std::to_string(r["conversations"].get<int>()) + " × " +
+                      std::to_string(r["messages_per_conversation"].get<int>()) + " messages";
+    const auto& latency = r["latency_ms"];
+    t.row(
+        name,
+        "latency p50 / p99 / max over " + std::to_string(r["searches"].get<std::size_t>()) +
+            " searches",
+        triple(latency),
+        "",
+        "",
+        target(latency["p99"].get<double>() < 20.0, "p99 < 20 ms")
+    );
+    t.row(name, "import of the database", number(r["fill_s"], 1) + " s", "", "", "");
+}
+
 void burst_rows(table& t, const json& r) {
     const auto name =
         "burst of " + std::to_string(r["connections"].get<std::size_t>()) + " WebSockets";
@@ -494,6 +511,8 @@ std::string markdown_report(const std::vector<json>& results) {
             endpoints_rows(scheduling, r);
         } else if (kind == "loginflood") {
             loginflood_rows(t, r);
+        } else if (kind == "search") {
+            search_rows(t, r);
         } else {
             stream_rows(t, r);
         }

@@ -44,4 +44,8 @@ nlohmann::json run_endpoints_scenario(bool quick, unsigned threads);
 // sign-ins a second, with one and with two hashing threads.
 nlohmann::json run_loginflood_scenario(bool quick, unsigned threads);
 
+// Search (docs/benchmarks.md "Search"): 10,000 conversations of 20 messages imported, then a
+// few hundred searches of 1 to 3 words timed over the wire (`quick`: 1,000 and 100).
+nlohmann::json run_search_scenario(bool quick, unsigned threads);
+
 }  // namespace moodring::bench

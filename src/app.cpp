@@ -83,6 +83,8 @@ void app::parts::make_rest_apis() {
     conversations = std::make_shared<api::conversations_api>(
         database, api::conversation_limits_from(configuration)
     );
+    transfers =
+        std::make_shared<api::transfer_api>(database, api::conversation_limits_from(configuration));
     files = std::make_shared<api::static_files>(configuration.server.web_root);
     const auto& llm = configuration.llm;
     health =
@@ -146,6 +148,16 @@ std::shared_ptr<net::router> app::parts::routes() {
     );
     router->add(
         "POST", "/api/conversations/{id}/files", route_to(conversations, &conversations_api::upload)
+    );
+    router->add(
+        "GET",
+        "/api/conversations/{id}/export",
+        route_to(transfers, &api::transfer_api::export_conversation)
+    );
+    router->add(
+        "POST",
+        "/api/conversations/import",
+        route_to(transfers, &api::transfer_api::import_conversation)
     );
     router->add("GET", "/health", route_to(health, &api::health_api::health));
     router->add("GET", "/api/models", route_to(models, &api::models_api::list));

@@ -11,6 +11,7 @@
 #include <moodring/api/metrics_api.hpp>
 #include <moodring/api/models_api.hpp>
 #include <moodring/api/static_files.hpp>
+#include <moodring/api/transfer_api.hpp>
 #include <moodring/api/users_api.hpp>
 #include <moodring/app.hpp>
 #include <moodring/chat/chat_metrics.hpp>
@@ -71,6 +72,7 @@ struct app::parts {
     std::unique_ptr<llm::backend> backend;           // the endpoint pool, metered
     llm::endpoint_pool* pool = nullptr;              // inside `backend`
     std::shared_ptr<api::conversations_api> conversations;
+    std::shared_ptr<api::transfer_api> transfers;
     // Mode `accounts` (app_accounts.cpp); all null but `auth_routes` in mode `none`.
     std::shared_ptr<api::account_services> account_services;
     std::shared_ptr<auth::setup_token> setup;

@@ -19,7 +19,7 @@ packages=(
 test_packages=(chromium)
 # llvm-14 brings llvm-symbolizer, for readable stack traces in fuzz reports.
 fuzz_packages=(clang-14 libclang-rt-14-dev llvm-14)
-fuzz_targets=(ndjson sse theme multipart client_frame http credentials)
+fuzz_targets=(ndjson sse theme multipart client_frame http credentials import)
 
 as_root() {
     if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi

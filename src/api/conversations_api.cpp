@@ -1,6 +1,8 @@
 #include <moodring/api/context_upload.hpp>
+#include <moodring/api/conversation_rules.hpp>
 #include <moodring/api/conversations_api.hpp>
 #include <moodring/api/json_body.hpp>
+#include <moodring/api/search_api.hpp>
 #include <moodring/api/viewer_of.hpp>
 #include <moodring/core/error.hpp>
 #include <moodring/core/utf8.hpp>
@@ -18,45 +20,51 @@ using nlohmann::json;
 
 http_response not_found() { return error_response(404, "Conversation not found"); }
 
-std::optional<http_response> check_title(const std::string& title, std::size_t max_bytes) {
-    if (title.find_first_not_of(" \t\r\n") == std::string::npos) {
-        return error_response(400, "Field \"title\" must not be empty");
+// A create needs a title; only an update may set the model.
+enum class body_of { create, update };
+
+// `model` of an update: absent (no change), null (the server's model) or a valid name.
+std::optional<std::optional<std::string>> model_field(
+    const json& body, std::size_t max_bytes, std::optional<http_response>& error
+) {
+    auto it = body.find("model");
+    if (it == body.end()) return std::nullopt;
+    if (it->is_null()) return std::optional<std::string>{};
+    if (!it->is_string()) {
+        error = error_response(400, "Field \"model\" must be a string or null");
+        return std::nullopt;
     }
-    if (title.size() > max_bytes) {
-        return error_response(
-            400, "Field \"title\" is longer than " + std::to_string(max_bytes) + " bytes"
-        );
+    auto name = it->get<std::string>();
+    if (auto problem = model_name_problem(name, max_bytes)) {
+        error = error_response(400, *problem);
+        return std::nullopt;
     }
-    return std::nullopt;
+    return std::optional<std::string>{std::move(name)};
 }
 
-// The fields of a conversation that a create or an update may set.
-struct conversation_fields {
-    std::optional<std::string> title;
-    std::optional<std::string> custom_context;
-};
-
-enum class title_rule { required, optional };
-
 // A create's or an update's body, or the 4xx answer that says what is wrong with it: a JSON
-// object whose `title` and `custom_context`, where given, are strings within the limits.
-std::variant<conversation_fields, http_response> read_fields(
-    const http_request& request, const conversation_limits& limits, title_rule rule
+// object whose `title` and `custom_context`, where given, are strings within the limits, and
+// (an update's) `model` a model's name or null.
+std::variant<store::conversation_changes, http_response> read_fields(
+    const http_request& request, const conversation_limits& limits, body_of kind
 ) {
     auto parsed = json_object_body(request, limits.max_json_depth);
     if (auto* answer = std::get_if<http_response>(&parsed)) return std::move(*answer);
     const auto& body = std::get<json>(parsed);
     std::optional<http_response> error;
-    conversation_fields fields{
-        .title = string_field(body, "title", error),
-        .custom_context = string_field(body, "custom_context", error),
-    };
+    store::conversation_changes fields;
+    fields.title = string_field(body, "title", error);
+    fields.custom_context = string_field(body, "custom_context", error);
+    if (kind == body_of::update)
+        fields.model = model_field(body, limits.max_model_name_bytes, error);
     if (error) return std::move(*error);
-    if (!fields.title && rule == title_rule::required) {
+    if (!fields.title && kind == body_of::create) {
         return error_response(400, "Field \"title\" is required");
     }
     if (fields.title) {
-        if (auto bad = check_title(*fields.title, limits.max_title_bytes)) return std::move(*bad);
+        if (auto problem = title_problem(*fields.title, limits.max_title_bytes)) {
+            return error_response(400, *problem);
+        }
     }
     if (fields.custom_context && fields.custom_context->size() > limits.max_custom_context_bytes) {
         return error_response(413, "Field \"custom_context\" is too large");
@@ -77,14 +85,15 @@ conversations_api::conversations_api(std::shared_ptr<store::store> db, conversat
     : db_(std::move(db)), limits_(limits) {}
 
 boost::asio::awaitable<http_response> conversations_api::list(http_request request) {
+    if (request.query.contains("q")) co_return co_await search(db_, std::move(request), limits_);
     auto summaries = co_await db_->list_conversations(viewer_of(request));
     co_return json_response(200, json{{"conversations", summaries}});
 }
 
 boost::asio::awaitable<http_response> conversations_api::create(http_request request) {
-    auto read = read_fields(request, limits_, title_rule::required);
+    auto read = read_fields(request, limits_, body_of::create);
     if (auto* answer = std::get_if<http_response>(&read)) co_return std::move(*answer);
-    auto fields = std::get<conversation_fields>(std::move(read));
+    auto fields = std::get<store::conversation_changes>(std::move(read));
     auto title = std::move(*fields.title);
     auto custom_context = std::move(fields.custom_context).value_or("");
     auto created = co_await db_->create_conversation(
@@ -104,13 +113,12 @@ boost::asio::awaitable<http_response> conversations_api::get(http_request reques
 }
 
 boost::asio::awaitable<http_response> conversations_api::update(http_request request) {
-    auto read = read_fields(request, limits_, title_rule::optional);
+    auto read = read_fields(request, limits_, body_of::update);
     if (auto* answer = std::get_if<http_response>(&read)) co_return std::move(*answer);
-    auto fields = std::get<conversation_fields>(std::move(read));
+    auto fields = std::get<store::conversation_changes>(std::move(read));
     auto id = request.params["id"];
-    auto updated = co_await db_->update_conversation(
-        std::move(id), std::move(fields.title), std::move(fields.custom_context), viewer_of(request)
-    );
+    auto updated =
+        co_await db_->update_conversation(std::move(id), std::move(fields), viewer_of(request));
     if (!updated) co_return not_found();
     co_return json_response(200, json{{"conversation", *updated}});
 }

@@ -5,9 +5,7 @@
 
 namespace moodring::api {
 
-std::variant<nlohmann::json, http_response> json_object_body(
-    const http_request& request, std::size_t max_depth
-) {
+std::optional<http_response> require_json_type(const http_request& request) {
     std::string type(
         request.header("content-type").substr(0, request.header("content-type").find(';'))
     );
@@ -18,6 +16,13 @@ std::variant<nlohmann::json, http_response> json_object_body(
     if (type != "application/json") {
         return error_response(415, "Expected a JSON body (Content-Type: application/json)");
     }
+    return std::nullopt;
+}
+
+std::variant<nlohmann::json, http_response> json_object_body(
+    const http_request& request, std::size_t max_depth
+) {
+    if (auto refused = require_json_type(request)) return std::move(*refused);
     if (!json_depth_within(request.body, max_depth)) {
         return error_response(
             400, "The body nests deeper than " + std::to_string(max_depth) + " levels"

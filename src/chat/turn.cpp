@@ -41,7 +41,9 @@ llm::chat_request chat_request_for(
     const store::turn_context& context, const chat_settings& settings, const user_message& message
 ) {
     llm::chat_request request;
-    request.model = message.model.value_or(settings.chat_model);
+    // The message's own model for this turn, else the conversation's, else the server's.
+    request.model =
+        message.model.value_or(context.conversation_model.value_or(settings.chat_model));
     request.prio = llm::priority::interactive;
     const auto& system =
         context.custom_context.empty() ? settings.system_prompt : context.custom_context;

@@ -38,6 +38,11 @@ void add_http_rows(std::vector<setting>& table) {
     row("http.max_title_bytes", "longest conversation title", &section::max_title_bytes, at_least{1});
     row("http.max_connections_per_address", "open connections per client address, WebSockets included (503 beyond)", &section::max_connections_per_address, at_least{1});
     row("http.max_json_depth", "deepest nesting of a JSON request body or WebSocket message", &section::max_json_depth, at_least{2});
+    row("http.max_model_name_bytes", "longest model name a conversation may be given (PUT, import)", &section::max_model_name_bytes, at_least{1});
+    row("http.max_search_query_bytes", "longest search text (GET /api/conversations?q=)", &section::max_search_query_bytes, at_least{1});
+    row("http.max_search_results", "most conversations one search answers", &section::max_search_results, at_least{1});
+    row("http.max_search_candidates", "newest matching messages (and titles) a search ranks", &section::max_search_candidates, at_least{1});
+    row("http.max_import_messages", "most messages an imported conversation may hold", &section::max_import_messages, at_least{1});
     // clang-format on
 }
 

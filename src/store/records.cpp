@@ -70,11 +70,20 @@ void to_json(nlohmann::json& j, const conversation& c) {
         {"user_message_count", c.user_message_count},
         {"messages", c.messages},
         {"current_theme", nullptr},
+        {"model", nullptr},
     };
+    if (c.model) j["model"] = *c.model;
     if (c.current_theme_json) {
         auto theme = nlohmann::json::parse(*c.current_theme_json, nullptr, false);
         if (!theme.is_discarded()) j["current_theme"] = std::move(theme);
     }
+}
+
+void to_json(nlohmann::json& j, const search_hit& h) {
+    to_json(j, h.summary);
+    nlohmann::json match{{"message_id", nullptr}, {"snippet", h.snippet}};
+    if (h.message_id) match["message_id"] = *h.message_id;
+    j["match"] = std::move(match);
 }
 
 }  // namespace moodring::store

@@ -39,9 +39,11 @@ constexpr std::array<std::string_view, operation_count> operation_names_in_order
     "list_keys",
     "delete_key",
     "find_key",
+    "search_conversations",
+    "import_conversation",
 };
 static_assert(operation_names_in_order[static_cast<std::size_t>(operation::other)] == "other");
-static_assert(operation_names_in_order.back() == "find_key");
+static_assert(operation_names_in_order.back() == "import_conversation");
 
 std::vector<std::string> operation_names() {
     std::vector<std::string> names;

@@ -11,6 +11,9 @@
 
 namespace moodring::api {
 
+// 415 unless the request says its body is JSON (`Content-Type: application/json`).
+std::optional<http_response> require_json_type(const http_request& request);
+
 // A request's JSON object, or the 4xx answer that says why there is none (a body nested
 // deeper than `max_depth` is not parsed at all).
 std::variant<nlohmann::json, http_response> json_object_body(

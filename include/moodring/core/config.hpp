@@ -38,6 +38,11 @@ struct config {
         std::size_t max_title_bytes = 200;
         unsigned max_connections_per_address = 64;
         unsigned max_json_depth = 64;
+        std::size_t max_model_name_bytes = 200;
+        std::size_t max_search_query_bytes = 256;
+        unsigned max_search_results = 50;
+        unsigned max_search_candidates = 2000;
+        unsigned max_import_messages = 10'000;
     } http;
 
     struct database_section {

@@ -62,6 +62,23 @@ struct conversation {
     std::int64_t user_message_count = 0;
     std::vector<message> messages;
     std::optional<std::string> current_theme_json;  // stored as validated JSON text
+    std::optional<std::string> model;               // empty: the server's chat model
+};
+
+// What `update_conversation` changes: the fields that are given. `model` holds the new model,
+// or an empty one to go back to the server's chat model.
+struct conversation_changes {
+    std::optional<std::string> title;
+    std::optional<std::string> custom_context;
+    std::optional<std::optional<std::string>> model;
+};
+
+// One conversation found by a search: where it matched best. `message_id` is empty when only
+// the title holds every word; `snippet` is then the title's.
+struct search_hit {
+    conversation_summary summary;
+    std::optional<std::int64_t> message_id;
+    std::string snippet;
 };
 
 struct message_page {
@@ -76,6 +93,7 @@ struct turn_context {
     std::int64_t reply_message_id = 0;  // the reply's row, `streaming` until it is finished
     std::string user_timestamp;
     std::string custom_context;
+    std::optional<std::string> conversation_model;  // the conversation's own chat model, if any
     std::vector<message> history;                   // oldest first, ending with the new message
     std::vector<std::string> recent_user_messages;  // for the theme job, oldest first
 };
@@ -98,5 +116,7 @@ struct turn_request {
 void to_json(nlohmann::json& j, const message& m);
 void to_json(nlohmann::json& j, const conversation_summary& s);
 void to_json(nlohmann::json& j, const conversation& c);
+// A summary with `match: {message_id, snippet}`.
+void to_json(nlohmann::json& j, const search_hit& h);
 
 }  // namespace moodring::store

@@ -36,10 +36,7 @@ public:
     virtual awaitable<result<conversation>> get_conversation(std::string id, viewer who) = 0;
     // Changes the fields that are given; the conversation as it is afterwards.
     virtual awaitable<result<conversation>> update_conversation(
-        std::string id,
-        std::optional<std::string> title,
-        std::optional<std::string> custom_context,
-        viewer who
+        std::string id, conversation_changes changes, viewer who
     ) = 0;
     virtual awaitable<result<void>> delete_conversation(std::string id, viewer who) = 0;
     // `too_large` when the context would grow past `max_context_bytes`.
@@ -50,6 +47,16 @@ public:
     virtual awaitable<result<message_page>> list_messages(
         std::string id, std::optional<std::int64_t> before_id, int limit, viewer who
     ) = 0;
+    // The viewer's conversations whose title or one message holds every word of `words`
+    // (taken literally), best match first, at most `max_results`; ranked among the newest
+    // `max_candidates` matching messages (and as many titles).
+    virtual awaitable<std::vector<search_hit>> search_conversations(
+        std::string words, int max_results, int max_candidates, viewer who
+    ) = 0;
+    // A new conversation (new id, owned by the viewer, created now) holding `imported`'s
+    // title, context, model, messages (roles, texts, timestamps, statuses) and theme, stored
+    // in one transaction; the conversation as `get_conversation` then answers it.
+    virtual awaitable<conversation> import_conversation(conversation imported, viewer owner) = 0;
     virtual awaitable<bool> exists(std::string id, viewer who) = 0;
     virtual awaitable<bool> healthy() = 0;
 

@@ -44,10 +44,13 @@ enum class operation : std::uint8_t {
     list_keys,
     delete_key,
     find_key,
+    search_conversations,
+    import_conversation,
 };
 
 // One past the last operation: how many there are.
-inline constexpr std::size_t operation_count = static_cast<std::size_t>(operation::find_key) + 1;
+inline constexpr std::size_t operation_count =
+    static_cast<std::size_t>(operation::import_conversation) + 1;
 
 std::string_view to_string(operation op) noexcept;
 

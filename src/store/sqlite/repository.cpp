@@ -1,10 +1,8 @@
+#include "query_helpers.hpp"
 #include <moodring/core/clock.hpp>
 #include <moodring/core/error.hpp>
 #include <moodring/store/sqlite/connection.hpp>
 #include <moodring/store/sqlite/repository.hpp>
-
-#include <boost/uuid/random_generator.hpp>
-#include <boost/uuid/uuid_io.hpp>
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
@@ -14,36 +12,6 @@
 #include <limits>
 
 namespace moodring::store::sqlite {
-namespace {
-
-message read_message(SQLite::Statement& q) {
-    message m;
-    m.id = q.getColumn(0).getInt64();
-    m.role = role_from_string(q.getColumn(1).getString()).value_or(message_role::user);
-    m.content = q.getColumn(2).getString();
-    m.timestamp = q.getColumn(3).getString();
-    m.status = status_from_string(q.getColumn(4).getString()).value_or(message_status::complete);
-    return m;
-}
-
-// Binds the viewer's user to parameter `index`, NULL for anyone. The statements that name a
-// conversation test `(?N IS NULL OR owner_id = ?N)` after finding its row by id: another
-// user's conversation then costs what a missing one costs, and answers the same.
-void bind_viewer(SQLite::Statement& q, int index, const viewer& who) {
-    if (who.user_id) {
-        q.bind(index, *who.user_id);
-    } else {
-        q.bind(index);
-    }
-}
-
-std::string new_conversation_id() {
-    // The generator is not thread-safe; the repository only ever runs on the store's thread.
-    thread_local boost::uuids::random_generator generate;
-    return boost::uuids::to_string(generate());
-}
-
-}  // namespace
 
 repository::repository(const database_options& options)
     : db_(open_database(options)), statements_(*db_) {}
@@ -109,7 +77,7 @@ result<conversation> repository::get_conversation(const std::string& id, const v
     SQLite::Statement q(*db_, R"sql(
         SELECT c.title, c.custom_context, c.created_at, c.updated_at,
                (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id AND m.role = 'user'),
-               (SELECT t.theme FROM themes t WHERE t.conversation_id = c.id)
+               (SELECT t.theme FROM themes t WHERE t.conversation_id = c.id), c.model
         FROM conversations c WHERE c.id = ?1 AND (?2 IS NULL OR c.owner_id = ?2))sql");
     q.bind(1, id);
     bind_viewer(q, 2, who);
@@ -122,30 +90,31 @@ result<conversation> repository::get_conversation(const std::string& id, const v
     c.updated_at = q.getColumn(3).getString();
     c.user_message_count = q.getColumn(4).getInt64();
     if (!q.getColumn(5).isNull()) c.current_theme_json = q.getColumn(5).getString();
+    if (!q.getColumn(6).isNull()) c.model = q.getColumn(6).getString();
     c.messages = messages_of(id);
     return c;
 }
 
 result<conversation> repository::update_conversation(
-    const std::string& id,
-    const std::optional<std::string>& title,
-    const std::optional<std::string>& custom_context,
-    const viewer& who
+    const std::string& id, const conversation_changes& changes, const viewer& who
 ) {
     SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
     if (!exists(id, who)) return errc::not_found;
-    if (title) {
-        SQLite::Statement q(*db_, "UPDATE conversations SET title = ? WHERE id = ?");
-        q.bind(1, *title);
+    auto set = [&](const char* sql, const std::optional<std::string>& value) {
+        SQLite::Statement q(*db_, sql);
+        if (value) {
+            q.bind(1, *value);
+        } else {
+            q.bind(1);
+        }
         q.bind(2, id);
         q.exec();
+    };
+    if (changes.title) set("UPDATE conversations SET title = ? WHERE id = ?", changes.title);
+    if (changes.custom_context) {
+        set("UPDATE conversations SET custom_context = ? WHERE id = ?", changes.custom_context);
     }
-    if (custom_context) {
-        SQLite::Statement q(*db_, "UPDATE conversations SET custom_context = ? WHERE id = ?");
-        q.bind(1, *custom_context);
-        q.bind(2, id);
-        q.exec();
-    }
+    if (changes.model) set("UPDATE conversations SET model = ? WHERE id = ?", *changes.model);
     touch(id, now_timestamp());
     tx.commit();
     return get_conversation(id, who);
@@ -212,11 +181,16 @@ result<message_page> repository::list_messages(
 
 result<turn_context> repository::begin_turn(const turn_request& request) {
     SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-    SQLite::Statement conversation(*db_, "SELECT custom_context FROM conversations WHERE id = ?");
+    SQLite::Statement conversation(
+        *db_, "SELECT custom_context, model FROM conversations WHERE id = ?"
+    );
     conversation.bind(1, request.conversation_id);
     if (!conversation.executeStep()) return errc::not_found;
     turn_context turn;
     turn.custom_context = conversation.getColumn(0).getString();
+    if (!conversation.getColumn(1).isNull()) {
+        turn.conversation_model = conversation.getColumn(1).getString();
+    }
     turn.user_timestamp = now_timestamp();
 
     auto unsaved = prepared(

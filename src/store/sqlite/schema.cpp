@@ -81,6 +81,61 @@ ALTER TABLE conversations
 -- A user's list, latest activity first; also what a user's deletion looks its rows up by.
 CREATE INDEX conversations_by_owner ON conversations (owner_id, activity DESC);
 )sql",
+    // 3: search, and a chat model per conversation (PROTOCOL "Conversation actions"). The
+    // messages' words are indexed by FTS5 over the messages table itself (external content:
+    // the text is not stored twice; `snippet()` reads it from there). Titles get a small
+    // index of their own keyed by `search_keys`, since a conversation's rowid is not stable
+    // (VACUUM may renumber a table without an INTEGER PRIMARY KEY). Triggers keep both
+    // indexes true on every insert, update and delete, cascades included; the last
+    // statements index what the file already holds.
+    R"sql(
+ALTER TABLE conversations ADD COLUMN model TEXT;
+
+CREATE VIRTUAL TABLE message_search USING fts5(
+    content, content = 'messages', content_rowid = 'id',
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER message_search_insert AFTER INSERT ON messages BEGIN
+    INSERT INTO message_search (rowid, content) VALUES (new.id, new.content);
+END;
+CREATE TRIGGER message_search_delete AFTER DELETE ON messages BEGIN
+    INSERT INTO message_search (message_search, rowid, content)
+    VALUES ('delete', old.id, old.content);
+END;
+CREATE TRIGGER message_search_update AFTER UPDATE OF content ON messages BEGIN
+    INSERT INTO message_search (message_search, rowid, content)
+    VALUES ('delete', old.id, old.content);
+    INSERT INTO message_search (rowid, content) VALUES (new.id, new.content);
+END;
+
+CREATE TABLE search_keys (
+    key             INTEGER PRIMARY KEY AUTOINCREMENT,  -- the rowid of its title_search row
+    conversation_id TEXT NOT NULL UNIQUE
+);
+CREATE VIRTUAL TABLE title_search USING fts5(
+    title, conversation_id UNINDEXED,
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER title_search_insert AFTER INSERT ON conversations BEGIN
+    INSERT INTO search_keys (conversation_id) VALUES (new.id);
+    INSERT INTO title_search (rowid, title, conversation_id)
+    SELECT key, new.title, new.id FROM search_keys WHERE conversation_id = new.id;
+END;
+CREATE TRIGGER title_search_update AFTER UPDATE OF title ON conversations BEGIN
+    UPDATE title_search SET title = new.title
+    WHERE rowid = (SELECT key FROM search_keys WHERE conversation_id = new.id);
+END;
+CREATE TRIGGER title_search_delete AFTER DELETE ON conversations BEGIN
+    DELETE FROM title_search
+    WHERE rowid = (SELECT key FROM search_keys WHERE conversation_id = old.id);
+    DELETE FROM search_keys WHERE conversation_id = old.id;
+END;
+
+INSERT INTO message_search (message_search) VALUES ('rebuild');
+INSERT INTO search_keys (conversation_id) SELECT id FROM conversations ORDER BY activity;
+INSERT INTO title_search (rowid, title, conversation_id)
+SELECT k.key, c.title, c.id FROM search_keys k JOIN conversations c ON c.id = k.conversation_id;
+)sql",
 };
 
 constexpr int migration_count = static_cast<int>(std::size(migrations));

@@ -42,17 +42,10 @@ auto sqlite_store::get_conversation(std::string id, viewer who) -> awaitable<res
     return run(operation::get_conversation, std::move(work));
 }
 
-auto sqlite_store::update_conversation(
-    std::string id,
-    std::optional<std::string> title,
-    std::optional<std::string> custom_context,
-    viewer who
-) -> awaitable<result<conversation>> {
-    auto work = [id = std::move(id),
-                 title = std::move(title),
-                 custom_context = std::move(custom_context),
-                 who](repository& repo) {
-        return repo.update_conversation(id, title, custom_context, who);
+auto sqlite_store::update_conversation(std::string id, conversation_changes changes, viewer who)
+    -> awaitable<result<conversation>> {
+    auto work = [id = std::move(id), changes = std::move(changes), who](repository& repo) {
+        return repo.update_conversation(id, changes, who);
     };
     return run(operation::update_conversation, std::move(work));
 }
@@ -80,6 +73,23 @@ auto sqlite_store::list_messages(
         return repo.list_messages(id, before_id, limit, who);
     };
     return run(operation::list_messages, std::move(work));
+}
+
+auto sqlite_store::search_conversations(
+    std::string words, int max_results, int max_candidates, viewer who
+) -> awaitable<std::vector<search_hit>> {
+    auto work = [words = std::move(words), max_results, max_candidates, who](repository& repo) {
+        return repo.search_conversations(words, max_results, max_candidates, who);
+    };
+    return run(operation::search_conversations, std::move(work));
+}
+
+auto sqlite_store::import_conversation(conversation imported, viewer owner)
+    -> awaitable<conversation> {
+    auto work = [imported = std::move(imported), owner](repository& repo) {
+        return repo.import_conversation(imported, owner);
+    };
+    return run(operation::import_conversation, std::move(work));
 }
 
 auto sqlite_store::exists(std::string id, viewer who) -> awaitable<bool> {

@@ -95,9 +95,11 @@ TEST_F(rest_api, create_answers_201_with_the_conversation) {
             "updated_at",
             "user_message_count",
             "messages",
-            "current_theme"})
+            "current_theme",
+            "model"})  // v2: the conversation's own chat model, null for the server's
     );
     EXPECT_EQ(c["id"], body["conversation_id"]);
+    EXPECT_TRUE(c["model"].is_null());
     EXPECT_EQ(c["title"], "Trip");
     EXPECT_EQ(c["custom_context"], "Be brief.");
     EXPECT_TRUE(is_timestamp(c["created_at"]));

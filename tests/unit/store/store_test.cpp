@@ -69,7 +69,8 @@ TEST_F(store_through_interface, counts_each_typed_operation_under_its_own_name) 
     EXPECT_EQ(
         wait_for(db->get_conversation("missing", anyone)).error(), make_error_code(errc::not_found)
     );
-    EXPECT_TRUE(wait_for(db->update_conversation(created.id, "renamed", std::nullopt, anyone)));
+    EXPECT_TRUE(wait_for(db->update_conversation(created.id, {"renamed", std::nullopt, {}}, anyone))
+    );
     EXPECT_TRUE(wait_for(db->append_context(created.id, "more", 100, anyone)));
     EXPECT_TRUE(wait_for(db->exists(created.id, anyone)));
     EXPECT_TRUE(wait_for(db->healthy()));

@@ -33,10 +33,7 @@ public:
     );
     result<conversation> get_conversation(const std::string& id, const viewer& who);
     result<conversation> update_conversation(
-        const std::string& id,
-        const std::optional<std::string>& title,
-        const std::optional<std::string>& custom_context,
-        const viewer& who
+        const std::string& id, const conversation_changes& changes, const viewer& who
     );
     result<void> delete_conversation(const std::string& id, const viewer& who);
     result<void> append_context(
@@ -48,6 +45,14 @@ public:
     result<message_page> list_messages(
         const std::string& id, std::optional<std::int64_t> before_id, int limit, const viewer& who
     );
+
+    // search_repository.cpp: the viewer's conversations whose title or one message holds every
+    // word of `words`, best first.
+    std::vector<search_hit> search_conversations(
+        const std::string& words, int max_results, int max_candidates, const viewer& who
+    );
+    // import_repository.cpp: a new conversation holding `imported`, in one transaction.
+    conversation import_conversation(const conversation& imported, const viewer& owner);
 
     // Stores the user's message and an empty `streaming` reply, and reads the context. A reply
     // of the conversation still `streaming` was left so by a save that failed (turns of one

@@ -33,10 +33,7 @@ public:
     ) override;
     awaitable<result<conversation>> get_conversation(std::string id, viewer who) override;
     awaitable<result<conversation>> update_conversation(
-        std::string id,
-        std::optional<std::string> title,
-        std::optional<std::string> custom_context,
-        viewer who
+        std::string id, conversation_changes changes, viewer who
     ) override;
     awaitable<result<void>> delete_conversation(std::string id, viewer who) override;
     awaitable<result<void>> append_context(
@@ -45,6 +42,10 @@ public:
     awaitable<result<message_page>> list_messages(
         std::string id, std::optional<std::int64_t> before_id, int limit, viewer who
     ) override;
+    awaitable<std::vector<search_hit>> search_conversations(
+        std::string words, int max_results, int max_candidates, viewer who
+    ) override;
+    awaitable<conversation> import_conversation(conversation imported, viewer owner) override;
     awaitable<bool> exists(std::string id, viewer who) override;
     awaitable<bool> healthy() override;
     awaitable<result<turn_context>> begin_turn(turn_request request) override;

@@ -96,3 +96,46 @@ TEST(migration, a_file_from_a_newer_build_is_still_refused) {
     SQLite::Database untouched(path);
     EXPECT_EQ(untouched.execAndGet("PRAGMA user_version").getInt(), schema_version + 1);
 }
+
+TEST(migration, a_file_from_before_search_has_its_messages_and_titles_indexed) {
+    test::temp_dir dir;
+    const auto path = (dir / "v2.db").string();
+    {
+        SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        configure_connection(db, 1000);
+        migrate(db, 2);
+        db.exec(R"sql(
+            INSERT INTO conversations (id, title, custom_context, created_at, updated_at, activity)
+            VALUES ('old-1', 'Sourdough starter', '', '2026-01-01T00:00:00.000Z',
+                    '2026-01-01T00:00:00.000Z', 1),
+                   ('old-2', 'Taxes', '', '2026-01-02T00:00:00.000Z',
+                    '2026-01-02T00:00:00.000Z', 2);
+            INSERT INTO messages (conversation_id, role, content, status, created_at)
+            VALUES ('old-1', 'user', 'how often to feed it', 'complete', '2026-01-01T00:00:01.000Z'),
+                   ('old-2', 'user', 'deadline for filing', 'complete', '2026-01-02T00:00:01.000Z'),
+                   ('old-2', 'assistant', 'the filing deadline is in April', 'complete',
+                    '2026-01-02T00:00:02.000Z');
+        )sql");
+    }
+    repository repo({path, 1000});
+    auto& db = repo.database();
+    EXPECT_EQ(db.execAndGet("PRAGMA user_version").getInt(), 3);
+
+    const auto by_message =
+        repo.search_conversations("filing deadline", 10, 2000, viewer::anyone());
+    ASSERT_EQ(by_message.size(), 1u);
+    EXPECT_EQ(by_message[0].summary.id, "old-2");
+    EXPECT_EQ(by_message[0].summary.message_count, 2);
+    const auto by_title = repo.search_conversations("sourdough", 10, 2000, viewer::anyone());
+    ASSERT_EQ(by_title.size(), 1u);
+    EXPECT_EQ(by_title[0].summary.id, "old-1");
+    EXPECT_FALSE(by_title[0].message_id);
+    EXPECT_EQ(repo.search_conversations("feed", 10, 2000, viewer::anyone()).size(), 1u);
+
+    // The old conversations have no model of their own; the triggers work on the old rows.
+    EXPECT_FALSE(repo.get_conversation("old-1", viewer::anyone())->model);
+    ASSERT_TRUE(repo.delete_conversation("old-2", viewer::anyone()));
+    EXPECT_TRUE(repo.search_conversations("filing", 10, 2000, viewer::anyone()).empty());
+    EXPECT_TRUE(repo.search_conversations("taxes", 10, 2000, viewer::anyone()).empty());
+    EXPECT_EQ(db.execAndGet("PRAGMA integrity_check").getString(), "ok");
+}

@@ -64,7 +64,9 @@ TEST_F(ownership, anyone_sees_every_conversation) {
         EXPECT_TRUE(repo.exists(id, viewer::anyone())) << id;
         EXPECT_TRUE(repo.list_messages(id, std::nullopt, 10, viewer::anyone())) << id;
         EXPECT_TRUE(repo.append_context(id, "+", 1000, viewer::anyone())) << id;
-        EXPECT_TRUE(repo.update_conversation(id, std::string("t"), std::nullopt, viewer::anyone()));
+        EXPECT_TRUE(
+            repo.update_conversation(id, {std::string("t"), std::nullopt, {}}, viewer::anyone())
+        );
     }
     EXPECT_TRUE(repo.delete_conversation(b_s, viewer::anyone()));
 }
@@ -76,7 +78,7 @@ TEST_F(ownership, another_users_conversation_is_not_found_exactly_like_an_unknow
         EXPECT_EQ(repo.list_messages(id, std::nullopt, 10, a).error(), not_found) << id;
         EXPECT_EQ(repo.append_context(id, "mine now", 1000, a).error(), not_found) << id;
         EXPECT_EQ(
-            repo.update_conversation(id, std::string("mine"), std::string("mine"), a).error(),
+            repo.update_conversation(id, {std::string("mine"), std::string("mine"), {}}, a).error(),
             not_found
         ) << id;
         EXPECT_EQ(repo.delete_conversation(id, a).error(), not_found) << id;
@@ -102,7 +104,7 @@ TEST_F(ownership, another_users_conversation_costs_the_same_queries_as_an_unknow
             {"append", [&](const std::string& id) { (void)repo.append_context(id, "x", 99, a); }},
             {"update",
              [&](const std::string& id) {
-                 (void)repo.update_conversation(id, std::string("x"), std::nullopt, a);
+                 (void)repo.update_conversation(id, {std::string("x"), std::nullopt, {}}, a);
              }},
             {"delete", [&](const std::string& id) { (void)repo.delete_conversation(id, a); }},
         };

@@ -100,7 +100,9 @@ TEST(repository, lists_newest_update_first_with_counts) {
     add_message(repo, first.id, "assistant", "hello");
     add_message(repo, first.id, "user", "again");
     // Within the same millisecond as the creations: order must still follow the update.
-    ASSERT_TRUE(repo.update_conversation(first.id, std::string("renamed"), std::nullopt, anyone));
+    ASSERT_TRUE(
+        repo.update_conversation(first.id, {std::string("renamed"), std::nullopt, {}}, anyone)
+    );
     auto list = repo.list_conversations(anyone);
     ASSERT_EQ(list.size(), 2u);
     EXPECT_EQ(list[0].id, first.id);
@@ -130,15 +132,16 @@ TEST(repository, get_returns_messages_in_order_and_unknown_is_not_found) {
 TEST(repository, update_changes_only_given_fields) {
     repository repo(in_memory());
     auto c = repo.create_conversation("title", "context", anyone);
-    auto renamed = repo.update_conversation(c.id, std::string("renamed"), std::nullopt, anyone);
+    auto renamed =
+        repo.update_conversation(c.id, {std::string("renamed"), std::nullopt, {}}, anyone);
     ASSERT_TRUE(renamed);
     EXPECT_EQ(renamed->title, "renamed");
     EXPECT_EQ(renamed->custom_context, "context");
-    auto recontext = repo.update_conversation(c.id, std::nullopt, std::string("new"), anyone);
+    auto recontext = repo.update_conversation(c.id, {std::nullopt, std::string("new"), {}}, anyone);
     ASSERT_TRUE(recontext);
     EXPECT_EQ(recontext->title, "renamed");
     EXPECT_EQ(recontext->custom_context, "new");
-    EXPECT_FALSE(repo.update_conversation("nope", std::string("x"), std::nullopt, anyone));
+    EXPECT_FALSE(repo.update_conversation("nope", {std::string("x"), std::nullopt, {}}, anyone));
 }
 
 TEST(repository, delete_cascades_to_messages_and_theme) {
