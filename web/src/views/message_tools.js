@@ -21,6 +21,7 @@ function actionButton(text, action, label) {
  */
 export function createMessageTools({ onRegenerate, onEdit, onCancel, onSave }) {
     let log = null;
+    let synced = {};
 
     /** Adds the message's action buttons to its meta line. */
     function decorate(meta, m) {
@@ -64,10 +65,14 @@ export function createMessageTools({ onRegenerate, onEdit, onCancel, onSave }) {
     function sync(state) {
         if (!log) return;
         const key = regenerableKey(state);
+        const allowed = editAllowed(state);
+        // Called at every render (every chunk): the buttons change only with these.
+        const next = { key, allowed, messages: state.messages, editing: state.editing };
+        if (Object.keys(next).every((k) => next[k] === synced[k])) return;
+        synced = next;
         for (const button of log.querySelectorAll('button[data-action="regenerate"]')) {
             button.hidden = button.dataset.key !== key;
         }
-        const allowed = editAllowed(state);
         for (const button of log.querySelectorAll('button[data-action="edit"]')) {
             button.disabled = !allowed;
         }
