@@ -156,7 +156,7 @@ describe('conversation actions on the page', { timeout: 15 * 60_000 }, () => {
         assert.equal((await messageTexts(page)).user.length, 2);
 
         await edit.press('Enter');
-        const box = page.getByLabel('Edit your message');
+        const box = page.getByRole('textbox', { name: 'Edit your message' });
         assert.equal(await box.inputValue(), '[[mock reply=echo]] alpha one');
         await box.fill('[[mock reply=echo]] gamma three');
         await page.getByRole('button', { name: 'Save' }).click();
