@@ -30,7 +30,7 @@ const FRIENDLY_STATUS = {
     503: 'The server is not ready right now. Try again in a moment.',
 };
 
-async function request(method, path, { json, body, signal } = {}) {
+async function request(method, path, { json, body, contentType, signal } = {}) {
     const init = {
         method,
         headers: { Accept: 'application/json' },
@@ -42,6 +42,7 @@ async function request(method, path, { json, body, signal } = {}) {
         init.body = JSON.stringify(json);
     } else if (body !== undefined) {
         init.body = body;
+        if (contentType) init.headers['Content-Type'] = contentType;
     }
     let response;
     try {
@@ -98,6 +99,23 @@ export const api = {
     },
     async deleteConversation(id) {
         await request('DELETE', conv(id));
+    },
+    /** `GET /api/conversations?q=`: `{conversations: [Summary + {match}]}` (v2). */
+    async searchConversations(query, signal) {
+        return request('GET', `/api/conversations?q=${encodeURIComponent(query)}`, { signal });
+    },
+    /** `{models: [{name}], chat_model, theme_model}`. */
+    async listModels() {
+        return request('GET', '/api/models');
+    },
+    /** The download address of an export (v2); `format` is `json` or `markdown`. */
+    exportUrl(id, format) {
+        return `${conv(id)}/export?format=${encodeURIComponent(format)}`;
+    },
+    /** Posts the text of a JSON export as it is; resolves to `{conversation_id, conversation}`. */
+    async importConversation(text) {
+        const options = { body: text, contentType: 'application/json' };
+        return request('POST', '/api/conversations/import', options);
     },
     async uploadContextFile(id, file) {
         const form = new FormData();

@@ -29,13 +29,13 @@ export function restartLiveReply(live) {
     return { ...live, content: '', chunks: 0, resumed: true, restarts: live.restarts + 1 };
 }
 
-/** Which pending turn a `start` answers: by `request_id`, else the oldest. */
+/** Which pending turn a `start` answers: by `request_id`, else the oldest; `claimed` is its id. */
 export function claimTurn(pendingTurns, requestId) {
     const index = requestId ? pendingTurns.indexOf(requestId) : -1;
     const own = index >= 0 || (!requestId && pendingTurns.length > 0);
-    if (!own) return { own, pendingTurns };
-    const claimed = index >= 0 ? index : 0;
-    return { own, pendingTurns: pendingTurns.filter((_, i) => i !== claimed) };
+    if (!own) return { own, pendingTurns, claimed: null };
+    const at = index >= 0 ? index : 0;
+    return { own, pendingTurns: pendingTurns.filter((_, i) => i !== at), claimed: pendingTurns[at] };
 }
 
 /** Chunks seen, or characters / 4 when chunks were merged or the reply was resumed. */

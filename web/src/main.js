@@ -5,7 +5,9 @@
 
 import { createAccount } from './account.js';
 import { api, ApiError } from './api.js';
+import { createConversationMenu } from './conversation_menu.js';
 import { createDialogs } from './dialogs.js';
+import { createMessageActions } from './message_actions.js';
 import {
     connectionChanged,
     connectionOpened,
@@ -16,6 +18,7 @@ import {
     conversationLoaded,
     conversationLoadFailed,
     conversationSelected,
+    conversationUpdated,
     frameReceived,
     initialState,
     isBusy,
@@ -30,8 +33,10 @@ import { byId, dialogOpen, phoneLayout } from './views/dom.js';
 import { createHeaderView } from './views/header.js';
 import { createLiveReplyView } from './views/live_reply.js';
 import { createMessagesView } from './views/messages.js';
+import { createModelPicker } from './views/model_picker.js';
 import { createMoodView } from './views/mood.js';
 import { createNoticesView } from './views/notices.js';
+import { createSearchBox } from './views/search_box.js';
 import { createSidebarView } from './views/sidebar.js';
 import { PAGE_WORDS } from './words.js';
 
@@ -54,11 +59,22 @@ let chatEpoch = 0;
 const notices = createNoticesView();
 const composer = createComposerView();
 const liveReply = createLiveReplyView({ onRendered: () => messages.followLatest() });
-const messages = createMessagesView({ liveReply, onJump: () => composer.input.focus() });
+const messageTools = createMessageActions({ state: () => state, dispatch, sendTurnFrame });
+const messages = createMessagesView({
+    liveReply,
+    tools: messageTools,
+    onJump: () => composer.input.focus(),
+});
 const header = createHeaderView();
 const mood = createMoodView();
 const sidebar = createSidebarView();
 const conversationList = createConversationListView({ onChoose: (id) => selectConversation(id) });
+const searchBox = createSearchBox({ onOpen: openFound });
+const conversationMenu = createConversationMenu({
+    notify: (text, options) => notices.notify(text, options),
+    onImported: afterImport,
+});
+const modelPicker = createModelPicker({ loadModels: () => api.listModels(), onChoose: chooseModel });
 const dialogs = createDialogs({
     current: () => state.current,
     notify: (text, options) => notices.notify(text, options),
@@ -78,7 +94,11 @@ function render() {
     mood.render(state);
     header.render(state);
     conversationList.render(state);
+    searchBox.render(state);
+    conversationMenu.render(state);
+    modelPicker.render(state);
     messages.render(state);
+    messageTools.sync(state);
     composer.render(state);
     notices.render(state);
 }
@@ -167,6 +187,30 @@ async function afterSave(id, { edited }) {
     composer.input.focus();
 }
 
+/** A search result: its conversation, scrolled to the matched message. */
+async function openFound(id, messageId) {
+    await selectConversation(id);
+    if (state.current?.id === id && state.current.loaded) messages.reveal(messageId);
+}
+
+async function afterImport(id) {
+    await loadConversationList();
+    await selectConversation(id);
+}
+
+/** The model picker's choice (a name, or null for the server's default); true when saved. */
+async function chooseModel(model) {
+    const id = state.current?.id;
+    if (!id) return false;
+    try {
+        dispatch(conversationUpdated(state, id, await api.updateConversation(id, { model })));
+        return true;
+    } catch (err) {
+        notices.notify(`Could not change the model: ${err.message}`);
+        return false;
+    }
+}
+
 async function afterDelete(id) {
     dispatch(conversationDeleted(state, id));
     await loadConversationList();
@@ -220,19 +264,29 @@ function measureFirstToken() {
     }
 }
 
-function sendMessage() {
-    const text = composer.text;
-    if (!text.trim() || !state.current || isBusy(state)) return;
+/**
+ * Sends a turn's frame (a message, regenerate, edit) with a new `request_id`; returns the
+ * id, or null when the socket is not open (the status line says so).
+ */
+function sendTurnFrame(frame) {
     if (!socket?.isOpen) {
         dispatch(statusShown(state, PAGE_WORDS.offlineCannotSend, 'error'));
-        return;
+        return null;
     }
     const requestId = newRequestId();
     markSend();
-    if (!socket.send({ message: text, request_id: requestId })) {
+    if (!socket.send({ ...frame, request_id: requestId })) {
         dispatch(statusShown(state, PAGE_WORDS.droppedWhileSending, 'error'));
-        return;
+        return null;
     }
+    return requestId;
+}
+
+function sendMessage() {
+    const text = composer.text;
+    if (!text.trim() || !state.current || isBusy(state)) return;
+    const requestId = sendTurnFrame({ message: text });
+    if (!requestId) return;
     composer.clear();
     dispatch(turnSent(state, { text, requestId, now: new Date().toISOString() }));
 }
@@ -298,6 +352,8 @@ function stopChat({ clearUrl = false } = {}) {
     closeSocket();
     clearTimeout(listRefreshTimer);
     dialogs.close();
+    conversationMenu.close();
+    searchBox.reset();
     composer.clear();
     state = initialState();
     render();

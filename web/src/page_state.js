@@ -16,6 +16,7 @@
 //   {type: 'scroll-to-bottom'}            follow the newest message again
 //   {type: 'focus-composer'}              the user may type the next message
 
+import { actionRefused, actionsDropped, actionStarted, idOf } from './actions_state.js';
 import {
     claimTurn,
     finishLiveReply,
@@ -45,6 +46,8 @@ export function initialState() {
         themePending: false, // the server said `theme_pending` and has not answered yet
         themeToShow: NO_THEME, // {theme, instant, conversationId}: the colours the page wears
         nextLocalKey: 1,
+        editing: null, // {messageId, draft}: the user message open in the editor (actions_state.js)
+        pendingActions: [], // regenerate/edit sent, no `start` yet (actions_state.js)
     };
 }
 
@@ -60,10 +63,7 @@ function error(text) {
     return { text, kind: 'error' };
 }
 
-/** Message ids compare as strings, whatever JSON type the server used. */
-export function idOf(value) {
-    return value == null ? undefined : String(value);
-}
+export { idOf };
 
 /** True while a reply streams or a sent message waits for its `start`. */
 export function isBusy(state) {
@@ -86,6 +86,8 @@ function withoutConversation(state) {
         status: NO_STATUS,
         themePending: false,
         themeToShow: NO_THEME,
+        editing: null,
+        pendingActions: [],
     };
 }
 
@@ -174,6 +176,13 @@ export function conversationLoaded(state, conversationId, conversation) {
     return result(next, effects);
 }
 
+/** `PUT /api/conversations/{id}` answered: its fields (title, model…) without its messages. */
+export function conversationUpdated(state, conversationId, conversation) {
+    if (state.current?.id !== conversationId || !conversation) return result(state);
+    const { messages: _messages, current_theme: _theme, ...fields } = conversation;
+    return result({ ...state, current: { ...state.current, ...fields } });
+}
+
 /** `GET /api/conversations/{id}` failed with an ApiError-like `{status, message, offline}`. */
 export function conversationLoadFailed(state, conversationId, failure) {
     const { status = 0, message = '', offline = false } = failure;
@@ -200,6 +209,7 @@ export function connectionChanged(state, conversationId, { connection, retryInMs
         // Theme frames sent while we are away are lost; the next GET brings the theme.
         next.themePending = false;
         if (state.pendingTurns.length && !state.live) {
+            Object.assign(next, actionsDropped(state));
             next.pendingTurns = [];
             next.status = error(PAGE_WORDS.droppedBeforeAnswer);
         }
@@ -238,6 +248,7 @@ export function turnSent(state, { text, requestId, now }) {
         status: 'complete',
         timestamp: now,
         local: true,
+        requestId, // `start` gives it the id it is stored under
     };
     const next = {
         ...state,
@@ -267,8 +278,8 @@ function replyStarted(state, frame, now) {
     const requestId = typeof frame.request_id === 'string' ? frame.request_id : null;
     // `reply_id` is the reply's stored message (`message_id` on `start` is the user's).
     const messageId = idOf(frame.reply_id) ?? null;
-    const { own, pendingTurns } = claimTurn(state.pendingTurns, requestId);
-    let next = { ...state, pendingTurns };
+    const { own, pendingTurns, claimed } = claimTurn(state.pendingTurns, requestId);
+    let next = actionStarted({ ...state, pendingTurns }, frame, claimed);
     const effects = [];
     const live = state.live;
     if (live && (messageId == null || live.messageId === messageId)) {
@@ -316,6 +327,8 @@ function replyEnded(state, frame, now) {
 
 function errorReceived(state, frame, now) {
     const text = describeErrorFrame(frame);
+    const refusedAction = actionRefused(state, frame, text);
+    if (refusedAction) return refusedAction;
     const effects = [];
     let next = state;
     if (state.live) {

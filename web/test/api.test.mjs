@@ -108,3 +108,43 @@ describe('answers', () => {
         assert.deepEqual(heard, []);
     });
 });
+
+describe('conversation actions (v2)', () => {
+    test('search sends the query encoded and hands back the answer', async () => {
+        answers.push(answer(200, { conversations: [] }));
+        const data = await api.searchConversations('pirate & ship?');
+        assert.equal(calls[0].path, '/api/conversations?q=pirate%20%26%20ship%3F');
+        assert.deepEqual(data, { conversations: [] });
+    });
+
+    test('a refused search says the server’s sentence', async () => {
+        answers.push(answer(400, { error: 'The search text is longer than 200 characters' }));
+        await assert.rejects(api.searchConversations('x'.repeat(300)),
+            (err) => err instanceof ApiError && err.status === 400 && /longer than 200/.test(err.message));
+    });
+
+    test('import posts the file’s text as it is, as JSON', async () => {
+        const text = '{"format":"moodring.conversation","version":1,"conversation":{}}';
+        answers.push(answer(201, { conversation_id: 'n1', conversation: { id: 'n1' } }));
+        const data = await api.importConversation(text);
+        const { path, init } = calls[0];
+        assert.equal(path, '/api/conversations/import');
+        assert.equal(init.method, 'POST');
+        assert.equal(init.headers['Content-Type'], 'application/json');
+        assert.equal(init.body, text);
+        assert.equal(data.conversation_id, 'n1');
+    });
+
+    test('an import too large says the server’s sentence, or a plain one', async () => {
+        answers.push(answer(413, { error: 'The export is larger than 8 MB' }), answer(413, undefined));
+        await assert.rejects(api.importConversation('{}'), /larger than 8 MB/);
+        await assert.rejects(api.importConversation('{}'), /too large/);
+    });
+
+    test('export addresses and the model list', async () => {
+        assert.equal(api.exportUrl('a b', 'markdown'), '/api/conversations/a%20b/export?format=markdown');
+        answers.push(answer(200, { models: [{ name: 'llama3.2' }], chat_model: 'llama3.2' }));
+        assert.equal((await api.listModels()).chat_model, 'llama3.2');
+        assert.equal(calls[0].path, '/api/models');
+    });
+});

@@ -10,11 +10,16 @@ import { byId, copyButton, decorateCodeBlocks, el } from './dom.js';
 const FOLLOW_SLACK_PX = 48;
 const EMPTY_TEXT = 'No messages yet. Say something — the colours follow the mood.';
 
-function signatureOf(m) {
-    return [m.role, m.status, m.error ?? '', m.timings ? 1 : 0, m.content].join('\u0000');
+function signatureOf(m, editing) {
+    const open = editing?.messageId === m.id && m.id != null ? 'e' : '';
+    return [m.role, m.status, m.id ?? '', open, m.error ?? '', m.timings ? 1 : 0, m.content]
+        .join('\u0000');
 }
 
-function messageMeta(m) {
+/** How long a message found by a search stays marked. */
+const FOUND_MARK_MS = 2500;
+
+function messageMeta(m, tools) {
     const meta = el('div', 'msg-meta');
     if (m.timestamp) {
         const time = el('time', 'msg-time', clockTime(m.timestamp));
@@ -31,10 +36,11 @@ function messageMeta(m) {
         const label = m.role === 'user' ? 'Copy your message' : 'Copy reply';
         meta.append(copyButton(label, () => m.content));
     }
+    tools.decorate(meta, m);
     return meta;
 }
 
-function messageElement(m) {
+function messageElement(m, tools, editing) {
     const article = el('article', `msg msg-${m.role}`);
     article.dataset.status = m.status;
     if (m.id != null) article.dataset.messageId = String(m.id);
@@ -45,11 +51,17 @@ function messageElement(m) {
         // Stored as in progress: the socket brings its text (or the reply ends meanwhile).
         body.append(el('span', 'msg-placeholder', 'Reply in progress…'));
     }
+    if (editing?.messageId === m.id && m.id != null) {
+        article.classList.add('editing');
+        bubble.append(tools.editor(m, editing.draft));
+        article.append(bubble);
+        return article;
+    }
     body.append(renderMarkdown(m.content));
     decorateCodeBlocks(body);
     bubble.append(body);
     if (m.error) bubble.append(el('p', 'msg-error', m.error));
-    article.append(bubble, messageMeta(m));
+    article.append(bubble, messageMeta(m, tools));
     return article;
 }
 
@@ -68,10 +80,11 @@ function reconcile(container, nodes) {
 }
 
 /**
- * `liveReply` is the live reply's view (its `element` goes last). `onJump` runs after the
- * "↓ Latest" button brought the newest message back.
+ * `liveReply` is the live reply's view (its `element` goes last); `tools` adds the action
+ * buttons and the editor (views/message_tools.js). `onJump` runs after the "↓ Latest"
+ * button brought the newest message back.
  */
-export function createMessagesView({ liveReply, onJump }) {
+export function createMessagesView({ liveReply, tools, onJump }) {
     const log = byId('messages');
     const welcome = byId('welcome');
     const jump = byId('jump-latest');
@@ -79,11 +92,11 @@ export function createMessagesView({ liveReply, onJump }) {
     let following = true;
     let shown = {};
 
-    function elementFor(m) {
-        const signature = signatureOf(m);
+    function elementFor(m, editing) {
+        const signature = signatureOf(m, editing);
         const cached = rendered.get(m.key);
         if (cached && cached.signature === signature) return cached.element;
-        const element = messageElement(m);
+        const element = messageElement(m, tools, editing);
         rendered.set(m.key, { element, signature });
         return element;
     }
@@ -93,14 +106,14 @@ export function createMessagesView({ liveReply, onJump }) {
         welcome.hidden = false;
     }
 
-    function showMessages(messages, live) {
+    function showMessages(messages, live, editing) {
         welcome.hidden = true;
         const nodes = [];
         const keep = new Set();
         for (const m of messages) {
             // A reply stored as streaming: the live one stands in for it.
             if (live?.messageId != null && m.id === live.messageId) continue;
-            nodes.push(elementFor(m));
+            nodes.push(elementFor(m, editing));
             keep.add(m.key);
         }
         for (const key of rendered.keys()) if (!keep.has(key)) rendered.delete(key);
@@ -131,6 +144,7 @@ export function createMessagesView({ liveReply, onJump }) {
             messages: state.messages,
             liveElement: liveReply.element,
             liveMessageId: state.live?.messageId,
+            editing: state.editing,
         };
         if (Object.keys(next).every((k) => next[k] === shown[k])) return;
         // Message keys are only unique within a conversation.
@@ -138,7 +152,23 @@ export function createMessagesView({ liveReply, onJump }) {
         shown = next;
         if (!state.current) showWelcome();
         // While the first answer is on its way, the previous log stays (no empty flash).
-        else if (!next.loading) showMessages(state.messages, state.live);
+        else if (!next.loading) showMessages(state.messages, state.live, state.editing);
+    }
+
+    /** Scrolls message `messageId` into view and marks it a moment (a search found it). */
+    function reveal(messageId) {
+        if (messageId == null) return false;
+        const selector = `.msg[data-message-id="${CSS.escape(String(messageId))}"]`;
+        const target = log.querySelector(selector);
+        if (!target) return false;
+        following = false;
+        target.scrollIntoView({ block: 'center' });
+        target.classList.add('found');
+        setTimeout(() => target.classList.remove('found'), FOUND_MARK_MS);
+        const fromBottom = log.scrollHeight - log.scrollTop - log.clientHeight;
+        following = fromBottom < FOLLOW_SLACK_PX;
+        jump.hidden = following;
+        return true;
     }
 
     log.addEventListener('scroll', () => {
@@ -151,5 +181,6 @@ export function createMessagesView({ liveReply, onJump }) {
         onJump?.();
     });
 
-    return { render, followLatest };
+    tools.attach(log);
+    return { render, followLatest, reveal };
 }
