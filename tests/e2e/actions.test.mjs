@@ -1,7 +1,6 @@
 // The page's controls for the conversation actions (PROTOCOL.md v2, "Conversation actions")
 // in headless Chromium against the real server and the mock Ollama: regenerate, edit,
-// search, export and import, the model picker. A server without a feature skips its test
-// and says so (each is probed once, before the tests).
+// search, export and import, the model picker.
 
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -21,46 +20,6 @@ const TEST_TIMEOUT = 6 * WAIT_MS;
 
 let stack;
 let browser;
-const missing = {}; // feature -> why the server does not have it, or nothing
-
-/** Whether the server answers `{"type":"regenerate"}` as an action (not an unknown frame). */
-async function probeActions() {
-    const id = await stack.createConversation('probe actions');
-    const { context, page } = await openPage(browser, stack);
-    await page.goto('/');
-    const said = await page.evaluate((cid) => new Promise((resolve) => {
-        const ws = new WebSocket(`ws://${location.host}/ws/${cid}`);
-        ws.onopen = () => ws.send(JSON.stringify({ type: 'regenerate' }));
-        ws.onmessage = (event) => {
-            resolve(event.data);
-            ws.close();
-        };
-        ws.onerror = () => resolve('no socket');
-    }), id);
-    await context.close();
-    await stack.api('DELETE', `/api/conversations/${id}`);
-    return /Unknown frame type|no socket/.test(said) ? `regenerate was answered ${said}` : null;
-}
-
-async function probeRest() {
-    const id = await stack.createConversation('probe quixotic');
-    const search = await stack.api('GET', '/api/conversations?q=quixotic');
-    const found = search.data?.conversations?.find((c) => c.id === id);
-    const exported = await fetch(`${stack.baseUrl}/api/conversations/${id}/export?format=json`);
-    const put = await stack.api('PUT', `/api/conversations/${id}`, { model: null });
-    await stack.api('DELETE', `/api/conversations/${id}`);
-    missing.search = found && 'match' in found ? null : 'GET /api/conversations?q= gives no match';
-    missing.export = exported.status === 200 ? null : `export answered ${exported.status}`;
-    missing.model = put.status === 200 && put.data?.conversation && 'model' in put.data.conversation
-        ? null
-        : `PUT with a model answered ${put.status} without a model field`;
-}
-
-function needs(t, feature) {
-    if (!missing[feature]) return false;
-    t.skip(`the server lacks it: ${missing[feature]}`);
-    return true;
-}
 
 function assertClean(record, what) {
     assert.deepEqual(record.foreign, [], `${what}: requests left the server's origin`);
@@ -83,11 +42,6 @@ describe('conversation actions on the page', { timeout: 15 * 60_000 }, () => {
         stack = new Stack();
         await stack.start();
         browser = await launchBrowser();
-        missing.actions = await probeActions();
-        await probeRest();
-        for (const [feature, why] of Object.entries(missing)) {
-            if (why) console.log(`# ${feature} tests will be skipped: ${why}`);
-        }
     });
 
     after(async () => {
@@ -95,8 +49,7 @@ describe('conversation actions on the page', { timeout: 15 * 60_000 }, () => {
         await stack?.stop();
     });
 
-    it('regenerates the last reply, in this tab and in another one', { timeout: TEST_TIMEOUT }, async (t) => {
-        if (needs(t, 'actions')) return;
+    it('regenerates the last reply, in this tab and in another one', { timeout: TEST_TIMEOUT }, async () => {
         const id = await stack.createConversation('Regenerate');
         const { context, page, record } = await openPage(browser, stack);
         const frames = recordFrames(page);
@@ -134,8 +87,7 @@ describe('conversation actions on the page', { timeout: 15 * 60_000 }, () => {
         await context.close();
     });
 
-    it('edits a message: later ones go, the new answer comes', { timeout: TEST_TIMEOUT }, async (t) => {
-        if (needs(t, 'actions')) return;
+    it('edits a message: later ones go, the new answer comes', { timeout: TEST_TIMEOUT }, async () => {
         const id = await stack.createConversation('Edit');
         const { context, page, record } = await openPage(browser, stack);
         const frames = recordFrames(page);
@@ -175,8 +127,7 @@ describe('conversation actions on the page', { timeout: 15 * 60_000 }, () => {
         await context.close();
     });
 
-    it('finds a conversation by a word in a message; Enter opens it', { timeout: TEST_TIMEOUT }, async (t) => {
-        if (needs(t, 'search')) return;
+    it('finds a conversation by a word in a message; Enter opens it', { timeout: TEST_TIMEOUT }, async () => {
         const id = await stack.createConversation('Sailing log');
         await stack.createConversation('Nothing to see');
         const { context, page, record } = await openPage(browser, stack);
@@ -236,8 +187,7 @@ describe('conversation actions on the page', { timeout: 15 * 60_000 }, () => {
         await context.close();
     });
 
-    it('exports as JSON and Markdown, and imports the JSON as a new conversation', { timeout: TEST_TIMEOUT }, async (t) => {
-        if (needs(t, 'export')) return;
+    it('exports as JSON and Markdown, and imports the JSON as a new conversation', { timeout: TEST_TIMEOUT }, async () => {
         const id = await stack.createConversation('Export me', 'Be brief.');
         const { context, page, record } = await openPage(browser, stack);
         await openConversation(page, id);
@@ -287,8 +237,7 @@ describe('conversation actions on the page', { timeout: 15 * 60_000 }, () => {
         await context.close();
     });
 
-    it('sends the model picker\'s choice and uses it', { timeout: TEST_TIMEOUT }, async (t) => {
-        if (needs(t, 'model')) return;
+    it('sends the model picker\'s choice and uses it', { timeout: TEST_TIMEOUT }, async () => {
         const id = await stack.createConversation('Model');
         const { context, page, record } = await openPage(browser, stack);
         await openConversation(page, id);
@@ -303,13 +252,11 @@ describe('conversation actions on the page', { timeout: 15 * 60_000 }, () => {
 
         await picker.selectOption('qwen2.5:0.5b');
         await waitFor(async () => (await stack.conversation(id)).model === 'qwen2.5:0.5b', { message: 'the stored model' });
-        if (!missing.actions) {
-            await turn(page, '[[mock id=picked-model reply=echo]] which model?');
-            const requests = (await (await fetch(`${stack.mockUrl}/mock/requests`)).json()).requests;
-            const chat = requests.filter((r) => r.label === 'picked-model' && r.path === '/api/chat');
-            assert.ok(chat.length >= 1, 'the mock saw the turn');
-            assert.equal(chat.at(-1).model, 'qwen2.5:0.5b');
-        }
+        await turn(page, '[[mock id=picked-model reply=echo]] which model?');
+        const requests = (await (await fetch(`${stack.mockUrl}/mock/requests`)).json()).requests;
+        const chat = requests.filter((r) => r.label === 'picked-model' && r.path === '/api/chat');
+        assert.ok(chat.length >= 1, 'the mock saw the turn');
+        assert.equal(chat.at(-1).model, 'qwen2.5:0.5b');
         await page.reload();
         await page.waitForSelector('html[data-ready="true"]');
         await page.waitForFunction(() => document.getElementById('model-picker').value === 'qwen2.5:0.5b');
