@@ -9,6 +9,7 @@
 #include "http_client.hpp"
 #include "mock_ollama_process.hpp"
 #include "process_stats.hpp"
+#include "sanitizers.hpp"
 #include "server_process.hpp"
 #include "ws_client.hpp"
 
@@ -407,7 +408,7 @@ TEST(soak, mixed_traffic_with_faults_leaves_memory_and_descriptors_flat) {
     EXPECT_LE(after.open_fds, baseline.open_fds + pool_size);
     // Generous: allocator arenas and caches settle; a leak per turn would pass this by far.
     // Under a sanitizer the runtime's own shadow memory and quarantine grow instead.
-#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+#if !defined(MOODRING_TEST_ASAN) && !defined(MOODRING_TEST_TSAN)
     const std::size_t allowed_kib = 16 * 1024 + mid.stats.rss_kib / 4;
     EXPECT_LE(second_half_max_rss, mid.stats.rss_kib + allowed_kib);
 #endif

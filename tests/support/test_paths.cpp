@@ -1,5 +1,7 @@
 #include "test_paths.hpp"
 
+#include "sanitizers.hpp"
+
 #include <atomic>
 #include <cstdlib>
 #include <random>
@@ -15,7 +17,7 @@ std::filesystem::path server_binary() {
     return MOODRING_SERVER_BINARY;
 }
 bool server_is_instrumented() {
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#if defined(MOODRING_TEST_ASAN) || defined(MOODRING_TEST_TSAN)
     return true;
 #else
     return server_binary() != MOODRING_SERVER_BINARY;

@@ -58,7 +58,8 @@ public:
         using signature = typename work_outcome<R>::signature;
         return boost::asio::async_initiate<const boost::asio::use_awaitable_t<>&, signature>(
             [this, op](auto handler, F work) {
-                submit<R>(op, std::move(handler), std::move(work));
+                // `this->` because clang takes a bare `submit<R>` for an unused capture.
+                this->template submit<R>(op, std::move(handler), std::move(work));
             },
             boost::asio::use_awaitable,
             std::move(work)

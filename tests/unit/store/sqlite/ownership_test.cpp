@@ -108,7 +108,10 @@ TEST_F(ownership, another_users_conversation_costs_the_same_queries_as_an_unknow
              }},
             {"delete", [&](const std::string& id) { (void)repo.delete_conversation(id, a); }},
         };
-    for (const auto& [name, operation] : operations) {
+    for (const auto& entry : operations) {
+        // Not a structured binding: clang 14 cannot capture one in a lambda.
+        const auto& name = entry.first;
+        const auto& operation = entry.second;
         const int for_theirs = statements_run_by([&] { operation(b_s); });
         const int for_unknown = statements_run_by([&] { operation("unknown"); });
         EXPECT_EQ(for_theirs, for_unknown) << name;
