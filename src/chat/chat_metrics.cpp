@@ -15,19 +15,25 @@ const std::vector<double> queue_seconds = {
 
 enum class ending : std::size_t { completed, stopped, interrupted, failed };
 
+// In the order of `turn_refusal`, which indexes them.
+std::vector<std::string> refusal_reasons() {
+    return {
+        "shutting_down",
+        "queue_full",
+        "not_stored",
+        "conversation_not_found",
+        "nothing_to_regenerate",
+        "not_editable",
+    };
+}
+
 }  // namespace
 
 chat_metrics::chat_metrics(metrics::registry& r)
     : refused_(r.add_counters(
           "moodring_turns_refused_total",
           "Chat messages that never became a turn (no start frame), by reason.",
-          {{"reason",
-            {"shutting_down",
-             "queue_full",
-             "not_stored",
-             "conversation_not_found",
-             "nothing_to_regenerate",
-             "not_editable"}}}
+          {{"reason", refusal_reasons()}}
       )),
       started_(r.add_counter(
           "moodring_turns_started_total",

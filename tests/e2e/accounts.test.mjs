@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { launchBrowser, openPage, Stack, WAIT_MS } from './harness.mjs';
+import { waitForReplyEnd } from './chat_helpers.mjs';
 
 const TEST_TIMEOUT = 4 * WAIT_MS;
 const ADMIN = { username: 'ada', password: 'correct horse battery' };
@@ -46,15 +47,6 @@ async function openAccountMenuItem(page, item) {
 /** The socket is open: Send is enabled. */
 async function waitForConnected(page) {
     await page.waitForFunction(() => !document.getElementById('send').disabled);
-}
-
-async function waitForReplyEnd(page) {
-    await page.waitForFunction(() => {
-        const all = document.querySelectorAll('#messages .msg-assistant');
-        const last = all[all.length - 1];
-        return last && !last.classList.contains('live')
-            && document.getElementById('composer').dataset.running === 'false';
-    });
 }
 
 /** Creates a conversation with the page's own dialog; resolves to its id. */

@@ -15,6 +15,7 @@ import {
     Stack,
     WAIT_MS,
 } from './harness.mjs';
+import { waitFor, waitForConnected, waitForReplyEnd } from './chat_helpers.mjs';
 
 // Every wait is bounded by WAIT_MS (see harness.mjs) and ends as soon as its condition holds;
 // a test may take a few such waits.
@@ -24,23 +25,6 @@ const metrics = {};
 let stack;
 let browser;
 let noWebSocket = null; // null when /ws/ works, else why it does not
-
-async function waitFor(check, { timeout = WAIT_MS, interval = 50, message = 'condition' } = {}) {
-    const deadline = Date.now() + timeout;
-    let last;
-    for (;;) {
-        try {
-            last = await check();
-            if (last) return last;
-        } catch (err) {
-            last = err;
-        }
-        if (Date.now() > deadline) {
-            throw new Error(`timed out waiting for ${message} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
-        }
-        await new Promise((r) => setTimeout(r, interval));
-    }
-}
 
 /** Skips a test that needs the WebSocket endpoint when the server does not have it yet. */
 function needsWebSocket(t) {
@@ -74,12 +58,6 @@ async function openConversation(page, id) {
     await page.waitForSelector('html[data-ready="true"]');
 }
 
-/** The socket is open: Send is enabled (or a reply already runs). */
-async function waitForConnected(page) {
-    await page.waitForFunction(() => !document.getElementById('send').disabled
-        || document.getElementById('composer').dataset.running === 'true');
-}
-
 async function send(page, text) {
     await waitForConnected(page);
     await page.fill('#composer-input', text);
@@ -97,15 +75,6 @@ async function lastAssistant(page) {
             text: last.querySelector('.msg-body')?.innerText ?? '',
             count: all.length,
         };
-    });
-}
-
-async function waitForReplyEnd(page) {
-    await page.waitForFunction(() => {
-        const all = document.querySelectorAll('#messages .msg-assistant');
-        const last = all[all.length - 1];
-        return last && !last.classList.contains('live')
-            && document.getElementById('composer').dataset.running === 'false';
     });
 }
 
