@@ -1,5 +1,6 @@
 #include <moodring/core/clock.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <ctime>
@@ -29,14 +30,23 @@ std::string format_timestamp(wall_clock::time_point t) {
 
 std::string now_timestamp() { return format_timestamp(wall_clock::now()); }
 
+namespace {
+constexpr int min_timestamp_year = 1700;
+constexpr int max_timestamp_year = 2200;
+}  // namespace
+
 std::optional<wall_clock::time_point> parse_timestamp(std::string_view text) {
     // YYYY-MM-DDTHH:MM:SS.mmmZ
     if (text.size() != 24 || text[4] != '-' || text[7] != '-' || text[10] != 'T' ||
         text[13] != ':' || text[16] != ':' || text[19] != '.' || text[23] != 'Z') {
         return std::nullopt;
     }
+    // Digits only: from_chars would also take a sign ("-999", "-1").
     auto number = [&](std::size_t pos, std::size_t len, int& out) {
         const char* first = text.data() + pos;
+        if (!std::all_of(first, first + len, [](char c) { return c >= '0' && c <= '9'; })) {
+            return false;
+        }
         auto [end, ec] = std::from_chars(first, first + len, out);
         return ec == std::errc{} && end == first + len;
     };
@@ -49,7 +59,12 @@ std::optional<wall_clock::time_point> parse_timestamp(std::string_view text) {
         std::chrono::year{y},
         std::chrono::month{static_cast<unsigned>(mo)},
         std::chrono::day{static_cast<unsigned>(d)}};
-    if (!ymd.ok() || h > 23 || mi > 59 || s > 59) return std::nullopt;
+    // The clock counts nanoseconds in 64 bits, which reach from 1677 to 2262: a year outside
+    // these bounds would overflow it (found by fuzz_import).
+    if (!ymd.ok() || y < min_timestamp_year || y > max_timestamp_year || h > 23 || mi > 59 ||
+        s > 59) {
+        return std::nullopt;
+    }
     return std::chrono::sys_days{ymd} + std::chrono::hours{h} + std::chrono::minutes{mi} +
            std::chrono::seconds{s} + std::chrono::milliseconds{ms};
 }

@@ -15,7 +15,7 @@ using mono_clock = std::chrono::steady_clock;
 std::string format_timestamp(wall_clock::time_point t);
 std::string now_timestamp();
 
-// Parses the form above back; nullopt for anything else.
+// Parses the form above back; nullopt for anything else, and for a year outside 1700–2200.
 std::optional<wall_clock::time_point> parse_timestamp(std::string_view text);
 
 inline double elapsed_ms(mono_clock::time_point since, mono_clock::time_point until) {
