@@ -1,10 +1,11 @@
 // The header's More menu (PROTOCOL.md v2): export the open conversation as JSON or Markdown
 // (plain download links to `GET /api/conversations/{id}/export`, so the browser saves the
 // server's attachment as it is), and import a JSON export (a file picker; its text is posted
-// to `/api/conversations/import` as it is, and the new conversation opens). A disclosure
-// button with a list: Tab moves through it, Esc or a click elsewhere closes it.
+// to `/api/conversations/import` as it is, and the new conversation opens). Opening and
+// closing is views/disclosure_menu.js.
 
 import { api } from './api.js';
+import { disclosureMenu } from './views/disclosure_menu.js';
 import { byId } from './views/dom.js';
 
 /** A failed import's sentence stays this long. */
@@ -22,14 +23,8 @@ export function createConversationMenu({ notify, onImported }) {
     const exportMarkdown = byId('export-markdown');
     const importButton = byId('import-button');
     const fileField = byId('import-file');
+    const { setOpen } = disclosureMenu(box, button, menu);
     let shownId;
-
-    function setOpen(open, { focusButton = false } = {}) {
-        menu.hidden = !open;
-        button.setAttribute('aria-expanded', String(open));
-        if (open) menu.querySelector('.menu-item:not([hidden])')?.focus();
-        else if (focusButton) button.focus();
-    }
 
     /** The export links follow the open conversation; without one only Import shows. */
     function render(state) {
@@ -64,7 +59,6 @@ export function createConversationMenu({ notify, onImported }) {
         notify(`Imported “${answer.conversation?.title || file.name}”.`);
     }
 
-    button.addEventListener('click', () => setOpen(menu.hidden));
     for (const link of [exportJson, exportMarkdown]) {
         link.addEventListener('click', () => setOpen(false, { focusButton: true }));
     }
@@ -80,17 +74,6 @@ export function createConversationMenu({ notify, onImported }) {
         } finally {
             fileField.value = ''; // the same file again is a new choice
         }
-    });
-    box.addEventListener('keydown', (event) => {
-        if (event.key !== 'Escape' || menu.hidden) return;
-        event.stopPropagation(); // Esc here is not "stop the reply"
-        setOpen(false, { focusButton: true });
-    });
-    document.addEventListener('click', (event) => {
-        if (!menu.hidden && !box.contains(event.target)) setOpen(false);
-    });
-    box.addEventListener('focusout', (event) => {
-        if (!menu.hidden && event.relatedTarget && !box.contains(event.relatedTarget)) setOpen(false);
     });
 
     return { render, close: () => setOpen(false) };

@@ -1,7 +1,8 @@
 // The account menu in the chat's header: who is signed in, and Change password, API keys,
-// Users (admins only) and Sign out. Shown only in mode `accounts`. A disclosure button with
-// a list of buttons: Tab moves through them, Esc or a click elsewhere closes it.
+// Users (admins only) and Sign out. Shown only in mode `accounts`; opening and closing is
+// disclosure_menu.js.
 
+import { disclosureMenu } from './disclosure_menu.js';
 import { byId } from './dom.js';
 
 export function createAccountMenuView({ onPassword, onKeys, onUsers, onSignOut }) {
@@ -13,14 +14,8 @@ export function createAccountMenuView({ onPassword, onKeys, onUsers, onSignOut }
     const who = byId('account-who');
     const role = byId('account-role');
     const users = byId('menu-users');
+    const { setOpen, isOpen } = disclosureMenu(box, button, menu);
     let shownUser;
-
-    function setOpen(open, { focusButton = false } = {}) {
-        menu.hidden = !open;
-        button.setAttribute('aria-expanded', String(open));
-        if (open) menu.querySelector('.menu-item:not([hidden])')?.focus();
-        else if (focusButton) button.focus();
-    }
 
     function render(state) {
         const user = state.screen === 'chat' ? state.user : null;
@@ -47,27 +42,15 @@ export function createAccountMenuView({ onPassword, onKeys, onUsers, onSignOut }
         };
     }
 
-    button.addEventListener('click', () => setOpen(menu.hidden));
     byId('menu-password').addEventListener('click', choose(onPassword));
     byId('menu-keys').addEventListener('click', choose(onKeys));
     users.addEventListener('click', choose(onUsers));
     byId('menu-sign-out').addEventListener('click', choose(onSignOut));
-    box.addEventListener('keydown', (event) => {
-        if (event.key !== 'Escape' || menu.hidden) return;
-        event.stopPropagation(); // Esc here is not "stop the reply"
-        setOpen(false, { focusButton: true });
-    });
-    document.addEventListener('click', (event) => {
-        if (!menu.hidden && !box.contains(event.target)) setOpen(false);
-    });
-    box.addEventListener('focusout', (event) => {
-        if (!menu.hidden && event.relatedTarget && !box.contains(event.relatedTarget)) setOpen(false);
-    });
 
     return {
         render,
         get open() {
-            return !menu.hidden;
+            return isOpen();
         },
     };
 }
