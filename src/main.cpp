@@ -1,7 +1,9 @@
 #include <moodring/app.hpp>
 #include <moodring/core/config.hpp>
 #include <moodring/core/descriptor_limit.hpp>
+#include <moodring/core/install_layout.hpp>
 #include <moodring/core/logging.hpp>
+#include <moodring/core/version.hpp>
 #include <moodring/user_command.hpp>
 
 #include <spdlog/spdlog.h>
@@ -20,7 +22,8 @@ int main(int argc, char** argv) {
     moodring::config_load_result loaded;
     try {
         loaded = moodring::load_config(
-            {std::vector<std::string>(argv + 1, argv + argc), moodring::process_environment()}
+            {std::vector<std::string>(argv + 1, argv + argc), moodring::process_environment()},
+            moodring::installed_share_dir().string()
         );
     } catch (const moodring::config_error& e) {
         std::fprintf(stderr, "moodring: configuration error: %s\n", e.what());
@@ -30,6 +33,12 @@ int main(int argc, char** argv) {
         std::printf("%s", loaded.help_text.c_str());
         return 0;
     }
+    if (loaded.version_requested) {
+        std::printf(
+            "%s\n", moodring::version_line(MOODRING_VERSION, moodring::build_commit).c_str()
+        );
+        return 0;
+    }
     if (loaded.print_requested) {
         std::printf("%s\n", moodring::config_to_json(loaded.settings).c_str());
         return 0;
@@ -37,12 +46,14 @@ int main(int argc, char** argv) {
     moodring::init_logging(loaded.settings.log.level);
     moodring::raise_descriptor_limit();
     try {
+        moodring::check_configured_files(loaded.settings);
         moodring::app server(loaded.settings);
         server.stop_on_signals();
         server.start();
         server.wait();
     } catch (const moodring::config_error& e) {
-        // A setting that only proves unusable at start (a certificate that cannot be read).
+        // A setting that only proves unusable at start (a missing prompt, a certificate that
+        // cannot be read).
         spdlog::critical("cannot start: {}", e.what());
         std::fprintf(stderr, "moodring: configuration error: %s\n", e.what());
         return 2;

@@ -1,6 +1,7 @@
 #include <moodring/auth/account_rules.hpp>
 #include <moodring/auth/password_hasher.hpp>
 #include <moodring/core/config.hpp>
+#include <moodring/core/install_layout.hpp>
 #include <moodring/core/run_to_end.hpp>
 #include <moodring/store/account_store.hpp>
 #include <moodring/store/database_options_from_config.hpp>
@@ -150,7 +151,11 @@ void delete_user(store::account_store& accounts, const std::string& name, std::o
 int run(const parsed_command& command, std::istream& in, std::ostream& out, std::ostream& err) {
     config settings;
     try {
-        settings = load_config({command.settings_args, process_environment()}).settings;
+        settings =
+            load_config(
+                {command.settings_args, process_environment()}, installed_share_dir().string()
+            )
+                .settings;
     } catch (const config_error& e) {
         throw usage_error(std::string("configuration error: ") + e.what());
     }

@@ -1,6 +1,7 @@
 // Loading the configuration: defaults < config file < environment < command-line flags, each
 // value read and checked by its row of the settings table (config_table.cpp).
 
+#include "config_paths.hpp"
 #include "config_table.hpp"
 #include <moodring/core/config.hpp>
 
@@ -10,6 +11,8 @@
 
 #include <arpa/inet.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -66,9 +69,15 @@ void apply_text(
     apply(settings, row, value, origin);
 }
 
-void apply_file(config& settings, const std::string& path) {
-    std::ifstream in(path);
-    if (!in) fail("cannot read config file " + path);
+// Relative paths in the file are taken from the file's directory; messages name the file by
+// its absolute path, which says which file was read whatever the working directory.
+void apply_file(config& settings, const std::filesystem::path& given) {
+    const auto file = std::filesystem::absolute(given).lexically_normal();
+    const auto path = file.string();
+    std::error_code ec;
+    if (std::filesystem::is_directory(file, ec)) fail("config file " + path + " is a directory");
+    std::ifstream in(file);
+    if (!in) fail("cannot read config file " + path + ": " + std::strerror(errno));
     json doc = json::parse(in, nullptr, false, /*ignore_comments=*/false);
     if (doc.is_discarded()) fail(path + ": not valid JSON");
     if (!doc.is_object()) fail(path + ": must hold a JSON object");
@@ -80,7 +89,12 @@ void apply_file(config& settings, const std::string& path) {
             const std::string key = section + "." + name;
             const setting* row = find_setting(key);
             if (!row) fail(path + ": unknown setting " + key);
-            apply(settings, *row, value, path);
+            apply(
+                settings,
+                *row,
+                names_a_path(key) ? from_directory(value, file.parent_path()) : value,
+                path
+            );
         }
     }
 }
@@ -155,9 +169,12 @@ void check_together(const config& settings) {
 
 po::options_description flag_descriptions() {
     po::options_description flags("moodring options");
-    flags.add_options()("help,h", "show this help")(
+    flags.add_options()("help,h", "show this help")("version", "print the version and exit")(
         "print-config", "print the effective settings as JSON and exit"
-    )("config", po::value<std::string>(), "config file (default: config/moodring.json if present)");
+    )("config",
+      po::value<std::string>(),
+      "config file (default: config/moodring.json if present, or share/moodring/moodring.json "
+      "of an installed moodring); relative paths in it start at its directory");
     for (const auto& [alias, key] : flag_aliases()) {
         flags.add_options()(alias.c_str(), po::value<std::string>(), key.c_str());
     }
@@ -179,11 +196,16 @@ po::variables_map parse_command_line(
     return given;
 }
 
-// --config, else MOODRING_CONFIG (both must exist), else config/moodring.json if present.
+// --config, else MOODRING_CONFIG (both must exist), else the default file if present:
+// config/moodring.json in the working directory, or the installed one of an installed moodring.
 void apply_config_file(
-    config_load_result& result, const po::variables_map& given, const config_sources& sources
+    config_load_result& result,
+    const po::variables_map& given,
+    const config_sources& sources,
+    const std::filesystem::path& share_dir
 ) {
-    std::string file = "config/moodring.json";
+    std::filesystem::path file =
+        share_dir.empty() ? "config/moodring.json" : installed_config_file(share_dir);
     bool file_required = true;
     if (given.count("config")) {
         file = given["config"].as<std::string>();
@@ -195,7 +217,7 @@ void apply_config_file(
     }
     if (file_required || std::filesystem::exists(file)) {
         apply_file(result.settings, file);
-        result.config_file = file;
+        result.config_file = std::filesystem::absolute(file).lexically_normal().string();
     }
 }
 
@@ -215,7 +237,9 @@ std::string normalise_ollama_host(const std::string& value) {
     return normalised;
 }
 
-config_load_result load_config(const config_sources& sources) {
+config_load_result load_config(const config_sources& sources) { return load_config(sources, ""); }
+
+config_load_result load_config(const config_sources& sources, const std::string& share_dir) {
     config_load_result result;
     const auto flags = flag_descriptions();
     const auto given = parse_command_line(sources.args, flags);
@@ -226,7 +250,12 @@ config_load_result load_config(const config_sources& sources) {
         result.help_text = text.str();
         return result;
     }
-    apply_config_file(result, given, sources);
+    if (given.count("version")) {
+        result.version_requested = true;
+        return result;
+    }
+    if (!share_dir.empty()) use_installed_files(result.settings, share_dir);
+    apply_config_file(result, given, sources, share_dir);
     apply_environment(result.settings, sources.environment);
     result.print_requested = given.count("print-config") > 0;
     apply_flags(result.settings, given);

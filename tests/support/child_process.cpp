@@ -137,4 +137,29 @@ int child_process::wait(std::chrono::milliseconds timeout) {
     return status_;
 }
 
+finished_process run_captured(
+    const std::filesystem::path& program,
+    const std::vector<std::string>& args,
+    const std::filesystem::path& working_dir,
+    std::chrono::milliseconds timeout
+) {
+    // The shell moves to the directory and joins stderr to the stdout this class reads.
+    std::vector<std::string> shell{
+        "-c",
+        "cd \"$0\" && exec \"$@\" 2>&1",
+        working_dir.empty() ? "." : working_dir.string(),
+        program.string()};
+    shell.insert(shell.end(), args.begin(), args.end());
+    child_process process("/bin/sh", shell);
+    finished_process result;
+    try {
+        for (;;) result.output += process.read_line(timeout) + "\n";
+    } catch (const std::runtime_error&) {
+        // End of output: the process has exited (or hangs, which wait() reports).
+    }
+    result.output += process.unread();
+    result.exit_code = process.wait(timeout);
+    return result;
+}
+
 }  // namespace moodring::test

@@ -27,6 +27,9 @@ public:
     // The next stdout line without its '\n'; throws std::runtime_error on timeout or EOF.
     std::string read_line(std::chrono::milliseconds timeout);
 
+    // What was read after the last line: once stdout closed, its last line if that had no '\n'.
+    const std::string& unread() const { return pending_; }
+
     bool running();
     void signal(int sig);
     // The exit code, or 128 + signal number if it was killed. On timeout it is killed.
@@ -41,5 +44,21 @@ private:
     int status_ = -1;
     bool reaped_ = false;
 };
+
+// A program run to its end with its stdout and stderr together, e.g. to read the message a
+// refused start printed.
+struct finished_process {
+    int exit_code = -1;
+    std::string output;
+};
+
+// Runs `program` in `working_dir` (empty: this process's) and waits for it to exit (killed
+// after `timeout`).
+finished_process run_captured(
+    const std::filesystem::path& program,
+    const std::vector<std::string>& args,
+    const std::filesystem::path& working_dir = {},
+    std::chrono::milliseconds timeout = std::chrono::seconds(20)
+);
 
 }  // namespace moodring::test

@@ -159,12 +159,20 @@ struct config_load_result {
     config settings;
     std::string config_file;  // the file that was read, empty when none
     bool help_requested = false;
+    bool version_requested = false;
     bool print_requested = false;
     std::string help_text;
 };
 
 // Defaults < config file < environment (MOODRING_*, OLLAMA_HOST) < command-line flags.
+// Relative paths in the config file are taken from its directory, others from the working
+// directory.
 config_load_result load_config(const config_sources& sources);
+
+// The same for a moodring installed with its files in `share_dir` (installed_share_dir(),
+// <prefix>/share/moodring): the built-in page, prompts and default config file are the ones
+// there. An empty `share_dir` is a binary in its build tree: load_config(sources).
+config_load_result load_config(const config_sources& sources, const std::string& share_dir);
 
 // The effective settings as a JSON document of the config file's shape.
 std::string config_to_json(const config& c);
@@ -173,9 +181,16 @@ std::string config_to_json(const config& c);
 std::map<std::string, std::string> process_environment();
 
 // The text of a file a setting names, such as a prompt: a missing one is a start-up error
-// (std::runtime_error naming `key` and the working directory), not a server that quietly
-// fails every turn.
+// (config_error naming `key` and the absolute path), not a server that quietly fails every
+// turn.
 std::string read_configured_file(const std::string& key, const std::string& path);
+
+// Checks, before the server starts, that every file and directory the settings name is there
+// and readable (the prompts, the page): config_error naming the setting and the absolute path
+// otherwise (exit 2). The build tree's default page (web/dist, before the page is built) is
+// only warned about: the API and WebSocket serve without it. TLS files are checked as the
+// certificate is loaded (net/tls_credentials), with the same exit code.
+void check_configured_files(const config& settings);
 
 // The Ollama client convention for OLLAMA_HOST: "host", "host:port", "0.0.0.0:port" or a URL.
 std::string normalise_ollama_host(const std::string& value);

@@ -118,9 +118,9 @@ TEST(server_startup, unusable_database_exits_non_zero) {
     }
 }
 
-TEST(server_startup, a_missing_prompt_file_is_named_and_exits_non_zero) {
+TEST(server_startup, a_missing_prompt_file_is_named_and_exits_with_code_2) {
     temp_dir dir;
-    child_process p(
+    const auto result = run_captured(
         server_binary(),
         {"--port",
          "0",
@@ -131,7 +131,11 @@ TEST(server_startup, a_missing_prompt_file_is_named_and_exits_non_zero) {
          "--chat.system_prompt_file",
          (source_dir() / "prompts/system.txt").string()}
     );
-    EXPECT_EQ(p.wait(std::chrono::seconds(20)), 1);
+    EXPECT_EQ(result.exit_code, 2) << result.output;
+    EXPECT_NE(
+        result.output.find("theme.prompt_file: cannot read " + (dir / "none.txt").string()),
+        std::string::npos
+    ) << result.output;
 }
 
 TEST(server_startup, port_in_use_exits_non_zero) {

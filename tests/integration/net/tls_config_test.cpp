@@ -15,11 +15,6 @@ using namespace moodring::test;
 
 namespace {
 
-struct start_result {
-    int exit_code = -1;
-    std::string output;  // stdout and stderr
-};
-
 class tls_config : public ::testing::Test {
 protected:
     void SetUp() override { write_test_certificate(path("cert.pem"), path("key.pem"), "a"); }
@@ -27,22 +22,12 @@ protected:
     std::string path(const std::string& name) const { return (files / name).string(); }
 
     // The server started with `args` (and a database of its own), run until it exits.
-    start_result start(std::vector<std::string> args) const {
+    finished_process start(std::vector<std::string> args) const {
         std::vector<std::string> all{"--port", "0", "--db", path("moodring.db")};
         const auto prompts = prompt_args();
         all.insert(all.end(), prompts.begin(), prompts.end());
         all.insert(all.end(), args.begin(), args.end());
-        std::vector<std::string> shell{"-c", "exec \"$0\" \"$@\" 2>&1", server_binary().string()};
-        shell.insert(shell.end(), all.begin(), all.end());
-        child_process process("/bin/sh", shell);
-        start_result result;
-        try {
-            for (;;) result.output += process.read_line(std::chrono::seconds(20)) + "\n";
-        } catch (const std::runtime_error&) {
-            // End of output: the process has exited (or hangs, which wait() reports).
-        }
-        result.exit_code = process.wait(std::chrono::seconds(20));
-        return result;
+        return run_captured(server_binary(), all);
     }
 
     void expect_refused(const std::vector<std::string>& args, const std::string& message) const {

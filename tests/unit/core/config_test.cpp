@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
 #include <fstream>
 
 using namespace moodring;
@@ -46,12 +47,27 @@ TEST(config, defaults_serve_out_of_the_box) {
     );
 }
 
+// The repository's config file holds every setting with its default; its paths, taken from
+// config/ where it lives, name what the defaults name from the repository's root.
 TEST(config, shipped_config_file_holds_every_setting_with_its_default) {
     const auto shipped = test::source_dir() / "config" / "moodring.json";
     std::ifstream in(shipped);
     ASSERT_TRUE(in) << shipped;
     auto file = nlohmann::json::parse(in);
-    EXPECT_EQ(file, nlohmann::json::parse(config_to_json(config{})));
+    auto defaults = nlohmann::json::parse(config_to_json(config{}));
+    for (const auto& [section, key] : {
+             std::pair{"server", "web_root"},
+             {"chat", "system_prompt_file"},
+             {"theme", "prompt_file"},
+             {"database", "path"},
+         }) {
+        const auto from_config_dir =
+            std::filesystem::path("config") / file[section][key].get<std::string>();
+        EXPECT_EQ(from_config_dir.lexically_normal(), defaults[section][key].get<std::string>())
+            << section << "." << key;
+        file[section][key] = defaults[section][key];
+    }
+    EXPECT_EQ(file, defaults);
 }
 
 TEST(config, file_then_environment_then_flags) {
@@ -326,9 +342,20 @@ TEST(config, llm_endpoints_are_not_set_by_default) {
 
 TEST(config, shipped_config_file_loads_to_the_defaults) {
     // The file comparison above does not read the file the way the server does: this does,
-    // so a default shown as null must also be accepted as "not set".
-    const auto shipped = (test::source_dir() / "config" / "moodring.json").string();
-    EXPECT_EQ(config_to_json(load({"--config", shipped}).settings), config_to_json(config{}));
+    // so a default shown as null must also be accepted as "not set", and the paths must name
+    // the repository's files, as the defaults do from its root (`tools/dev.sh serve`).
+    const auto root = test::source_dir();
+    const auto shipped = (root / "config" / "moodring.json").string();
+    auto loaded = load({"--config", shipped}).settings;
+    config expected;
+    for (auto* path :
+         {&expected.server.web_root,
+          &expected.chat.system_prompt_file,
+          &expected.theme.prompt_file,
+          &expected.database.path}) {
+        *path = (root / *path).string();
+    }
+    EXPECT_EQ(config_to_json(loaded), config_to_json(expected));
 }
 
 TEST(config, llm_endpoints_one_entry_takes_the_defaults_of_the_others) {
