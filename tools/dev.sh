@@ -16,7 +16,9 @@ packages=(
     nlohmann-json3-dev libsqlitecpp-dev libspdlog-dev libgtest-dev sqlite3
     libsodium-dev libssl-dev openssl
 )
-test_packages=(chromium)
+# systemd: systemd-analyze for the unit test; dpkg-dev: dpkg-shlibdeps for the package test
+# (cpack -G DEB); adduser: the package's postinst.
+test_packages=(chromium systemd dpkg-dev adduser)
 # Clang builds the sanitizer and fuzz builds; llvm-14 brings llvm-symbolizer, for readable
 # stack traces in their reports.
 fuzz_packages=(clang-14 libclang-rt-14-dev llvm-14)

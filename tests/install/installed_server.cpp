@@ -89,4 +89,10 @@ void expect_turn(unsigned short port, mock_ollama_process& mock, const std::stri
     EXPECT_TRUE(prompted) << mock.settled_generations().dump(2);
 }
 
+void expect_unit_verifies(const std::filesystem::path& unit) {
+    const auto verified = shell("systemd-analyze verify '" + unit.string() + "'");
+    EXPECT_EQ(verified.exit_code, 0) << verified.output;
+    EXPECT_EQ(verified.output, "");
+}
+
 }  // namespace moodring::test

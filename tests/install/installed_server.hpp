@@ -48,4 +48,10 @@ void expect_page(unsigned short port, const std::string& index_html);
 // One turn streams to its end over the WebSocket, with `system_prompt` sent to the model.
 void expect_turn(unsigned short port, mock_ollama_process& mock, const std::string& system_prompt);
 
+// `systemd-analyze verify` passes the unit without a word. It loads the unit as systemd
+// would, with no systemd running (as in a container), and fails on a binary that ExecStart
+// names and that is not there; unknown keys and bad values it only warns about, with exit
+// code 0, hence the check that it prints nothing.
+void expect_unit_verifies(const std::filesystem::path& unit);
+
 }  // namespace moodring::test

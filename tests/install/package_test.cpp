@@ -93,6 +93,10 @@ TEST(debian_package, builds_installs_serves_a_turn_and_purges) {
         std::string::npos
     );
     EXPECT_FALSE(fs::exists("/etc/systemd/system/multi-user.target.wants/moodring.service"));
+    expect_unit_verifies("/usr/lib/systemd/system/moodring.service");
+    EXPECT_EQ(
+        shell("/usr/bin/moodring --version").output.rfind("moodring " MOODRING_VERSION, 0), 0u
+    );
 
     {
         // The service's user, from `/`, with the service's configuration: the page and prompts
