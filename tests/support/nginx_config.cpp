@@ -55,6 +55,21 @@ std::string plain_listener_site(
     return out;
 }
 
+std::string with_certificate(
+    std::string_view site,
+    const std::filesystem::path& cert_file,
+    const std::filesystem::path& key_file
+) {
+    std::string out(site);
+    for (const auto& [placeholder, file] :
+         {std::pair{std::string_view("/etc/ssl/moodring/fullchain.pem"), cert_file},
+          std::pair{std::string_view("/etc/ssl/moodring/privkey.pem"), key_file}}) {
+        const auto at = only_occurrence(out, placeholder, std::string(placeholder));
+        out.replace(at, placeholder.size(), file.string());
+    }
+    return out;
+}
+
 std::string nginx_main_config(const nginx_run_settings& settings) {
     const auto path = [&](const char* name) { return (settings.dir / name).string(); };
     std::string conf;

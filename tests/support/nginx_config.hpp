@@ -16,6 +16,14 @@ std::string plain_listener_site(
     std::string_view site, unsigned short listen_port, unsigned short moodring_port
 );
 
+// The site with its placeholder certificate files (/etc/ssl/moodring/...) replaced by these;
+// the rest, TLS included, as shipped. Throws std::invalid_argument if a placeholder is missing.
+std::string with_certificate(
+    std::string_view site,
+    const std::filesystem::path& cert_file,
+    const std::filesystem::path& key_file
+);
+
 // Where a test's nginx keeps everything it writes, and who it runs as.
 struct nginx_run_settings {
     std::filesystem::path dir;           // pid file, error log, temp files

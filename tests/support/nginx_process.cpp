@@ -59,7 +59,31 @@ void write_file(const std::filesystem::path& path, const std::string& text) {
     if (!out) throw std::runtime_error("cannot write " + path.string());
 }
 
+// Writes `site` and a main file around it into `dir`; nginx's arguments to run them.
+std::vector<std::string> prepare(
+    const std::filesystem::path& dir, const std::string& site, unsigned worker_connections
+) {
+    write_file(dir / "moodring.conf", site);
+    nginx_run_settings settings;
+    settings.dir = dir;
+    settings.site_file = dir / "moodring.conf";
+    settings.user = user_directive_value();
+    settings.worker_connections = worker_connections;
+    write_file(dir / "nginx.conf", nginx_main_config(settings));
+    std::filesystem::remove(dir / "error.log");
+    return {
+        "-p",
+        dir.string() + "/",
+        "-e",
+        (dir / "error.log").string(),
+        "-c",
+        (dir / "nginx.conf").string(),
+    };
+}
+
 }  // namespace
+
+std::string shipped_nginx_site() { return read_file(source_dir() / "deploy/nginx/moodring.conf"); }
 
 std::filesystem::path nginx_process::binary() { return "/usr/sbin/nginx"; }
 
@@ -81,25 +105,9 @@ nginx_process::~nginx_process() {
 std::string nginx_process::error_log() const { return read_file(dir_ / "error.log"); }
 
 bool nginx_process::try_start(unsigned short port, const options& opts) {
-    const auto site = read_file(source_dir() / "deploy/nginx/moodring.conf");
-    write_file(dir_ / "moodring.conf", plain_listener_site(site, port, opts.moodring_port));
-    nginx_run_settings settings;
-    settings.dir = dir_.path();
-    settings.site_file = dir_ / "moodring.conf";
-    settings.user = user_directive_value();
-    settings.worker_connections = opts.worker_connections;
-    write_file(dir_ / "nginx.conf", nginx_main_config(settings));
-    std::filesystem::remove(dir_ / "error.log");
+    const auto site = plain_listener_site(shipped_nginx_site(), port, opts.moodring_port);
     process_ = std::make_unique<child_process>(
-        binary(),
-        std::vector<std::string>{
-            "-p",
-            dir_.path().string() + "/",
-            "-e",
-            (dir_ / "error.log").string(),
-            "-c",
-            (dir_ / "nginx.conf").string(),
-        }
+        binary(), prepare(dir_.path(), site, opts.worker_connections)
     );
     const auto deadline = std::chrono::steady_clock::now() + start_timeout;
     while (std::chrono::steady_clock::now() < deadline) {
@@ -115,6 +123,17 @@ bool nginx_process::try_start(unsigned short port, const options& opts) {
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     throw std::runtime_error("nginx did not listen within 10 s:\n" + error_log());
+}
+
+nginx_check check_nginx_site(const std::string& site) {
+    const temp_dir dir;
+    auto args = prepare(dir.path(), site, 1024);
+    args.insert(args.begin(), "-t");
+    child_process nginx(nginx_process::binary(), args);
+    nginx_check result;
+    result.exit_code = nginx.wait(start_timeout);
+    result.log = read_file(dir / "error.log");
+    return result;
 }
 
 }  // namespace moodring::test

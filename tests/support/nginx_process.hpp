@@ -11,6 +11,9 @@
 
 namespace moodring::test {
 
+// The repository's deploy/nginx/moodring.conf as it is.
+std::string shipped_nginx_site();
+
 // Debian's nginx running the repository's deploy/nginx/moodring.conf (its TLS part swapped
 // for a plain listener: see nginx_config.hpp) on a free loopback port, in front of moodring on
 // `moodring_port`; every file it writes in a directory of its own. The destructor stops it.
@@ -42,5 +45,13 @@ private:
     std::unique_ptr<child_process> process_;
     unsigned short port_ = 0;
 };
+
+// `nginx -t` on `site` inside the same main file nginx_process runs: whether this nginx
+// accepts it (certificate files included), and what it said.
+struct nginx_check {
+    int exit_code = -1;
+    std::string log;
+};
+nginx_check check_nginx_site(const std::string& site);
 
 }  // namespace moodring::test

@@ -6,9 +6,11 @@
 #include "conversations.hpp"
 #include "http_client.hpp"
 #include "mock_ollama_process.hpp"
+#include "nginx_config.hpp"
 #include "nginx_process.hpp"
 #include "raw_ws_client.hpp"
 #include "server_process.hpp"
+#include "test_certificate.hpp"
 #include "ws_client.hpp"
 
 #include <gtest/gtest.h>
@@ -150,6 +152,20 @@ TEST_F(behind_nginx, a_body_over_moodrings_limit_gets_moodrings_413) {
     EXPECT_EQ(reply.content_type, "application/json") << reply.body;
     const auto refusal = nlohmann::json::parse(reply.body, nullptr, false);
     EXPECT_TRUE(refusal.is_object() && refusal.contains("error")) << reply.body;
+}
+
+// The part the other tests swap out, checked as shipped: with a certificate where the
+// placeholders name one, this nginx accepts the file whole (TLS directives, ciphers, both
+// listeners, the redirect).
+TEST(nginx_site, as_shipped_with_a_certificate_passes_nginx_t) {
+    if (!nginx_process::installed()) GTEST_SKIP() << nginx_process::binary() << " is absent";
+    const temp_dir files;
+    write_test_certificate(files / "cert.pem", files / "key.pem", "moodring-nginx-test");
+    const auto site = with_certificate(shipped_nginx_site(), files / "cert.pem", files / "key.pem");
+    const auto check = check_nginx_site(site);
+    EXPECT_EQ(check.exit_code, 0) << check.log;
+    // A placeholder path is not silently accepted either: nginx loads the files at -t.
+    EXPECT_NE(check_nginx_site(shipped_nginx_site()).exit_code, 0);
 }
 
 }  // namespace

@@ -2,12 +2,10 @@
 // file's header promises, and a refusal when a marker has gone.
 #include "nginx_config.hpp"
 
-#include "test_paths.hpp"
+#include "nginx_process.hpp"
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <iterator>
 #include <stdexcept>
 
 namespace moodring::test {
@@ -24,6 +22,7 @@ server {
     # BEGIN tls
     listen 443 ssl;
     ssl_certificate /etc/ssl/moodring/fullchain.pem;
+    ssl_certificate_key /etc/ssl/moodring/privkey.pem;
     # END tls
     location / { proxy_pass http://moodring; }
 }
@@ -67,8 +66,7 @@ TEST(nginx_config, a_missing_or_doubled_marker_is_refused_by_name) {
 
 // The repository's file has every marker the test needs, and TLS only where they say.
 TEST(nginx_config, the_shipped_file_keeps_its_markers) {
-    std::ifstream in(source_dir() / "deploy/nginx/moodring.conf");
-    const std::string shipped{std::istreambuf_iterator<char>(in), {}};
+    const auto shipped = shipped_nginx_site();
     ASSERT_FALSE(shipped.empty());
     const auto plain = plain_listener_site(shipped, 4711, 9000);
     EXPECT_NE(plain.find("listen 127.0.0.1:4711;"), std::string::npos);
@@ -76,6 +74,13 @@ TEST(nginx_config, the_shipped_file_keeps_its_markers) {
     for (const char* tls_only : {"ssl", "listen 443", "listen 80", "return 301"}) {
         EXPECT_EQ(plain.find(tls_only), std::string::npos) << tls_only;
     }
+}
+
+TEST(nginx_config, the_certificate_placeholders_are_swapped_and_nothing_else) {
+    const auto swapped = with_certificate(site, "/tmp/t/cert.pem", "/tmp/t/key.pem");
+    EXPECT_NE(swapped.find("ssl_certificate /tmp/t/cert.pem;"), std::string::npos);
+    EXPECT_NE(swapped.find("listen 443 ssl;"), std::string::npos);
+    EXPECT_THROW(with_certificate(swapped, "a", "b"), std::invalid_argument);
 }
 
 TEST(nginx_config, the_main_file_keeps_every_path_in_the_test_directory) {
