@@ -3,6 +3,7 @@
 // user relies on through the proxy: the page and the API, a reply's tokens arriving as they
 // are made, each client counted as itself (X-Forwarded-For), and moodring's own answer to a
 // body that is too large.
+#include "accounts.hpp"
 #include "conversations.hpp"
 #include "http_client.hpp"
 #include "mock_ollama_process.hpp"
@@ -152,6 +153,33 @@ TEST_F(behind_nginx, a_body_over_moodrings_limit_gets_moodrings_413) {
     EXPECT_EQ(reply.content_type, "application/json") << reply.body;
     const auto refusal = nlohmann::json::parse(reply.body, nullptr, false);
     EXPECT_TRUE(refusal.is_object() && refusal.contains("error")) << reply.body;
+}
+
+// X-Forwarded-Proto is nginx's to say: a browser reaching it over plain HTTP cannot claim
+// HTTPS and so get a Secure cookie it would then not send back (the header moodring
+// believes is the one nginx set, from $scheme).
+TEST(nginx_site, the_scheme_moodring_believes_is_the_one_nginx_saw) {
+    if (!nginx_process::installed()) GTEST_SKIP() << nginx_process::binary() << " is absent";
+    accounts_server accounts(with_args({"--server.trusted_proxies", "127.0.0.1"}));
+    accounts.set_up_admin("ada");
+    nginx_process::options proxy;
+    proxy.moodring_port = accounts.port();
+    const nginx_process nginx(proxy);
+    const auto sign_in = [&](const header_list& extra) {
+        header_list headers{{"Origin", "http://127.0.0.1:" + std::to_string(nginx.port())}};
+        headers.insert(headers.end(), extra.begin(), extra.end());
+        const nlohmann::json body{{"username", "ada"}, {"password", test_password}};
+        return http_request(
+            nginx.port(), "POST", "/api/auth/login", body.dump(), "application/json", headers
+        );
+    };
+    const auto plain = sign_in({});
+    ASSERT_EQ(plain.status, 200u) << plain.body;
+    EXPECT_EQ(plain.header("set-cookie").find("Secure"), std::string::npos);
+    const auto claimed = sign_in({{"X-Forwarded-Proto", "https"}});
+    ASSERT_EQ(claimed.status, 200u) << claimed.body;
+    EXPECT_EQ(claimed.header("set-cookie").find("Secure"), std::string::npos)
+        << claimed.header("set-cookie");
 }
 
 // The part the other tests swap out, checked as shipped: with a certificate where the
