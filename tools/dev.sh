@@ -16,7 +16,9 @@ packages=(
     nlohmann-json3-dev libsqlitecpp-dev libspdlog-dev libgtest-dev sqlite3
     libsodium-dev libssl-dev openssl
 )
-test_packages=(chromium)
+# nginx: tests/integration/deploy runs deploy/nginx/moodring.conf in it (on a machine that runs
+# systemd, installing it also starts Debian's default site on port 80; the tests start their own).
+test_packages=(chromium nginx)
 # Clang builds the sanitizer and fuzz builds; llvm-14 brings llvm-symbolizer, for readable
 # stack traces in their reports.
 fuzz_packages=(clang-14 libclang-rt-14-dev llvm-14)
