@@ -2,7 +2,8 @@
 // docs/benchmarks.md for what is measured and how to read it.
 //
 //   moodring_bench [--scenario all|single|conv100|conv1000|idle|burst|
-//                   scheduling|oneslot|fourslot|endpoints|loginflood|search[,...]] [--quick]
+//                   scheduling|oneslot|fourslot|endpoints|loginflood|search|nginx[,...]]
+//                  [--quick]
 //                  [--threads N] [--json FILE] [--markdown FILE]
 // Development only (the numbers are then not the documented scenarios'):
 //                  [--conversations N] [--turns N] [--tokens N] [--interval-ms N]
@@ -39,8 +40,8 @@ const std::vector<std::string> all_scenarios{"single", "conv100", "conv1000", "i
 // minutes to it and measure the scheduler, not the relay (docs/benchmarks.md).
 const std::vector<std::string> scheduling_scenarios{"oneslot", "fourslot", "endpoints"};
 // Every scenario, in the order they run.
-// Sign-ins beside streaming (mode `accounts`) and search over a full database: not part of
-// `all` either.
+// Sign-ins beside streaming (mode `accounts`), search over a full database and relay through
+// nginx: not part of `all` either.
 const std::vector<std::string> known_scenarios{
     "single",
     "conv100",
@@ -51,7 +52,8 @@ const std::vector<std::string> known_scenarios{
     "fourslot",
     "endpoints",
     "loginflood",
-    "search"};
+    "search",
+    "nginx"};
 
 struct options {
     std::set<std::string> scenarios;
@@ -68,7 +70,7 @@ struct options {
     std::fprintf(
         stderr,
         "%s\nusage: moodring_bench [--scenario all|single|conv100|conv1000|idle|burst|"
-        "scheduling|oneslot|fourslot|endpoints|loginflood|search[,...]] "
+        "scheduling|oneslot|fourslot|endpoints|loginflood|search|nginx[,...]] "
         "[--quick] [--threads N] [--json FILE] [--markdown FILE]\n"
         "development: [--conversations N] [--turns N] [--tokens N] [--interval-ms N] "
         "[--theme-interval-ms N] [--no-themes] [--server-arg FLAG]... [--mock-logs DIR]\n",
@@ -206,6 +208,8 @@ int main(int argc, char** argv) try {
             result = run_loginflood_scenario(o.quick, o.threads);
         } else if (name == "search") {
             result = run_search_scenario(o.quick, o.threads);
+        } else if (name == "nginx") {
+            result = run_nginx_scenario(o.quick, o.threads);
         } else {
             result = run_stream_scenario(streaming(name, o), o.threads);
         }

@@ -202,13 +202,46 @@ void search_rows(table& t, const json& r) {
     t.row(
         name,
         "latency p50 / p99 / max over " + std::to_string(r["searches"].get<std::size_t>()) +
-            " searches",
+            " searches (floor: a conversation of 20 messages read after each)",
         triple(latency),
-        "",
-        "",
+        r.contains("floor_latency_ms") ? triple(r["floor_latency_ms"]) : "",
+        r.contains("floor_latency_ms")
+            ? number(latency["p99"].get<double>() / r["floor_latency_ms"]["p99"].get<double>(), 1)
+            : "",
         target(latency["p99"].get<double>() < 20.0, "p99 < 20 ms")
     );
     t.row(name, "import of the database", number(r["fill_s"], 1) + " s", "", "", "");
+}
+
+// "+0.05", "-1.20": a difference, its sign always shown.
+std::string signed_ms(double v) { return (v >= 0 ? "+" : "") + number(v, 2); }
+
+// Through nginx: the floor column is moodring without it, in the same run; the ratio column
+// what nginx adds.
+void nginx_rows(table& t, const json& r) {
+    const auto name = title(r) + " through nginx";
+    if (!r.contains("through_nginx")) {
+        t.row(name, "not run", r.value("error", ""), "", "", "");
+        return;
+    }
+    const auto& proxied = r["through_nginx"]["relay_ms"];
+    const auto& added = r["added_ms"];
+    t.row(
+        name,
+        "relay delay p50 / p99 / max (floor: straight to moodring)",
+        triple(proxied),
+        triple(r["direct"]["relay_ms"]),
+        signed_ms(added["p50"]) + " / " + signed_ms(added["p99"]) + " ms",
+        target(proxied["p99"].get<double>() < 20.0, "p99 < 20 ms")
+    );
+    t.row(
+        name,
+        "nginx CPU per token relayed",
+        number(r["nginx_cpu_us_per_token"], 1) + " µs",
+        "",
+        "",
+        ""
+    );
 }
 
 void burst_rows(table& t, const json& r) {
@@ -513,6 +546,8 @@ std::string markdown_report(const std::vector<json>& results) {
             loginflood_rows(t, r);
         } else if (kind == "search") {
             search_rows(t, r);
+        } else if (kind == "nginx") {
+            nginx_rows(t, r);
         } else {
             stream_rows(t, r);
         }

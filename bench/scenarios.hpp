@@ -48,4 +48,8 @@ nlohmann::json run_loginflood_scenario(bool quick, unsigned threads);
 // few hundred searches of 1 to 3 words timed over the wire (`quick`: 1,000 and 100).
 nlohmann::json run_search_scenario(bool quick, unsigned threads);
 
+// moodring behind nginx (deploy/nginx/moodring.conf): 100 conversations' relay delay straight
+// from moodring and through nginx, in the same run.
+nlohmann::json run_nginx_scenario(bool quick, unsigned threads);
+
 }  // namespace moodring::bench

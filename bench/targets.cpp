@@ -30,6 +30,13 @@ void kill_children_and_die(int sig) {
     std::raise(sig);
 }
 
+std::vector<std::string>& extra_server_args() {
+    static std::vector<std::string> args;
+    return args;
+}
+
+}  // namespace
+
 void watch_child(pid_t pid) {
     for (auto& child : running_children) {
         pid_t free = 0;
@@ -45,13 +52,6 @@ void forget_child(pid_t pid) {
         if (child.compare_exchange_strong(expected, 0)) return;
     }
 }
-
-std::vector<std::string>& extra_server_args() {
-    static std::vector<std::string> args;
-    return args;
-}
-
-}  // namespace
 
 void add_server_args(std::vector<std::string> args) {
     auto& extra = extra_server_args();

@@ -61,6 +61,10 @@ private:
 // SIGINT, SIGTERM and SIGHUP kill the running mocks and servers before the benchmark dies,
 // so that an interrupted run leaves no process behind.
 void stop_children_on_signals();
+// A process of a scenario's own (beyond the targets' mocks and server) for that signal handler
+// to kill; forget_child before it is stopped.
+void watch_child(pid_t pid);
+void forget_child(pid_t pid);
 
 // Creates `count` conversations over one keep-alive connection; their ids.
 std::vector<std::string> create_conversations(unsigned short port, std::size_t count);

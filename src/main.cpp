@@ -1,4 +1,5 @@
 #include <moodring/app.hpp>
+#include <moodring/backup_command.hpp>
 #include <moodring/core/config.hpp>
 #include <moodring/core/descriptor_limit.hpp>
 #include <moodring/core/install_layout.hpp>
@@ -17,6 +18,11 @@ int main(int argc, char** argv) {
     if (argc > 1 && std::string_view(argv[1]) == "user") {
         return moodring::run_user_command(
             std::vector<std::string>(argv + 2, argv + argc), std::cin, std::cout, std::cerr
+        );
+    }
+    if (argc > 1 && std::string_view(argv[1]) == "backup") {
+        return moodring::run_backup_command(
+            std::vector<std::string>(argv + 2, argv + argc), std::cout, std::cerr
         );
     }
     moodring::config_load_result loaded;

@@ -16,9 +16,11 @@ packages=(
     nlohmann-json3-dev libsqlitecpp-dev libspdlog-dev libgtest-dev sqlite3
     libsodium-dev libssl-dev openssl
 )
+# nginx: tests/integration/deploy runs deploy/nginx/moodring.conf in it (on a machine that runs
+# systemd, installing it also starts Debian's default site on port 80; the tests start their own).
 # systemd: systemd-analyze for the unit test; dpkg-dev: dpkg-shlibdeps for the package test
 # (cpack -G DEB); adduser: the package's postinst.
-test_packages=(chromium systemd dpkg-dev adduser)
+test_packages=(chromium nginx systemd dpkg-dev adduser)
 # Clang builds the sanitizer and fuzz builds; llvm-14 brings llvm-symbolizer, for readable
 # stack traces in their reports.
 fuzz_packages=(clang-14 libclang-rt-14-dev llvm-14)
@@ -61,16 +63,17 @@ build_page() {
 #   address: the server, the mock and both suites rebuilt with ASan+UBSan in build-asan, run.
 #   thread:  the server alone rebuilt with TSan in build-tsan, with four I/O threads, under the
 #            integration suite of the normal build (the tests drive it as a real process).
-# The address build uses clang, which compiles this code about twice as fast as GCC does at
-# -O0 (on two cores, about ten minutes of CI); GCC builds everything else, with -Werror, so
-# both compilers keep the code warning-free.
+# Both sanitizer builds use clang, which compiles this code about twice as fast as GCC does at
+# -O0 (on two cores, about ten minutes of CI for the address build, two and a half for the
+# thread build's server); GCC builds everything else, with -Werror, so both compilers keep the
+# code warning-free.
 sanitize() {
     local kind="$1" dir flags
     shift
     local compiler=c++
     case "$kind" in
         address) dir=build-asan; flags=address,undefined; compiler=clang++-14 ;;
-        thread) dir=build-tsan; flags=thread ;;
+        thread) dir=build-tsan; flags=thread; compiler=clang++-14 ;;
         *) echo "sanitize: address or thread" >&2; exit 64 ;;
     esac
     # A build directory made by another compiler keeps it: start that one afresh.

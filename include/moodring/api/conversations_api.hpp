@@ -22,7 +22,7 @@ struct conversation_limits {
     std::size_t max_model_name_bytes = 200;
     std::size_t max_search_query_bytes = 256;
     int max_search_results = 50;
-    int max_search_candidates = 2000;
+    int max_search_candidates = 1000;
     std::size_t max_import_messages = 10'000;
     std::size_t max_message_bytes = 32 * 1024;  // a user message's text, as over WebSocket
 };

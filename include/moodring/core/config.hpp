@@ -41,7 +41,7 @@ struct config {
         std::size_t max_model_name_bytes = 200;
         std::size_t max_search_query_bytes = 256;
         unsigned max_search_results = 50;
-        unsigned max_search_candidates = 2000;
+        unsigned max_search_candidates = 1000;
         unsigned max_import_messages = 10'000;
     } http;
 

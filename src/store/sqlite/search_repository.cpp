@@ -3,6 +3,7 @@
 #include "query_helpers.hpp"
 #include <moodring/store/sqlite/repository.hpp>
 #include <moodring/store/sqlite/search_query.hpp>
+#include <moodring/store/sqlite/search_snippet.hpp>
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
@@ -13,13 +14,15 @@ namespace {
 // A title holding every word weighs as much as two such messages.
 constexpr double title_weight = 2.0;
 // The snippet of the best message: at most this many words (tokens) around the match.
-constexpr int snippet_tokens = 16;
+constexpr std::size_t snippet_tokens = 16;
 
-// The newest `?5` messages (and titles) of the viewer holding every word are the candidates:
-// FTS5 walks its list of matches newest first and stops there, so a word found in most
-// messages costs no more than a rare one, and bm25 is computed for the candidates only. Their
-// scores (lower is better) are summed per conversation, so one that matches in its title and
-// in several messages ranks above one that matches once. The best message is the bare
+// The newest `?5` messages of the viewer holding every word, and the newest `?3` titles, are
+// the candidates: FTS5 walks its list of matches newest first and stops there, so a word found
+// in most messages costs no more than a rare one, and bm25 is computed for the candidates only.
+// (Titles are fewer: as many as the answer can hold, since one title match weighs no more than
+// two messages and most words found in many titles are found in more messages.) Their scores
+// (lower is better) are summed per conversation, so one that matches in its title and in
+// several messages ranks above one that matches once. The best message is the bare
 // `message_id` beside the one min(): SQLite takes it from the row holding the minimum (titles
 // never win it). The counts of the summary are read for the kept conversations only.
 constexpr const char* search_sql = R"sql(
@@ -36,7 +39,7 @@ constexpr const char* search_sql = R"sql(
         FROM title_search t
         JOIN conversations c ON c.id = t.conversation_id
         WHERE title_search MATCH ?1 AND (?2 IS NULL OR c.owner_id = ?2)
-        ORDER BY t.rowid DESC LIMIT ?5
+        ORDER BY t.rowid DESC LIMIT min(?3, ?5)
     ),
     hits AS (SELECT * FROM messages_found UNION ALL SELECT * FROM titles_found),
     best AS (
@@ -56,11 +59,26 @@ constexpr const char* search_sql = R"sql(
            message_id
     FROM top ORDER BY total, activity DESC)sql";
 
-constexpr const char* snippet_sql = R"sql(
-    SELECT snippet(message_search, 0, '', '', '…', ?3) FROM message_search
-    WHERE message_search MATCH ?1 AND rowid = ?2)sql";
+constexpr const char* message_text_sql = "SELECT content FROM messages WHERE id = ?1";
 
 }  // namespace
+
+void repository::add_snippets(std::vector<search_hit>& hits, const std::string& words) {
+    const index_tokenizer tokenizer(db_->getHandle());
+    const auto wanted = tokenizer.query(search_words(words));
+    auto text = prepared(message_text_sql);
+    for (auto& hit : hits) {
+        if (!hit.message_id) {
+            hit.snippet = hit.summary.title;
+            continue;
+        }
+        text->reset();
+        text->bind(1, *hit.message_id);
+        if (!text->executeStep()) continue;
+        const std::string content = text->getColumn(0).getString();
+        hit.snippet = snippet_of(content, tokenizer.document(content), wanted, snippet_tokens);
+    }
+}
 
 std::vector<search_hit> repository::search_conversations(
     const std::string& words, int max_results, int max_candidates, const viewer& who
@@ -87,19 +105,7 @@ std::vector<search_hit> repository::search_conversations(
         if (!q->getColumn(6).isNull()) hit.message_id = q->getColumn(6).getInt64();
         hits.push_back(std::move(hit));
     }
-    // Snippets for the kept conversations only: snippet() re-reads and re-tokenizes a text.
-    auto snippet = prepared(snippet_sql);
-    for (auto& hit : hits) {
-        if (!hit.message_id) {
-            hit.snippet = hit.summary.title;
-            continue;
-        }
-        snippet->reset();
-        snippet->bind(1, query);
-        snippet->bind(2, *hit.message_id);
-        snippet->bind(3, snippet_tokens);
-        if (snippet->executeStep()) hit.snippet = snippet->getColumn(0).getString();
-    }
+    add_snippets(hits, words);
     return hits;
 }
 
