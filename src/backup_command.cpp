@@ -1,5 +1,6 @@
 #include <moodring/backup_command.hpp>
 #include <moodring/core/config.hpp>
+#include <moodring/core/install_layout.hpp>
 #include <moodring/store/sqlite/backup.hpp>
 
 #include <chrono>
@@ -37,7 +38,10 @@ parsed_backup parse(const std::vector<std::string>& args) {
 
 config settings_of(const parsed_backup& parsed) {
     try {
-        return load_config({parsed.settings_args, process_environment()}).settings;
+        return load_config(
+                   {parsed.settings_args, process_environment()}, installed_share_dir().string()
+        )
+            .settings;
     } catch (const config_error& e) {
         throw usage_error(std::string("configuration error: ") + e.what());
     }

@@ -45,7 +45,7 @@ protected:
         options.llm_url = mock->base_url();
         options.web_root = web.path();
         options.extra_args = {
-            // As docs/deploy-nginx.md configures it.
+            // As docs/deploy.md configures it.
             "--server.trusted_proxies",
             "127.0.0.1",
             // One WebSocket per client address: shows which address moodring counts.
