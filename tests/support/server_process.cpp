@@ -62,6 +62,22 @@ void server_process::launch() {
     if (port_ == 0) throw std::runtime_error("unexpected first line from moodring: " + banner);
 }
 
+server_process::options back_to_back_turns(const std::string& llm_url) {
+    server_process::options options;
+    options.llm_url = llm_url;
+    options.extra_args = {
+        "--llm.warm_up",
+        "false",
+        "--theme.enabled",
+        "false",
+        "--websocket.message_burst",
+        "1000",
+        "--websocket.messages_per_second",
+        "1000",
+    };
+    return options;
+}
+
 int server_process::stop() {
     process_->signal(SIGTERM);
     return process_->wait(std::chrono::seconds(20));

@@ -47,6 +47,10 @@ private:
     unsigned short port_ = 0;
 };
 
+// Options for a server that tests send turns back to back, against `llm_url`: no warm-up
+// request, no theme jobs, and message rate limits far above what a test sends.
+server_process::options back_to_back_turns(const std::string& llm_url);
+
 // Flags naming the repository's prompt files, which tests need since they do not run from
 // the repository's root.
 std::vector<std::string> prompt_args();

@@ -191,19 +191,7 @@ TEST(action_crash, kill_9_around_actions_leaves_the_old_state_or_the_new) {
     std::mt19937 random(seed);
 
     mock_ollama_process mock({"--interval-ms", "1"});
-    server_process::options options;
-    options.llm_url = mock.base_url();
-    options.extra_args = {
-        "--llm.warm_up",
-        "false",
-        "--theme.enabled",
-        "false",
-        "--websocket.message_burst",
-        "1000",
-        "--websocket.messages_per_second",
-        "1000",
-    };
-    server_process server(options);
+    server_process server(back_to_back_turns(mock.base_url()));
     constexpr int clients = 3;
     std::vector<std::string> ids;
     std::vector<client_view> views(clients);

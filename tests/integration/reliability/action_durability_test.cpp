@@ -17,22 +17,6 @@ using nlohmann::json;
 
 namespace {
 
-server_process::options options_for(const mock_ollama_process& mock) {
-    server_process::options options;
-    options.llm_url = mock.base_url();
-    options.extra_args = {
-        "--llm.warm_up",
-        "false",
-        "--theme.enabled",
-        "false",
-        "--websocket.message_burst",
-        "1000",
-        "--websocket.messages_per_second",
-        "1000",
-    };
-    return options;
-}
-
 json messages_of(server_process& server, const std::string& id) {
     return json::parse(http_get(server.port(), "/api/conversations/" + id).body
     )["conversation"]["messages"];
@@ -77,7 +61,7 @@ void expect_cut(const json& reply, std::int64_t id, const std::string& streamed)
 
 TEST(action_durability, kill_9_while_a_regenerated_reply_streams) {
     mock_ollama_process mock({"--interval-ms", "1"});
-    server_process server(options_for(mock));
+    server_process server(back_to_back_turns(mock.base_url()));
     const auto id =
         json::parse(http_post(server.port(), "/api/conversations", R"({"title": "c"})").body
         )["conversation_id"]
@@ -107,7 +91,7 @@ TEST(action_durability, kill_9_while_a_regenerated_reply_streams) {
 
 TEST(action_durability, kill_9_while_an_edited_reply_streams) {
     mock_ollama_process mock({"--interval-ms", "1"});
-    server_process server(options_for(mock));
+    server_process server(back_to_back_turns(mock.base_url()));
     const auto id =
         json::parse(http_post(server.port(), "/api/conversations", R"({"title": "c"})").body
         )["conversation_id"]

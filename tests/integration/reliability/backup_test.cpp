@@ -1,6 +1,7 @@
 // `moodring backup --to FILE` (docs/deploy.md "Backup and restore"): a sound copy taken while
 // turns stream, a server started on the copy, and every refusal leaving the live database as
 // it was.
+#include "child_process.hpp"
 #include "conversations.hpp"
 #include "database_inspector.hpp"
 #include "http_client.hpp"
@@ -10,10 +11,8 @@
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
-#include <sys/wait.h>
 
 #include <atomic>
-#include <cstdio>
 #include <fstream>
 #include <map>
 #include <mutex>
@@ -24,28 +23,22 @@ using nlohmann::json;
 
 namespace {
 
-struct command_result {
-    int exit_code = -1;
-    std::string out;  // standard output and error
-};
-
-// `[launcher…] moodring backup ARGS`, through the shell for the redirection.
-command_result backup(const std::string& args, const std::string& launcher = "") {
-    const std::string command =
-        launcher + " '" + server_binary().string() + "' backup " + args + " 2>&1";
-    command_result result;
-    FILE* pipe = popen(command.c_str(), "r");
-    char buffer[512];
-    while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) result.out.append(buffer, n);
-    const int status = pclose(pipe);
-    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return result;
+// `moodring backup ARGS`, under `launcher` when one is given (e.g. prlimit).
+finished_process backup(
+    const std::vector<std::string>& args, std::vector<std::string> launcher = {}
+) {
+    if (launcher.empty()) return run_captured(server_binary(), args);
+    const std::string program = launcher.front();
+    launcher.erase(launcher.begin());
+    launcher.push_back(server_binary().string());
+    launcher.insert(launcher.end(), args.begin(), args.end());
+    return run_captured(program, launcher);
 }
 
-std::string quoted(const std::filesystem::path& path) { return "'" + path.string() + "'"; }
-
-std::string backup_args(const std::filesystem::path& live, const std::filesystem::path& target) {
-    return "--to " + quoted(target) + " --database.path " + quoted(live);
+std::vector<std::string> backup_args(
+    const std::filesystem::path& live, const std::filesystem::path& target
+) {
+    return {"backup", "--to", target.string(), "--database.path", live.string()};
 }
 
 // Turns back to back on one conversation until `stop`; the user messages the server
@@ -76,21 +69,6 @@ struct streaming_client {
     }
 };
 
-server_process::options streaming_server(const mock_ollama_process& mock) {
-    server_process::options options;
-    options.llm_url = mock.base_url();
-    options.extra_args = {
-        "--llm.warm_up",
-        "false",
-        "--theme.enabled",
-        "false",
-        "--websocket.messages_per_second",
-        "1000",
-        "--websocket.message_burst",
-        "1000"};
-    return options;
-}
-
 std::map<std::int64_t, std::string> user_messages_in(const std::filesystem::path& database) {
     std::map<std::int64_t, std::string> found;
     for (const auto& m : stored_messages(database)) {
@@ -101,7 +79,7 @@ std::map<std::int64_t, std::string> user_messages_in(const std::filesystem::path
 
 TEST(backup, a_copy_taken_while_turns_stream_is_sound_and_serves) {
     mock_ollama_process mock({"--interval-ms", "1"});
-    server_process server(streaming_server(mock));
+    server_process server(back_to_back_turns(mock.base_url()));
     std::atomic<bool> stop{false};
     std::vector<std::unique_ptr<streaming_client>> clients;
     for (int i = 0; i < 3; ++i) {
@@ -120,8 +98,8 @@ TEST(backup, a_copy_taken_while_turns_stream_is_sound_and_serves) {
         }
         const auto copy = dir / ("copy" + std::to_string(round) + ".db");
         const auto made = backup(backup_args(server.database(), copy));
-        ASSERT_EQ(made.exit_code, 0) << made.out;
-        EXPECT_NE(made.out.find("integrity_check ok"), std::string::npos) << made.out;
+        ASSERT_EQ(made.exit_code, 0) << made.output;
+        EXPECT_NE(made.output.find("integrity_check ok"), std::string::npos) << made.output;
         EXPECT_EQ(integrity_check(copy), "ok");
         EXPECT_FALSE(std::filesystem::exists(copy.string() + "-wal"));
         const auto stored = user_messages_in(copy);
@@ -174,7 +152,8 @@ TEST_F(backup_refusal, an_existing_target_is_never_overwritten) {
     std::ofstream(target) << "precious";
     const auto refused = backup(backup_args(live, target));
     EXPECT_EQ(refused.exit_code, 1);
-    EXPECT_NE(refused.out.find(target.string() + " exists"), std::string::npos) << refused.out;
+    EXPECT_NE(refused.output.find(target.string() + " exists"), std::string::npos)
+        << refused.output;
     std::ifstream kept(target);
     EXPECT_EQ(std::string(std::istreambuf_iterator<char>(kept), {}), "precious");
     expect_live_untouched();
@@ -185,8 +164,8 @@ TEST_F(backup_refusal, a_target_that_cannot_be_created_is_named) {
          {dir / "no such dir" / "copy.db", std::filesystem::path("/proc/copy.db")}) {
         const auto refused = backup(backup_args(live, target));
         EXPECT_EQ(refused.exit_code, 1);
-        EXPECT_NE(refused.out.find("cannot create " + target.string()), std::string::npos)
-            << refused.out;
+        EXPECT_NE(refused.output.find("cannot create " + target.string()), std::string::npos)
+            << refused.output;
     }
     expect_live_untouched();
 }
@@ -195,10 +174,10 @@ TEST_F(backup_refusal, a_full_disk_leaves_no_partial_copy) {
     // The file-size limit stands in for a full disk: the write fails past 64 KiB.
     const auto target = dir / "full.db";
     ASSERT_GT(stored_size(), 64u * 1024);
-    const auto refused = backup(backup_args(live, target), "prlimit --fsize=65536");
-    EXPECT_EQ(refused.exit_code, 1) << refused.out;
-    EXPECT_NE(refused.out.find("cannot write " + target.string()), std::string::npos)
-        << refused.out;
+    const auto refused = backup(backup_args(live, target), {"prlimit", "--fsize=65536"});
+    EXPECT_EQ(refused.exit_code, 1) << refused.output;
+    EXPECT_NE(refused.output.find("cannot write " + target.string()), std::string::npos)
+        << refused.output;
     EXPECT_FALSE(std::filesystem::exists(target));
     expect_live_untouched();
 }
@@ -210,8 +189,9 @@ TEST_F(backup_refusal, a_database_of_a_newer_schema_is_refused_naming_both_versi
     }
     const auto refused = backup(backup_args(live, dir / "copy.db"));
     EXPECT_EQ(refused.exit_code, 1);
-    EXPECT_NE(refused.out.find("schema version 42, newer than this build's 3"), std::string::npos)
-        << refused.out;
+    EXPECT_NE(
+        refused.output.find("schema version 42, newer than this build's 3"), std::string::npos
+    ) << refused.output;
     EXPECT_FALSE(std::filesystem::exists(dir / "copy.db"));
 }
 
@@ -219,15 +199,15 @@ TEST_F(backup_refusal, a_missing_database_is_not_created) {
     const auto missing = dir / "missing.db";
     const auto refused = backup(backup_args(missing, dir / "copy.db"));
     EXPECT_EQ(refused.exit_code, 1);
-    EXPECT_NE(refused.out.find("no database at " + missing.string()), std::string::npos);
+    EXPECT_NE(refused.output.find("no database at " + missing.string()), std::string::npos);
     EXPECT_FALSE(std::filesystem::exists(missing));
     EXPECT_FALSE(std::filesystem::exists(dir / "copy.db"));
 }
 
 TEST(backup_usage, without_a_target_is_a_usage_error) {
-    const auto refused = backup("");
+    const auto refused = backup({"backup"});
     EXPECT_EQ(refused.exit_code, 2);
-    EXPECT_NE(refused.out.find("--to FILE"), std::string::npos) << refused.out;
+    EXPECT_NE(refused.output.find("--to FILE"), std::string::npos) << refused.output;
 }
 
 }  // namespace
