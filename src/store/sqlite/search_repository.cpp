@@ -56,29 +56,10 @@ constexpr const char* search_sql = R"sql(
     SELECT id, title, created_at, updated_at,
            (SELECT count(*) FROM messages m WHERE m.conversation_id = top.id),
            (SELECT count(*) FROM messages m WHERE m.conversation_id = top.id AND m.role = 'user'),
-           message_id
+           message_id, (SELECT content FROM messages m WHERE m.id = top.message_id)
     FROM top ORDER BY total, activity DESC)sql";
 
-constexpr const char* message_text_sql = "SELECT content FROM messages WHERE id = ?1";
-
 }  // namespace
-
-void repository::add_snippets(std::vector<search_hit>& hits, const std::string& words) {
-    const index_tokenizer tokenizer(db_->getHandle());
-    const auto wanted = tokenizer.query(search_words(words));
-    auto text = prepared(message_text_sql);
-    for (auto& hit : hits) {
-        if (!hit.message_id) {
-            hit.snippet = hit.summary.title;
-            continue;
-        }
-        text->reset();
-        text->bind(1, *hit.message_id);
-        if (!text->executeStep()) continue;
-        const std::string content = text->getColumn(0).getString();
-        hit.snippet = snippet_of(content, tokenizer.document(content), wanted, snippet_tokens);
-    }
-}
 
 std::vector<search_hit> repository::search_conversations(
     const std::string& words, int max_results, int max_candidates, const viewer& who
@@ -92,6 +73,10 @@ std::vector<search_hit> repository::search_conversations(
     q->bind(3, max_results);
     q->bind(4, title_weight);
     q->bind(5, max_candidates);
+    // Snippets for the kept conversations only, each from its best message's text (a title
+    // match shows its title).
+    const index_tokenizer tokenizer(db_->getHandle());
+    const auto wanted = tokenizer.query(search_words(words));
     while (q->executeStep()) {
         search_hit hit;
         hit.summary = conversation_summary{
@@ -102,10 +87,15 @@ std::vector<search_hit> repository::search_conversations(
             q->getColumn(4).getInt64(),
             q->getColumn(5).getInt64(),
         };
-        if (!q->getColumn(6).isNull()) hit.message_id = q->getColumn(6).getInt64();
+        if (q->getColumn(6).isNull()) {
+            hit.snippet = hit.summary.title;
+        } else {
+            hit.message_id = q->getColumn(6).getInt64();
+            const std::string text = q->getColumn(7).getString();
+            hit.snippet = snippet_of(text, tokenizer.document(text), wanted, snippet_tokens);
+        }
         hits.push_back(std::move(hit));
     }
-    add_snippets(hits, words);
     return hits;
 }
 

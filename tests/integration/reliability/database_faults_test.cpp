@@ -28,15 +28,7 @@ protected:
     void start(std::vector<std::string> args) {
         mock =
             std::make_unique<mock_ollama_process>(std::vector<std::string>{"--interval-ms", "2"});
-        server_process::options options;
-        options.llm_url = mock->base_url();
-        options.extra_args = {
-            "--llm.warm_up",
-            "false",
-            "--theme.enabled",
-            "false",
-            "--websocket.message_burst",
-            "50"};
+        auto options = back_to_back_turns(mock->base_url());
         options.extra_args.insert(options.extra_args.end(), args.begin(), args.end());
         server = std::make_unique<server_process>(options);
     }

@@ -87,8 +87,6 @@ private:
     std::vector<message> history_before(const turn_request& request, std::int64_t reply_id);
     // The texts a theme is made from: the latest `theme_messages` of the user, oldest first.
     std::vector<std::string> recent_user_messages(const turn_request& request);
-    // search_repository.cpp: each hit's snippet, from its best message (or its title).
-    void add_snippets(std::vector<search_hit>& hits, const std::string& words);
     // A write statement of every turn, prepared once: preparing costs more than the write.
     statement_cache::handle prepared(const char* sql);
 
