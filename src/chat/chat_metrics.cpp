@@ -24,6 +24,7 @@ std::vector<std::string> refusal_reasons() {
         "conversation_not_found",
         "nothing_to_regenerate",
         "not_editable",
+        "bus_unavailable",
     };
 }
 

@@ -6,6 +6,7 @@
 #include <moodring/core/coroutine_failure.hpp>
 #include <moodring/store/store.hpp>
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
@@ -29,6 +30,19 @@ struct conversation_hub::conversation {
     conversation_state state;
     turn* live = nullptr;  // the turn whose reply is live
     std::shared_ptr<asio::cancellation_signal> theme_cancel;
+    // Ends the wait for the bus's grant when shutdown's grace is over.
+    asio::cancellation_signal stop_waiting;
+};
+
+// The conversation is held on the bus from the grant until the scope ends, however the turn
+// ends: the next turn anywhere in the cluster waits for the release.
+struct conversation_hub::bus_hold {
+    explicit bus_hold(conversation_channel& channel) : channel_(channel) {}
+    ~bus_hold() { channel_.release_turn(); }
+    bus_hold(const bus_hold&) = delete;
+    bus_hold& operator=(const bus_hold&) = delete;
+
+    conversation_channel& channel_;
 };
 
 // The turn's reply is live (cancels and shutdown reach it) for the scope's life.
@@ -94,6 +108,11 @@ std::shared_ptr<conversation_hub::conversation> conversation_hub::conversation_f
     entry->channel->on_cancel([this, weak = std::weak_ptr<conversation>(entry)] {
         if (auto c = weak.lock()) stop_reply(*c);
     });
+    entry->channel->on_orphan([this, weak = std::weak_ptr<conversation>(entry)](orphaned_reply r) {
+        if (auto c = weak.lock()) {
+            asio::co_spawn(c->strand, recover_orphan(c, std::move(r)), log_failure{"orphan"});
+        }
+    });
     return entry;
 }
 
@@ -141,10 +160,14 @@ void conversation_hub::admit(
 ) {
     if (stopping_) c->state.stop_accepting();
     const auto request_id = request.message.request_id;
+    request.ticket = c->channel->take_ticket();
+    if (!request.ticket) {
+        refuse(asker, turn_refusal::bus_unavailable, request_id);
+        return;
+    }
     auto action = c->state.submit(std::move(request), &asker);
     if (auto* refused = std::get_if<conversation_state::refuse>(&action)) {
-        if (services_.metrics) services_.metrics->turn_refused(refused->reason);
-        asker.deliver(json_frame(refusal_frame(refused->reason, request_id)));
+        refuse(asker, refused->reason, request_id);
     } else if (auto* queued = std::get_if<conversation_state::queued>(&action)) {
         asker.deliver(json_frame(status_frame("queued", queued->position)));
     } else {
@@ -152,6 +175,13 @@ void conversation_hub::admit(
         auto first = std::move(std::get<conversation_state::run>(action).turn);
         asio::co_spawn(c->strand, run_turns(c, std::move(first)), log_failure{"turn loop"});
     }
+}
+
+void conversation_hub::refuse(
+    watcher& asker, turn_refusal reason, const nlohmann::json& request_id
+) {
+    if (services_.metrics) services_.metrics->turn_refused(reason);
+    asker.deliver(json_frame(refusal_frame(reason, request_id)));
 }
 
 void conversation_hub::cancel(const std::string& conversation_id) {
@@ -178,6 +208,10 @@ asio::awaitable<void> conversation_hub::run_turns(
 asio::awaitable<void> conversation_hub::run_turn(
     std::shared_ptr<conversation> c, pending_turn request
 ) {
+    auto grant = co_await wait_for_grant(*c, request);
+    if (!grant.granted) co_return;
+    const bus_hold hold{*c->channel};
+    if (grant.orphan) co_await end_orphan(c, std::move(*grant.orphan));
     turn current(services_, turn_place{c->id, c->strand, c->channel}, std::move(request));
     if (!co_await current.begin()) co_return;
     const live_turn_scope live{*c, current};
@@ -185,6 +219,57 @@ asio::awaitable<void> conversation_hub::run_turn(
     co_await current.stream();
     co_await current.finish();
     current.report();
+}
+
+// The bus's word that the turn may run: at once in one process; in a cluster, once the turns that
+// arrived before it anywhere have ended. The asker hears why it was refused or that it waits.
+asio::awaitable<turn_grant> conversation_hub::wait_for_grant(
+    conversation& c, pending_turn& request
+) {
+    auto asker = request.asker;
+    auto waiting = [asker](std::size_t position) {
+        if (auto present = asker.lock())
+            present->deliver(json_frame(status_frame("queued", position)));
+    };
+    auto acquire = c.channel->acquire_turn(request.ticket, std::move(waiting));
+    auto until_shutdown =
+        asio::bind_cancellation_slot(c.stop_waiting.slot(), asio::as_tuple(asio::use_awaitable));
+    auto [error, grant] = co_await asio::co_spawn(c.strand, std::move(acquire), until_shutdown);
+    if (error || !grant.granted) {
+        const auto reason = error ? turn_refusal::shutting_down : turn_refusal::bus_unavailable;
+        if (auto present = asker.lock()) refuse(*present, reason, request.message.request_id);
+        co_return turn_grant{};
+    }
+    co_return grant;
+}
+
+// A reply another instance left behind is stored `interrupted` with the text its watchers were
+// shown, and they are told it ended, before the conversation takes its next turn.
+asio::awaitable<void> conversation_hub::end_orphan(
+    std::shared_ptr<conversation> c, orphaned_reply orphan
+) {
+    spdlog::warn(
+        "conversation={} reply={} was left by another instance; storing it as interrupted",
+        c->id,
+        orphan.reply_id
+    );
+    const auto status = store::message_status::interrupted;
+    try {
+        co_await services_.db.finish_reply(orphan.reply_id, orphan.text, status);
+    } catch (const service_error& e) {
+        spdlog::error("conversation={} orphaned reply not stored: {}", c->id, e.what());
+    }
+    const auto turn_id = static_cast<std::uint64_t>(orphan.reply_id);
+    c->channel->publish(json_frame(end_frame(orphan.reply_id, status, {}, nullptr), turn_id));
+    c->channel->end_reply();
+}
+
+// The bus found the orphan and holds the conversation for us until it is ended.
+asio::awaitable<void> conversation_hub::recover_orphan(
+    std::shared_ptr<conversation> c, orphaned_reply orphan
+) {
+    const bus_hold hold{*c->channel};
+    co_await end_orphan(c, std::move(orphan));
 }
 
 // A newer turn supersedes the theme of an older one.
@@ -230,6 +315,7 @@ void conversation_hub::interrupt_every_conversation() {
     for (auto& c : every_conversation()) {
         asio::post(c->strand, [c] {
             if (c->state.interrupt() && c->live) c->live->stop(stop_reason::shutdown);
+            c->stop_waiting.emit(asio::cancellation_type::terminal);
         });
     }
 }

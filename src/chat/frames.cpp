@@ -209,6 +209,13 @@ std::string refusal_frame(turn_refusal reason, const nlohmann::json& request_id)
                 "Only a user message of this conversation can be edited; that id is none",
                 request_id
             );
+        case turn_refusal::bus_unavailable:
+            return error_frame(
+                errc::busy,
+                "The server cannot reach the other instances right now, so your message was not "
+                "sent; please try again in a moment",
+                request_id
+            );
         case turn_refusal::conversation_not_found:
             break;
     }

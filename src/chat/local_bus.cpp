@@ -48,6 +48,16 @@ public:
     }
     void on_cancel(std::function<void()> handler) override { on_cancel_ = std::move(handler); }
 
+    // One process: the hub's own line of turns is the only one, so every turn may run at once
+    // and no other instance can leave a reply behind.
+    std::shared_ptr<turn_ticket> take_ticket() override { return std::make_shared<turn_ticket>(); }
+    boost::asio::awaitable<turn_grant>
+    acquire_turn(std::shared_ptr<turn_ticket>, std::function<void(std::size_t)>) override {
+        co_return turn_grant{.granted = true, .orphan = std::nullopt};
+    }
+    void release_turn() override {}
+    void on_orphan(std::function<void(orphaned_reply)>) override {}
+
 private:
     std::vector<std::weak_ptr<watcher>> watchers_;
     std::shared_ptr<const live_reply> reply_;

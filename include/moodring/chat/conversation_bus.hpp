@@ -9,10 +9,12 @@
 #include <moodring/chat/watcher.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
 
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace moodring::chat {
@@ -23,6 +25,29 @@ struct live_reply {
     std::uint64_t turn = 0;  // the reply's message id
     std::shared_ptr<const std::string> start;
     std::string text;
+};
+
+// A place in a conversation's line of turns, taken when a message arrives: across every
+// instance sharing the bus, a conversation runs one turn at a time, in arrival order. Dropping a
+// ticket that never ran leaves the line.
+class turn_ticket {
+public:
+    virtual ~turn_ticket() = default;
+};
+
+// A reply whose instance stopped before its end (killed, or cut off from the bus past its
+// lease): what its watchers were shown, so that it can be stored `interrupted` with that text.
+struct orphaned_reply {
+    std::int64_t reply_id = 0;
+    std::string text;
+};
+
+// What waiting for a turn gave: whether it may run now (false: the bus cannot coordinate it, so
+// it must be refused rather than risk running twice), and a reply left behind by another
+// instance, which the new holder must end before its own.
+struct turn_grant {
+    bool granted = false;
+    std::optional<orphaned_reply> orphan;
 };
 
 // One conversation's side of the bus. Every call comes from the conversation's strand (the one
@@ -44,6 +69,21 @@ public:
     // turns hears it through the handler given to on_cancel, on the conversation's strand.
     virtual void request_cancel() = 0;
     virtual void on_cancel(std::function<void()> handler) = 0;
+
+    // The conversation's line of turns. take_ticket on arrival: null when the line cannot be
+    // joined now (the bus is down), and the message is refused. acquire_turn waits until the
+    // ticket is first and no instance runs a turn of the conversation (`waiting` is called once,
+    // with the place in line, if it has to wait); the grant holds the conversation until
+    // release_turn.
+    virtual std::shared_ptr<turn_ticket> take_ticket() = 0;
+    virtual boost::asio::awaitable<turn_grant> acquire_turn(
+        std::shared_ptr<turn_ticket> ticket, std::function<void(std::size_t)> waiting
+    ) = 0;
+    virtual void release_turn() = 0;
+    // A reply orphaned while this instance runs no turn of the conversation, found by the bus
+    // (which then holds the conversation for the handler): the handler stores it, tells the
+    // watchers, and calls release_turn.
+    virtual void on_orphan(std::function<void(orphaned_reply)> handler) = 0;
 };
 
 class conversation_bus {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <moodring/chat/conversation_bus.hpp>
 #include <moodring/chat/conversation_state.hpp>
 #include <moodring/chat/frames.hpp>
 #include <moodring/chat/turn.hpp>
@@ -92,6 +93,7 @@ public:
 private:
     struct conversation;
     struct live_turn_scope;
+    struct bus_hold;
 
     std::shared_ptr<conversation> conversation_for(const std::string& conversation_id);
     boost::asio::awaitable<bool> conversation_exists(
@@ -100,6 +102,12 @@ private:
     void admit(const std::shared_ptr<conversation>& c, watcher& asker, pending_turn request);
     boost::asio::awaitable<void> run_turns(std::shared_ptr<conversation> c, pending_turn first);
     boost::asio::awaitable<void> run_turn(std::shared_ptr<conversation> c, pending_turn request);
+    boost::asio::awaitable<turn_grant> wait_for_grant(conversation& c, pending_turn& request);
+    boost::asio::awaitable<void> end_orphan(std::shared_ptr<conversation> c, orphaned_reply orphan);
+    boost::asio::awaitable<void> recover_orphan(
+        std::shared_ptr<conversation> c, orphaned_reply orphan
+    );
+    void refuse(watcher& asker, turn_refusal reason, const nlohmann::json& request_id);
     void supersede_theme(conversation& c, turn& current);
     void stop_reply(conversation& c);
     void turns_ended();

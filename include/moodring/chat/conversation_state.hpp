@@ -17,11 +17,14 @@
 
 namespace moodring::chat {
 
-// A message waiting to become a turn.
+class turn_ticket;
+
+// A message waiting to become a turn, with its place in the conversation's line on the bus.
 struct pending_turn {
     user_message message;
     std::weak_ptr<watcher> asker;
     mono_clock::time_point received;
+    std::shared_ptr<turn_ticket> ticket = nullptr;
 };
 
 class conversation_state {

@@ -70,6 +70,7 @@ enum class turn_refusal {
     conversation_not_found,
     nothing_to_regenerate,  // a regenerate in a conversation without a user message
     not_editable,           // an edit of an id that is no user message of the conversation
+    bus_unavailable,        // a cluster's bus is unreachable: the turn cannot be coordinated
 };
 
 // The error frame that tells the asker, and only the asker, why its message was refused.
