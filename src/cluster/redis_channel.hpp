@@ -82,7 +82,7 @@ private:
         std::shared_ptr<boost::asio::steady_timer> timer
     );
     static boost::asio::awaitable<void> owner_watch_loop(std::shared_ptr<redis_channel> self);
-    boost::asio::awaitable<void> wait_for_release();
+    boost::asio::awaitable<bool> wait_for_release();
 
     std::shared_ptr<bus_core> core_;
     conversation_keys keys_;

@@ -96,20 +96,23 @@ asio::awaitable<chat::turn_grant> redis_channel::acquire_turn(
             const auto place = reply->elements.size() > 1 ? reply->elements[1].integer : 0;
             waiting(static_cast<std::size_t>(place) + 1);
         }
-        co_await wait_for_release();
+        const bool cancelled = co_await wait_for_release();
+        if (cancelled) {
+            // Shutdown: the place in line is given up at once, not when the ticket goes.
+            mine->leave();
+            throw boost::system::system_error(asio::error::operation_aborted);
+        }
     }
 }
 
-// Until a `released` arrives or a quarter of the lease passed; throws when cancelled.
-asio::awaitable<void> redis_channel::wait_for_release() {
+// Until a `released` arrives or a quarter of the lease passed; true when cancelled.
+asio::awaitable<bool> redis_channel::wait_for_release() {
     auto timer = std::make_shared<asio::steady_timer>(strand_, core_->settings.lease / 4);
     waiters_.push_back(timer);
     co_await timer->async_wait(asio::as_tuple(asio::use_awaitable));
     std::erase(waiters_, timer);
     const auto state = co_await asio::this_coro::cancellation_state;
-    if (state.cancelled() != asio::cancellation_type::none) {
-        throw boost::system::system_error(asio::error::operation_aborted);
-    }
+    co_return state.cancelled() != asio::cancellation_type::none;
 }
 
 void redis_channel::wake_waiters() {

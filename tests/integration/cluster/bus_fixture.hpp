@@ -9,6 +9,8 @@
 #include <moodring/chat/frames.hpp>
 #include <moodring/cluster/redis_bus.hpp>
 
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -114,11 +116,18 @@ public:
         return w;
     }
 
+    // `stop`, when given, is bound as the hub binds its shutdown signal (emit it on the strand).
     std::future<chat::turn_grant> acquire(
-        std::shared_ptr<chat::turn_ticket> ticket, std::function<void(std::size_t)> waiting = {}
+        std::shared_ptr<chat::turn_ticket> ticket,
+        std::function<void(std::size_t)> waiting = {},
+        asio::cancellation_signal* stop = nullptr
     ) {
+        auto acquire = channel_->acquire_turn(std::move(ticket), std::move(waiting));
+        if (!stop) return asio::co_spawn(strand_, std::move(acquire), asio::use_future);
         return asio::co_spawn(
-            strand_, channel_->acquire_turn(std::move(ticket), std::move(waiting)), asio::use_future
+            strand_,
+            std::move(acquire),
+            asio::bind_cancellation_slot(stop->slot(), asio::use_future)
         );
     }
 

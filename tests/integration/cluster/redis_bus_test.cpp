@@ -145,6 +145,42 @@ TEST_F(redis_bus_test, instances_racing_for_a_conversation_take_turns_in_ticket_
     on_a.on_strand([&] { on_a.channel().release_turn(); });
 }
 
+TEST_F(redis_bus_test, a_wait_cancelled_at_shutdown_leaves_the_line) {
+    auto a = node();
+    auto b = node();
+    conversation_end on_a(*a, "c9");
+    conversation_end on_b(*b, "c9");
+    auto first = on_a.on_strand([&] { return on_a.channel().take_ticket(); });
+    ASSERT_TRUE(on_a.acquire(first).get().granted);
+    auto second = on_b.on_strand([&] { return on_b.channel().take_ticket(); });
+    std::atomic<bool> waiting{false};
+    asio::cancellation_signal shutdown;
+    auto grant = on_b.acquire(
+        second, [&](std::size_t) { waiting = true; }, &shutdown
+    );
+    ASSERT_TRUE(eventually([&] { return waiting.load(); }));
+    on_b.on_strand([&] { shutdown.emit(asio::cancellation_type::terminal); });
+    EXPECT_THROW(grant.get(), boost::system::system_error);
+    // Gone from the line while the ticket itself is still held.
+    EXPECT_TRUE(eventually([&] { return queue_length("c9") == 0; }));
+    on_a.on_strand([&] { on_a.channel().release_turn(); });
+}
+
+TEST_F(redis_bus_test, a_turn_waiting_when_redis_goes_down_is_not_granted) {
+    auto a = node();
+    auto b = node();
+    conversation_end on_a(*a, "c10");
+    conversation_end on_b(*b, "c10");
+    auto first = on_a.on_strand([&] { return on_a.channel().take_ticket(); });
+    ASSERT_TRUE(on_a.acquire(first).get().granted);
+    auto second = on_b.on_strand([&] { return on_b.channel().take_ticket(); });
+    std::atomic<bool> waiting{false};
+    auto grant = on_b.acquire(second, [&](std::size_t) { waiting = true; });
+    ASSERT_TRUE(eventually([&] { return waiting.load(); }));
+    redis_->stop();
+    EXPECT_FALSE(grant.get().granted);
+}
+
 TEST_F(redis_bus_test, a_reply_whose_instance_died_is_reported_as_an_orphan_by_another) {
     auto a = node();
     auto b = node();
