@@ -73,6 +73,7 @@ private:
     void wake_waiters();
     void watch_owner();
     void take_over(const std::string& ticket, const reply_snapshot& snapshot);
+    std::optional<chat::orphaned_reply> left_behind(const reply_snapshot& orphan);
     std::vector<std::string> eval(const char* script, std::vector<std::string> keys_and_args) const;
 
     static boost::asio::awaitable<void> sync_loop(std::shared_ptr<redis_channel> self);

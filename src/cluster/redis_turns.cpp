@@ -81,14 +81,7 @@ asio::awaitable<chat::turn_grant> redis_channel::acquire_turn(
             mine->granted();
             hold(mine->value());
             chat::turn_grant grant{.granted = true, .orphan = std::nullopt};
-            if (reply->elements.size() > 1) {
-                const auto orphan = snapshot_from(*reply, 1);
-                deliver(mirror_.catch_up(orphan));
-                ending_orphan_ = true;
-                last_json_.clear();
-                grant.orphan =
-                    chat::orphaned_reply{static_cast<std::int64_t>(orphan.generation), orphan.text};
-            }
+            if (reply->elements.size() > 1) grant.orphan = left_behind(snapshot_from(*reply, 1));
             co_return grant;
         }
         if (!told && waiting) {
@@ -103,6 +96,21 @@ asio::awaitable<chat::turn_grant> redis_channel::acquire_turn(
             throw boost::system::system_error(asio::error::operation_aborted);
         }
     }
+}
+
+// An unfinished reply found with the grant: another instance's, to be ended by the new holder;
+// or this instance's own, ended while Redis was unreachable and not yet written again, whose
+// end is written now instead.
+std::optional<chat::orphaned_reply> redis_channel::left_behind(const reply_snapshot& orphan) {
+    if (unsynced_end_ && unsynced_end_->generation == orphan.generation) {
+        store_reply(*unsynced_end_, true, "");
+        unsynced_end_.reset();
+        return std::nullopt;
+    }
+    deliver(mirror_.catch_up(orphan));
+    ending_orphan_ = true;
+    last_json_.clear();
+    return chat::orphaned_reply{static_cast<std::int64_t>(orphan.generation), orphan.text};
 }
 
 // Until a `released` arrives or a quarter of the lease passed; true when cancelled.

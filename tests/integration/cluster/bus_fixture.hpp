@@ -131,6 +131,12 @@ public:
         );
     }
 
+    // A ticket and the turn at once, as the hub takes them for a message in an idle conversation.
+    bool take_turn() {
+        auto ticket = on_strand([this] { return channel_->take_ticket(); });
+        return ticket && acquire(std::move(ticket)).get().granted;
+    }
+
     // The turn's steps.
     void begin(std::uint64_t reply_id) {
         reply_ = std::make_shared<chat::live_reply>();
@@ -171,6 +177,23 @@ private:
     std::shared_ptr<chat::conversation_channel> channel_;
     std::shared_ptr<chat::live_reply> reply_;
     std::vector<std::shared_ptr<recording_watcher>> watchers_;
+};
+
+// Two instances, and one conversation's channel on each: `owner` on the first, `other` on the
+// second.
+struct two_instances {
+    two_instances(const cluster::redis_settings& settings, const std::string& conversation_id)
+        : a(std::make_unique<bus_node>(settings)),
+          b(std::make_unique<bus_node>(settings)),
+          owner(*a, conversation_id),
+          other(*b, conversation_id) {
+        EXPECT_TRUE(eventually([&] { return a->bus().healthy() && b->bus().healthy(); }));
+    }
+
+    std::unique_ptr<bus_node> a;
+    std::unique_ptr<bus_node> b;
+    conversation_end owner;
+    conversation_end other;
 };
 
 }  // namespace moodring::test

@@ -44,6 +44,27 @@ protected:
         return std::stoul(answer);
     }
 
+    struct waiting_turn {
+        std::shared_ptr<chat::turn_ticket> ticket;
+        std::future<chat::turn_grant> grant;
+    };
+    // `holder` runs the conversation's turn; `waiter` takes a ticket and waits behind it.
+    waiting_turn wait_behind(
+        conversation_end& holder,
+        conversation_end& waiter,
+        asio::cancellation_signal* stop = nullptr
+    ) {
+        EXPECT_TRUE(holder.take_turn());
+        waiting_turn w;
+        w.ticket = waiter.on_strand([&] { return waiter.channel().take_ticket(); });
+        auto told = std::make_shared<std::atomic<bool>>(false);
+        w.grant = waiter.acquire(
+            w.ticket, [told](std::size_t) { *told = true; }, stop
+        );
+        EXPECT_TRUE(eventually([&] { return told->load(); }));
+        return w;
+    }
+
     std::unique_ptr<redis_server> redis_;
     cluster::redis_settings settings_;
 };
@@ -53,21 +74,18 @@ const std::vector<std::string> whole_reply{"start", "chunk", "chunk", "chunk", "
 }  // namespace
 
 TEST_F(redis_bus_test, every_watcher_on_every_instance_gets_the_frames_in_order) {
-    auto a = node();
-    auto b = node();
-    conversation_end owner(*a, "c1");
-    conversation_end other(*b, "c1");
-    auto near = owner.watch();
-    auto far = other.watch();
+    two_instances both(settings_, "c1");
+    auto near = both.owner.watch();
+    auto far = both.other.watch();
     wait_subscribed("c1", 2);
 
-    owner.begin(10);
-    owner.chunk("Hello");
-    owner.chunk(", ");
-    owner.chunk("world");
+    both.owner.begin(10);
+    both.owner.chunk("Hello");
+    both.owner.chunk(", ");
+    both.owner.chunk("world");
     // The owner's own watchers need no round trip through Redis.
     EXPECT_EQ(near->text(), "Hello, world");
-    owner.end();
+    both.owner.end();
 
     ASSERT_TRUE(eventually([&] { return far->count("end") == 1; }));
     EXPECT_EQ(far->types(), whole_reply);
@@ -102,108 +120,80 @@ TEST_F(redis_bus_test, a_late_joiner_on_another_instance_gets_start_and_the_text
 }
 
 TEST_F(redis_bus_test, a_cancel_from_another_instance_reaches_the_owner) {
-    auto a = node();
-    auto b = node();
-    conversation_end owner(*a, "c3");
-    conversation_end other(*b, "c3");
+    two_instances both(settings_, "c3");
     std::atomic<int> cancels{0};
-    owner.on_strand([&] { owner.channel().on_cancel([&] { ++cancels; }); });
+    both.owner.on_strand([&] { both.owner.channel().on_cancel([&] { ++cancels; }); });
     wait_subscribed("c3", 2);
-    other.on_strand([&] { other.channel().request_cancel(); });
+    both.other.on_strand([&] { both.other.channel().request_cancel(); });
     EXPECT_TRUE(eventually([&] { return cancels == 1; }));
 }
 
 TEST_F(redis_bus_test, instances_racing_for_a_conversation_take_turns_in_ticket_order) {
-    auto a = node();
-    auto b = node();
-    conversation_end on_a(*a, "c4");
-    conversation_end on_b(*b, "c4");
+    two_instances both(settings_, "c4");
     // Tickets in the order A, B, A.
-    auto first = on_a.on_strand([&] { return on_a.channel().take_ticket(); });
+    auto first = both.owner.on_strand([&] { return both.owner.channel().take_ticket(); });
     ASSERT_TRUE(eventually([&] { return queue_length("c4") == 1; }));
-    auto second = on_b.on_strand([&] { return on_b.channel().take_ticket(); });
+    auto second = both.other.on_strand([&] { return both.other.channel().take_ticket(); });
     ASSERT_TRUE(eventually([&] { return queue_length("c4") == 2; }));
-    auto third = on_a.on_strand([&] { return on_a.channel().take_ticket(); });
+    auto third = both.owner.on_strand([&] { return both.owner.channel().take_ticket(); });
     ASSERT_TRUE(eventually([&] { return queue_length("c4") == 3; }));
 
-    ASSERT_TRUE(on_a.acquire(first).get().granted);
+    ASSERT_TRUE(both.owner.acquire(first).get().granted);
     std::atomic<std::size_t> second_place{0};
     std::atomic<std::size_t> third_place{0};
-    auto grant3 = on_a.acquire(third, [&](std::size_t place) { third_place = place; });
-    auto grant2 = on_b.acquire(second, [&](std::size_t place) { second_place = place; });
+    auto grant3 = both.owner.acquire(third, [&](std::size_t place) { third_place = place; });
+    auto grant2 = both.other.acquire(second, [&](std::size_t place) { second_place = place; });
     ASSERT_TRUE(eventually([&] { return second_place != 0 && third_place != 0; }));
     EXPECT_EQ(second_place, 1u);  // next, behind the turn running
     EXPECT_EQ(third_place, 2u);
     EXPECT_NE(grant2.wait_for(0s), std::future_status::ready);
 
-    on_a.on_strand([&] { on_a.channel().release_turn(); });
+    both.owner.on_strand([&] { both.owner.channel().release_turn(); });
     ASSERT_TRUE(grant2.get().granted);
     EXPECT_NE(grant3.wait_for(0s), std::future_status::ready);
 
-    on_b.on_strand([&] { on_b.channel().release_turn(); });
+    both.other.on_strand([&] { both.other.channel().release_turn(); });
     ASSERT_TRUE(grant3.get().granted);
-    on_a.on_strand([&] { on_a.channel().release_turn(); });
+    both.owner.on_strand([&] { both.owner.channel().release_turn(); });
 }
 
 TEST_F(redis_bus_test, a_wait_cancelled_at_shutdown_leaves_the_line) {
-    auto a = node();
-    auto b = node();
-    conversation_end on_a(*a, "c9");
-    conversation_end on_b(*b, "c9");
-    auto first = on_a.on_strand([&] { return on_a.channel().take_ticket(); });
-    ASSERT_TRUE(on_a.acquire(first).get().granted);
-    auto second = on_b.on_strand([&] { return on_b.channel().take_ticket(); });
-    std::atomic<bool> waiting{false};
+    two_instances both(settings_, "c9");
     asio::cancellation_signal shutdown;
-    auto grant = on_b.acquire(
-        second, [&](std::size_t) { waiting = true; }, &shutdown
-    );
-    ASSERT_TRUE(eventually([&] { return waiting.load(); }));
-    on_b.on_strand([&] { shutdown.emit(asio::cancellation_type::terminal); });
-    EXPECT_THROW(grant.get(), boost::system::system_error);
+    auto waiter = wait_behind(both.owner, both.other, &shutdown);
+    both.other.on_strand([&] { shutdown.emit(asio::cancellation_type::terminal); });
+    EXPECT_THROW(waiter.grant.get(), boost::system::system_error);
     // Gone from the line while the ticket itself is still held.
     EXPECT_TRUE(eventually([&] { return queue_length("c9") == 0; }));
-    on_a.on_strand([&] { on_a.channel().release_turn(); });
+    both.owner.on_strand([&] { both.owner.channel().release_turn(); });
 }
 
 TEST_F(redis_bus_test, a_turn_waiting_when_redis_goes_down_is_not_granted) {
-    auto a = node();
-    auto b = node();
-    conversation_end on_a(*a, "c10");
-    conversation_end on_b(*b, "c10");
-    auto first = on_a.on_strand([&] { return on_a.channel().take_ticket(); });
-    ASSERT_TRUE(on_a.acquire(first).get().granted);
-    auto second = on_b.on_strand([&] { return on_b.channel().take_ticket(); });
-    std::atomic<bool> waiting{false};
-    auto grant = on_b.acquire(second, [&](std::size_t) { waiting = true; });
-    ASSERT_TRUE(eventually([&] { return waiting.load(); }));
+    two_instances both(settings_, "c10");
+    auto waiter = wait_behind(both.owner, both.other);
     redis_->stop();
-    EXPECT_FALSE(grant.get().granted);
+    EXPECT_FALSE(waiter.grant.get().granted);
 }
 
 TEST_F(redis_bus_test, a_reply_whose_instance_died_is_reported_as_an_orphan_by_another) {
-    auto a = node();
-    auto b = node();
-    conversation_end owner(*a, "c5");
-    conversation_end other(*b, "c5");
-    auto far = other.watch();
+    two_instances both(settings_, "c5");
+    auto far = both.other.watch();
     std::mutex mutex;
     std::optional<chat::orphaned_reply> orphan;
-    other.on_strand([&] {
-        other.channel().on_orphan([&](chat::orphaned_reply r) {
+    both.other.on_strand([&] {
+        both.other.channel().on_orphan([&](chat::orphaned_reply r) {
             std::lock_guard lock(mutex);
             orphan = std::move(r);
         });
     });
     wait_subscribed("c5", 2);
 
-    auto ticket = owner.on_strand([&] { return owner.channel().take_ticket(); });
-    ASSERT_TRUE(owner.acquire(ticket).get().granted);
-    owner.begin(50);
-    owner.chunk("half a ");
-    owner.chunk("sentence");
+    ASSERT_TRUE(both.owner.take_turn());
+    both.owner.begin(50);
+    both.owner.chunk("half a ");
+    both.owner.chunk("sentence");
     ASSERT_TRUE(eventually([&] { return far->text() == "half a sentence"; }));
-    a->freeze();
+    both.a->freeze();
 
     ASSERT_TRUE(eventually([&] {
         std::lock_guard lock(mutex);
@@ -213,16 +203,16 @@ TEST_F(redis_bus_test, a_reply_whose_instance_died_is_reported_as_an_orphan_by_a
     EXPECT_EQ(orphan->text, "half a sentence");
 
     // As the hub does: the end to the watchers, then the conversation is free again.
-    other.on_strand([&] {
-        other.channel().publish(chat::json_frame(
+    both.other.on_strand([&] {
+        both.other.channel().publish(chat::json_frame(
             chat::end_frame(50, store::message_status::interrupted, {}, nullptr), 50
         ));
-        other.channel().end_reply();
-        other.channel().release_turn();
+        both.other.channel().end_reply();
+        both.other.channel().release_turn();
     });
     EXPECT_EQ(far->count("end"), 1u);
-    auto next = other.on_strand([&] { return other.channel().take_ticket(); });
-    const auto grant = other.acquire(next).get();
+    auto next = both.other.on_strand([&] { return both.other.channel().take_ticket(); });
+    const auto grant = both.other.acquire(next).get();
     EXPECT_TRUE(grant.granted);
     EXPECT_FALSE(grant.orphan);
 }
@@ -232,8 +222,7 @@ TEST_F(redis_bus_test, a_reply_left_by_a_dead_instance_is_ended_once_before_the_
     auto a = node();
     auto b = node();
     conversation_end owner(*a, "c6");
-    auto ticket = owner.on_strand([&] { return owner.channel().take_ticket(); });
-    ASSERT_TRUE(owner.acquire(ticket).get().granted);
+    ASSERT_TRUE(owner.take_turn());
     owner.begin(60);
     owner.chunk("left behind");
     const auto text_key = settings_.key_prefix + "c:c6:text";
@@ -270,30 +259,26 @@ TEST_F(redis_bus_test, a_reply_left_by_a_dead_instance_is_ended_once_before_the_
 }
 
 TEST_F(redis_bus_test, watchers_resynchronise_after_a_redis_restart_mid_reply) {
-    auto a = node();
-    auto b = node();
-    conversation_end owner(*a, "c7");
-    conversation_end other(*b, "c7");
-    auto far = other.watch();
+    two_instances both(settings_, "c7");
+    auto far = both.other.watch();
     wait_subscribed("c7", 2);
-    auto ticket = owner.on_strand([&] { return owner.channel().take_ticket(); });
-    ASSERT_TRUE(owner.acquire(ticket).get().granted);
-    owner.begin(70);
-    owner.chunk("one ");
-    owner.chunk("two ");
+    ASSERT_TRUE(both.owner.take_turn());
+    both.owner.begin(70);
+    both.owner.chunk("one ");
+    both.owner.chunk("two ");
     ASSERT_TRUE(eventually([&] { return far->text() == "one two "; }));
 
     redis_->stop();
-    ASSERT_TRUE(eventually([&] { return !a->bus().healthy() && !b->bus().healthy(); }));
-    EXPECT_EQ(a->bus().state(), "reconnecting");
-    owner.chunk("three ");
-    EXPECT_FALSE(owner.on_strand([&] { return owner.channel().take_ticket(); }));
+    ASSERT_TRUE(eventually([&] { return !both.a->bus().healthy() && !both.b->bus().healthy(); }));
+    EXPECT_EQ(both.a->bus().state(), "reconnecting");
+    both.owner.chunk("three ");
+    EXPECT_FALSE(both.owner.on_strand([&] { return both.owner.channel().take_ticket(); }));
 
     redis_->start();
-    ASSERT_TRUE(eventually([&] { return a->bus().healthy() && b->bus().healthy(); }));
-    owner.chunk("four");
-    owner.end();
-    owner.on_strand([&] { owner.channel().release_turn(); });
+    ASSERT_TRUE(eventually([&] { return both.a->bus().healthy() && both.b->bus().healthy(); }));
+    both.owner.chunk("four");
+    both.owner.end();
+    both.owner.on_strand([&] { both.owner.channel().release_turn(); });
 
     ASSERT_TRUE(eventually([&] { return far->count("end") == 1; }));
     EXPECT_EQ(far->text(), "one two three four");
@@ -302,11 +287,8 @@ TEST_F(redis_bus_test, watchers_resynchronise_after_a_redis_restart_mid_reply) {
 }
 
 TEST_F(redis_bus_test, a_malformed_message_on_the_channel_is_ignored_with_a_log_line) {
-    auto a = node();
-    auto b = node();
-    conversation_end owner(*a, "c8");
-    conversation_end other(*b, "c8");
-    auto far = other.watch();
+    two_instances both(settings_, "c8");
+    auto far = both.other.watch();
     wait_subscribed("c8", 2);
 
     auto log = std::make_shared<std::ostringstream>();
@@ -316,9 +298,9 @@ TEST_F(redis_bus_test, a_malformed_message_on_the_channel_is_ignored_with_a_log_
     ));
     redis_->cli({"PUBLISH", settings_.key_prefix + "c:c8", "{\"type\":\"chunk\",\"content\":\"x\"}"}
     );
-    owner.begin(80);
-    owner.chunk("fine");
-    owner.end();
+    both.owner.begin(80);
+    both.owner.chunk("fine");
+    both.owner.end();
     const bool ended = eventually([&] { return far->count("end") == 1; });
     spdlog::set_default_logger(previous);
     ASSERT_TRUE(ended);
