@@ -221,7 +221,9 @@ asio::awaitable<void> redis_channel::owner_watch_loop(std::shared_ptr<redis_chan
             break;
         }
         gone = verdict == -1 ? gone + 1 : 0;
-        if (gone == 1) self->resync();  // it ended, and its end went by unseen
+        // It ended and its end went by unseen (Redis was away), or its instance has yet to
+        // write it again: a snapshot shows what is there.
+        if (gone > 0) self->resync();
         if (gone > 2) {
             spdlog::warn(
                 "redis bus {}: the reply shown here is gone from Redis", self->keys_.channel

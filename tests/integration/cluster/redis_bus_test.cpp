@@ -260,6 +260,7 @@ TEST_F(redis_bus_test, a_reply_left_by_a_dead_instance_is_ended_once_before_the_
 
 TEST_F(redis_bus_test, watchers_resynchronise_after_a_redis_restart_mid_reply) {
     two_instances both(settings_, "c7");
+    auto near = both.owner.watch();
     auto far = both.other.watch();
     wait_subscribed("c7", 2);
     ASSERT_TRUE(both.owner.take_turn());
@@ -272,6 +273,7 @@ TEST_F(redis_bus_test, watchers_resynchronise_after_a_redis_restart_mid_reply) {
     ASSERT_TRUE(eventually([&] { return !both.a->bus().healthy() && !both.b->bus().healthy(); }));
     EXPECT_EQ(both.a->bus().state(), "reconnecting");
     both.owner.chunk("three ");
+    EXPECT_EQ(near->text(), "one two three ");  // the owner's watchers do not need Redis
     EXPECT_FALSE(both.owner.on_strand([&] { return both.owner.channel().take_ticket(); }));
 
     redis_->start();
@@ -282,6 +284,28 @@ TEST_F(redis_bus_test, watchers_resynchronise_after_a_redis_restart_mid_reply) {
 
     ASSERT_TRUE(eventually([&] { return far->count("end") == 1; }));
     EXPECT_EQ(far->text(), "one two three four");
+    EXPECT_EQ(far->count("start"), 1u);
+    EXPECT_EQ(far->types().back(), "end");
+}
+
+TEST_F(redis_bus_test, a_reply_that_ended_while_redis_was_down_ends_everywhere_once_it_is_back) {
+    two_instances both(settings_, "c11");
+    auto far = both.other.watch();
+    wait_subscribed("c11", 2);
+    ASSERT_TRUE(both.owner.take_turn());
+    both.owner.begin(110);
+    both.owner.chunk("before ");
+    ASSERT_TRUE(eventually([&] { return far->text() == "before "; }));
+
+    redis_->stop();
+    ASSERT_TRUE(eventually([&] { return !both.a->bus().healthy(); }));
+    both.owner.chunk("during");
+    both.owner.end();
+    both.owner.on_strand([&] { both.owner.channel().release_turn(); });
+    redis_->start();
+
+    ASSERT_TRUE(eventually([&] { return far->count("end") == 1; }));
+    EXPECT_EQ(far->text(), "before during");
     EXPECT_EQ(far->count("start"), 1u);
     EXPECT_EQ(far->types().back(), "end");
 }
