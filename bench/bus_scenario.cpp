@@ -77,11 +77,85 @@ struct instance {
 };
 
 struct conversation {
-    asio::any_io_executor strand;
+    asio::any_io_executor strand;  // on the owner's instance
     std::shared_ptr<chat::conversation_channel> owner;
     std::shared_ptr<chat::conversation_channel> other;
     std::shared_ptr<chat::live_reply> reply;
 };
+
+// The run: every conversation's channel on both instances, and the delays its watchers saw.
+struct bus_run {
+    std::mutex mutex;
+    std::vector<std::int64_t> same;
+    std::vector<std::int64_t> other;
+    std::vector<conversation> all;
+    std::vector<std::shared_ptr<chat::watcher>> watchers;  // channels hold them weakly
+};
+
+void open_conversations(bus_run& run, instance& a, instance& b) {
+    run.all.resize(conversations);
+    for (int i = 0; i < conversations; ++i) {
+        auto& c = run.all[static_cast<std::size_t>(i)];
+        const auto id = "bench" + std::to_string(i);
+        c.strand = asio::make_strand(a.io.get_executor());
+        const asio::any_io_executor other_strand = asio::make_strand(b.io.get_executor());
+        c.owner = a.bus->channel(id, c.strand);
+        c.other = b.bus->channel(id, other_strand);
+        // Joined on the conversation's strands, as the hub joins a watcher.
+        auto near = std::make_shared<timing_watcher>(run.same, run.mutex);
+        auto far = std::make_shared<timing_watcher>(run.other, run.mutex);
+        run.watchers.push_back(near);
+        run.watchers.push_back(far);
+        asio::post(c.strand, [owner = c.owner, near] { owner->join(near); });
+        asio::post(other_strand, [other = c.other, far] { other->join(far); });
+        c.reply = std::make_shared<chat::live_reply>();
+        c.reply->turn = static_cast<std::uint64_t>(1000 + i);
+        c.reply->start =
+            std::make_shared<const std::string>(chat::start_frame(999, 1000 + i, nullptr));
+    }
+}
+
+// Each conversation begins its reply, then publishes one chunk per token interval, the
+// conversations spread over the interval.
+void stream_chunks(bus_run& run, int tokens) {
+    for (auto& c : run.all) {
+        asio::post(c.strand, [&c] {
+            c.owner->begin_reply(c.reply);
+            c.owner->publish({chat::outbound_frame::kind::json, 0, c.reply->start, {}});
+        });
+    }
+    const auto started = clock_type::now();
+    for (int t = 0; t < tokens; ++t) {
+        for (int i = 0; i < conversations; ++i) {
+            std::this_thread::sleep_until(
+                started + t * token_interval + token_interval * i / conversations
+            );
+            auto& c = run.all[static_cast<std::size_t>(i)];
+            asio::post(c.strand, [&c] {
+                auto delta = std::to_string(now_ns()) + " ";
+                c.reply->text += delta;
+                c.owner->publish(
+                    {chat::outbound_frame::kind::chunk,
+                     c.reply->turn,
+                     std::make_shared<const std::string>(std::move(delta)),
+                     {}}
+                );
+            });
+        }
+    }
+}
+
+// Until the other instance's watchers got every chunk, or 10 s passed.
+void wait_delivered(bus_run& run, std::size_t expected) {
+    const auto until = clock_type::now() + std::chrono::seconds(10);
+    for (;;) {
+        {
+            std::lock_guard lock(run.mutex);
+            if (run.other.size() >= expected || clock_type::now() > until) return;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+}
 
 bool everyone_subscribed(const test::redis_server& redis, const std::string& prefix) {
     std::vector<std::string> args{"PUBSUB", "NUMSUB"};
@@ -112,25 +186,8 @@ json run_bus_scenario(bool quick, unsigned) {
     settings.url = redis.url();
     instance a(settings);
     instance b(settings);
-    std::mutex mutex;
-    std::vector<std::int64_t> same, other;
-    std::vector<std::shared_ptr<chat::watcher>> watchers;
-    std::vector<conversation> all(conversations);
-    for (int i = 0; i < conversations; ++i) {
-        auto& c = all[static_cast<std::size_t>(i)];
-        const auto id = "bench" + std::to_string(i);
-        c.strand = asio::make_strand(a.io.get_executor());
-        c.owner = a.bus->channel(id, c.strand);
-        c.other = b.bus->channel(id, asio::make_strand(b.io.get_executor()));
-        watchers.push_back(std::make_shared<timing_watcher>(same, mutex));
-        watchers.push_back(std::make_shared<timing_watcher>(other, mutex));
-        c.owner->join(watchers[watchers.size() - 2]);
-        c.other->join(watchers.back());
-        c.reply = std::make_shared<chat::live_reply>();
-        c.reply->turn = static_cast<std::uint64_t>(1000 + i);
-        c.reply->start =
-            std::make_shared<const std::string>(chat::start_frame(999, 1000 + i, nullptr));
-    }
+    bus_run run;
+    open_conversations(run, a, b);
     const auto deadline = clock_type::now() + std::chrono::seconds(10);
     while (!everyone_subscribed(redis, settings.key_prefix)) {
         if (clock_type::now() > deadline) {
@@ -139,53 +196,22 @@ json run_bus_scenario(bool quick, unsigned) {
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
-    for (auto& c : all) {
-        asio::post(c.strand, [&c] {
-            c.owner->begin_reply(c.reply);
-            c.owner->publish({chat::outbound_frame::kind::json, 0, c.reply->start, {}});
-        });
-    }
-    // Each conversation publishes one chunk per token interval, spread over the interval.
     const int tokens = quick ? 60 : 300;
-    const auto started = clock_type::now();
-    for (int t = 0; t < tokens; ++t) {
-        for (int i = 0; i < conversations; ++i) {
-            std::this_thread::sleep_until(
-                started + t * token_interval + token_interval * i / conversations
-            );
-            auto& c = all[static_cast<std::size_t>(i)];
-            asio::post(c.strand, [&c] {
-                auto delta = std::to_string(now_ns()) + " ";
-                c.reply->text += delta;
-                c.owner->publish(
-                    {chat::outbound_frame::kind::chunk,
-                     c.reply->turn,
-                     std::make_shared<const std::string>(std::move(delta)),
-                     {}}
-                );
-            });
-        }
-    }
+    stream_chunks(run, tokens);
     const auto expected = static_cast<std::size_t>(tokens) * conversations;
-    const auto wait_until = clock_type::now() + std::chrono::seconds(10);
-    for (;;) {
-        {
-            std::lock_guard lock(mutex);
-            if (other.size() >= expected || clock_type::now() > wait_until) break;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    std::lock_guard lock(mutex);
-    const auto near = summarize(same);
-    const auto far = summarize(other);
+    wait_delivered(run, expected);
+
+    std::lock_guard lock(run.mutex);
+    const auto near = summarize(run.same);
+    const auto far = summarize(run.other);
+    auto round3 = [](double ms) { return std::round(ms * 1000.0) / 1000.0; };
     result["tokens_per_conversation"] = tokens;
     result["token_interval_ms"] = token_interval.count();
     result["same_instance"] = {{"relay_ms", to_json(near)}};
     result["other_instance"] = {{"relay_ms", to_json(far)}};
-    auto round3 = [](double ms) { return std::round(ms * 1000.0) / 1000.0; };
     result["added_ms"] = {
         {"p50", round3(far.p50_ms - near.p50_ms)}, {"p99", round3(far.p99_ms - near.p99_ms)}};
-    result["ok"] = other.size() == expected && same.size() == expected;
+    result["ok"] = run.other.size() == expected && run.same.size() == expected;
     return result;
 }
 
