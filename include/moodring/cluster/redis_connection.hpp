@@ -76,6 +76,11 @@ private:
     void lost(const char* why);
     void retry_later();
     void write(const std::vector<std::string>& args, reply_handler done);
+    bool issue(
+        const std::vector<std::string>& args,
+        void (*callback)(redisAsyncContext*, void*, void*),
+        void* data
+    );
 
     boost::asio::strand<boost::asio::any_io_executor> strand_;
     redis_endpoint where_;
