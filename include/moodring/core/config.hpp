@@ -141,6 +141,14 @@ struct config {
     struct log_section {
         std::string level = "info";
     } log;
+
+    // Several instances sharing one database (docs/deploy.md, "A cluster").
+    struct cluster_section {
+        std::string redis_url;  // empty: one process, the bus in memory
+        std::chrono::milliseconds lease{5000};
+        std::chrono::milliseconds reconnect_min{100};
+        std::chrono::milliseconds reconnect_max{5000};
+    } cluster;
 };
 
 // Thrown when the configuration cannot be used; the message names the key at fault.
