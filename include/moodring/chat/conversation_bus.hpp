@@ -94,6 +94,9 @@ public:
     virtual std::shared_ptr<conversation_channel> channel(
         const std::string& conversation_id, boost::asio::any_io_executor strand
     ) = 0;
+
+    // Whether turns can be coordinated now (`/health`); always true within one process.
+    virtual bool connected() const = 0;
 };
 
 }  // namespace moodring::chat
