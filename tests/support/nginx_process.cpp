@@ -1,9 +1,7 @@
 #include "nginx_process.hpp"
 
+#include "loopback_ports.hpp"
 #include "nginx_config.hpp"
-
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
 
 #include <grp.h>
 #include <pwd.h>
@@ -18,26 +16,9 @@
 namespace moodring::test {
 namespace {
 
-namespace asio = boost::asio;
-using asio::ip::tcp;
-
 constexpr auto start_timeout = std::chrono::seconds(10);
 // Another test may take the free port between our look and nginx's bind: a few tries.
 constexpr int start_attempts = 3;
-
-unsigned short free_loopback_port() {
-    asio::io_context io;
-    tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::address_v4::loopback(), 0));
-    return acceptor.local_endpoint().port();
-}
-
-bool accepts_connections(unsigned short port) {
-    asio::io_context io;
-    tcp::socket socket(io);
-    boost::system::error_code ec;
-    socket.connect(tcp::endpoint(asio::ip::address_v4::loopback(), port), ec);
-    return !ec;
-}
 
 // As root nginx gives the directories it creates to `nobody` unless told whom: name ourselves.
 std::string user_directive_value() {
