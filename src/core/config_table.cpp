@@ -164,6 +164,8 @@ void add_cluster_rows(std::vector<setting>& table) {
     row("cluster.lease_ms", "how long a killed instance's reply holds its conversation before another instance ends it", &section::lease, positive_ms);
     row("cluster.reconnect_min_ms", "first wait before reconnecting to Redis (doubling up to reconnect_max_ms)", &section::reconnect_min, positive_ms);
     row("cluster.reconnect_max_ms", "longest wait between attempts to reconnect to Redis", &section::reconnect_max, positive_ms);
+    row("cluster.connect_timeout_ms", "how long one attempt to connect to Redis may take", &section::connect_timeout, positive_ms);
+    row("cluster.key_prefix", "first characters of every Redis key and channel moodring uses (clusters sharing one Redis differ here)", &section::key_prefix, not_empty);
     // clang-format on
 }
 

@@ -148,6 +148,8 @@ struct config {
         std::chrono::milliseconds lease{5000};
         std::chrono::milliseconds reconnect_min{100};
         std::chrono::milliseconds reconnect_max{5000};
+        std::chrono::milliseconds connect_timeout{2000};
+        std::string key_prefix = "moodring:";
     } cluster;
 };
 
