@@ -59,6 +59,8 @@ public:
     // `newcomer` is delivered the reply in progress, if any, then every frame published.
     virtual void join(std::shared_ptr<watcher> newcomer) = 0;
     virtual void leave(const watcher* leaving) = 0;
+    // Whether a watcher that has not gone is joined here.
+    virtual bool watched() const = 0;
 
     virtual void publish(outbound_frame frame) = 0;
     // The reply in progress, replayed to those who join until end_reply.

@@ -80,7 +80,10 @@ public:
     explicit scripted_channel(bus_script& script) : script_(script) {}
 
     void join(std::shared_ptr<watcher> w) override { watchers_.push_back(std::move(w)); }
-    void leave(const watcher*) override {}
+    void leave(const watcher* leaving) override {
+        std::erase_if(watchers_, [leaving](const auto& w) { return w.get() == leaving; });
+    }
+    bool watched() const override { return !watchers_.empty(); }
     void publish(outbound_frame frame) override {
         for (auto& w : watchers_) w->deliver(frame);
     }
@@ -237,6 +240,23 @@ TEST_F(HubOnABus, ShutdownEndsATurnStillWaitingForItsGrant) {
     EXPECT_EQ(frames[1]["code"], "busy") << "shutting down";
     EXPECT_TRUE(messages_of(id).empty());
     EXPECT_EQ(script_.releases, 0) << "never granted, nothing to release";
+}
+
+TEST_F(HubOnABus, AConversationIsLetGoOnceNobodyWatchesItAndItsTurnsHaveEnded) {
+    const auto id = new_conversation();
+    auto asker = watch(id);
+    EXPECT_EQ(hub_.held_conversations(), 1u);
+    send(id, asker);
+    hub_.unsubscribe(id, asker.get());  // leaves before its reply is done
+    EXPECT_EQ(hub_.held_conversations(), 1u) << "its turn still runs";
+    run();
+    EXPECT_EQ(messages_of(id).size(), 2u) << "the reply ran to its end, stored";
+    EXPECT_EQ(hub_.held_conversations(), 0u) << "then the conversation was let go";
+    auto again = watch(id);
+    send(id, again);
+    run();
+    EXPECT_EQ(again->json_frames().back()["type"], "end") << "and comes back when watched";
+    EXPECT_EQ(hub_.held_conversations(), 1u);
 }
 
 }  // namespace
