@@ -5,7 +5,9 @@ namespace moodring::test {
 moodring_cluster::moodring_cluster(options opts) : options_(std::move(opts)) {
     std::vector<unsigned short> ports;
     for (std::size_t i = 0; i < options_.instances; ++i) {
-        auto instance = back_to_back_turns(options_.llm_url);
+        server_process::options instance;
+        if (options_.back_to_back) instance = back_to_back_turns(options_.llm_url);
+        instance.llm_url = options_.llm_url;
         const auto args = instance_args();
         instance.extra_args.insert(instance.extra_args.end(), args.begin(), args.end());
         instances_.push_back(std::make_unique<server_process>(std::move(instance)));

@@ -22,6 +22,8 @@ public:
         std::size_t instances = 3;
         // Short, so that a killed owner's reply is ended within a test's patience.
         std::chrono::milliseconds lease{1500};
+        // back_to_back_turns (server_process.hpp): no warm-up, no themes, rate limits raised.
+        bool back_to_back = true;
         std::vector<std::string> extra_args;
     };
 
