@@ -1,5 +1,6 @@
 #include "nginx_process.hpp"
 
+#include "free_port.hpp"
 #include "nginx_config.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -24,12 +25,6 @@ using asio::ip::tcp;
 constexpr auto start_timeout = std::chrono::seconds(10);
 // Another test may take the free port between our look and nginx's bind: a few tries.
 constexpr int start_attempts = 3;
-
-unsigned short free_loopback_port() {
-    asio::io_context io;
-    tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::address_v4::loopback(), 0));
-    return acceptor.local_endpoint().port();
-}
 
 bool accepts_connections(unsigned short port) {
     asio::io_context io;
