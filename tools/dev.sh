@@ -14,14 +14,14 @@ packages=(
     build-essential cmake ninja-build ccache pkg-config git clang-format
     libboost1.81-dev libboost-url1.81-dev libboost-program-options1.81-dev
     nlohmann-json3-dev libsqlitecpp-dev libspdlog-dev libgtest-dev sqlite3
-    libsodium-dev libssl-dev openssl
+    libsodium-dev libssl-dev openssl libpq-dev
 )
 # nginx: tests/integration/deploy runs deploy/nginx/moodring.conf in it (on a machine that runs
 # systemd, installing it also starts Debian's default site on port 80; the tests start their own).
 # haproxy: tests/integration/cluster runs deploy/haproxy/moodring.cfg in front of three instances.
 # systemd: systemd-analyze for the unit test; dpkg-dev: dpkg-shlibdeps for the package test
 # (cpack -G DEB); adduser: the package's postinst.
-test_packages=(chromium nginx haproxy systemd dpkg-dev adduser)
+test_packages=(chromium nginx haproxy systemd dpkg-dev adduser postgresql)
 # Clang builds the sanitizer and fuzz builds; llvm-14 brings llvm-symbolizer, for readable
 # stack traces in their reports.
 fuzz_packages=(clang-14 libclang-rt-14-dev llvm-14)

@@ -53,6 +53,9 @@ void add_database_rows(std::vector<setting>& table) {
     row("database.path", "SQLite database file (its directory is created)", &section::path, not_empty);
     row("database.busy_timeout_ms", "how long SQLite waits for a lock", &section::busy_timeout, positive_ms);
     row("database.max_pages", "largest size of the database file in pages (0: no limit of ours)", &section::max_pages);
+    row("database.url", "postgresql:// URL of a Postgres database to keep everything in instead (\"\": SQLite at database.path)", &section::url);
+    row("database.pool_size", "Postgres connections, each used by a thread of its own", &section::pool_size, at_least{1});
+    row("database.connect_timeout_ms", "time one attempt to connect to Postgres may take (whole seconds, at least 2)", &section::connect_timeout, positive_ms);
     // clang-format on
 }
 

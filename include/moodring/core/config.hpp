@@ -49,6 +49,9 @@ struct config {
         std::string path = "data/moodring.db";
         std::chrono::milliseconds busy_timeout{5'000};
         unsigned max_pages = 0;  // PRAGMA max_page_count: a disk quota for the database
+        std::string url{};       // postgresql://...: Postgres instead of SQLite at `path`
+        unsigned pool_size = 4;  // Postgres connections (and threads using them)
+        std::chrono::milliseconds connect_timeout{5'000};  // one attempt to reach Postgres
     } database;
 
     // One server moodring sends generations to: an entry of `llm.endpoints`.
