@@ -1,0 +1,43 @@
+#pragma once
+
+// The conversation bus across instances, over Redis: frames go to this instance's watchers at
+// once and, through the conversation's Redis channel, to every other instance's; the reply
+// in progress is kept in Redis for watchers who join on another instance or lost frames; a
+// conversation's line of turns is a Redis list and its turn a lease. See src/cluster/README.md.
+
+#include <moodring/chat/conversation_bus.hpp>
+#include <moodring/cluster/redis_settings.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <string_view>
+
+namespace moodring::cluster {
+
+struct bus_core;
+
+class redis_bus final : public chat::conversation_bus {
+public:
+    // Connects at once and keeps reconnecting with backoff while Redis is down (a log line
+    // each time it goes down). Throws std::invalid_argument on a wrong settings.url.
+    redis_bus(boost::asio::any_io_executor executor, redis_settings settings);
+    ~redis_bus() override;
+    redis_bus(const redis_bus&) = delete;
+    redis_bus& operator=(const redis_bus&) = delete;
+
+    std::shared_ptr<chat::conversation_channel> channel(
+        const std::string& conversation_id, boost::asio::any_io_executor strand
+    ) override;
+
+    // Both connections (commands, and pub/sub) are up.
+    bool healthy() const;
+    // For /health: "ok" or "reconnecting".
+    std::string_view state() const { return healthy() ? "ok" : "reconnecting"; }
+    // This instance's random id, as its tickets and envelopes name it.
+    std::uint64_t instance_id() const;
+
+private:
+    std::shared_ptr<bus_core> core_;
+};
+
+}  // namespace moodring::cluster

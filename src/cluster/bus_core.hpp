@@ -1,0 +1,65 @@
+#pragma once
+
+// What the Redis bus's channels share: the two connections, this instance's id, the settings
+// and the channels by conversation, which the pub/sub connection hands the messages to.
+
+#include <moodring/cluster/redis_connection.hpp>
+#include <moodring/cluster/redis_settings.hpp>
+
+#include <boost/asio/steady_timer.hpp>
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+namespace moodring::cluster {
+
+class redis_channel;
+
+// A conversation's key names.
+struct conversation_keys {
+    std::string channel;
+    std::string reply;
+    std::string text;
+    std::string queue;
+    std::string lease;
+};
+
+struct bus_core : std::enable_shared_from_this<bus_core> {
+    bus_core(boost::asio::any_io_executor executor, redis_settings s);
+
+    void start();
+    void stop();
+
+    conversation_keys keys_of(const std::string& conversation_id) const;
+    std::string instance_key() const;
+    std::string instance_key_prefix() const { return settings.key_prefix + "instance:"; }
+    std::string instance_hex() const;
+    // A ticket's value: this instance's id and a counter.
+    std::string next_ticket();
+
+    void add(const std::string& channel_name, const std::shared_ptr<redis_channel>& channel);
+    std::shared_ptr<redis_channel> find(const std::string& channel_name);
+
+    redis_settings settings;
+    std::uint64_t instance;
+    std::shared_ptr<redis_connection> commands;
+    std::shared_ptr<redis_connection> events;
+
+private:
+    void heartbeat();
+    void on_commands_connected();
+    void on_events_connected();
+    void on_event(const redis_reply& message);
+    std::vector<std::shared_ptr<redis_channel>> every_channel();
+
+    boost::asio::steady_timer heartbeat_timer_;
+    std::atomic<std::uint64_t> tickets_{0};
+    std::mutex mutex_;
+    std::map<std::string, std::weak_ptr<redis_channel>> channels_;
+};
+
+}  // namespace moodring::cluster

@@ -1,0 +1,30 @@
+#include "bus_core.hpp"
+#include "redis_channel.hpp"
+#include <moodring/cluster/redis_bus.hpp>
+
+namespace moodring::cluster {
+
+redis_bus::redis_bus(boost::asio::any_io_executor executor, redis_settings settings)
+    : core_(std::make_shared<bus_core>(std::move(executor), std::move(settings))) {
+    core_->start();
+}
+
+redis_bus::~redis_bus() { core_->stop(); }
+
+std::shared_ptr<chat::conversation_channel> redis_bus::channel(
+    const std::string& conversation_id, boost::asio::any_io_executor strand
+) {
+    auto keys = core_->keys_of(conversation_id);
+    const auto name = keys.channel;
+    auto channel = std::make_shared<redis_channel>(core_, std::move(keys), std::move(strand));
+    core_->add(name, channel);
+    return channel;
+}
+
+bool redis_bus::healthy() const {
+    return core_->commands->connected() && core_->events->connected();
+}
+
+std::uint64_t redis_bus::instance_id() const { return core_->instance; }
+
+}  // namespace moodring::cluster
