@@ -221,24 +221,22 @@ std::string floor_label(int conversation, int turn) {
     return "f" + std::to_string(conversation) + "t" + std::to_string(turn);
 }
 
-asio::awaitable<void> moodring_conversation(
+namespace {
+
+using ws_stream = websocket::stream<beast::tcp_stream>;
+
+// A WebSocket on /ws/{id}, handshaken (with the shape's cookie, if any); the error, if any.
+asio::awaitable<std::string> open_conversation(
+    ws_stream& ws,
     unsigned short port,
-    std::string conversation_id,
-    int index,
-    stream_shape shape,
-    std::chrono::steady_clock::time_point first_turn_at,
-    conversation_record& out
+    const std::string& conversation_id,
+    const stream_shape& shape
 ) {
-    websocket::stream<beast::tcp_stream> ws(co_await asio::this_coro::executor);
     auto ec = co_await connect(beast::get_lowest_layer(ws), port);
-    if (ec) {
-        out.error = "connect: " + ec.message();
-        co_return;
-    }
+    if (ec) co_return "connect: " + ec.message();
     beast::get_lowest_layer(ws).expires_never();
     ws.set_option(websocket::stream_base::timeout{io_timeout, io_timeout, false});
     const auto host = "127.0.0.1:" + std::to_string(port);
-    const auto target = "/ws/" + conversation_id;
     if (!shape.cookie.empty()) {
         ws.set_option(websocket::stream_base::decorator(
             [cookie = shape.cookie, origin = "http://" + host](websocket::request_type& req) {
@@ -247,15 +245,88 @@ asio::awaitable<void> moodring_conversation(
             }
         ));
     }
-    auto [hec] = co_await ws.async_handshake(host, target, use_tuple);
-    if (hec) {
-        out.error = "handshake: " + hec.message();
-        co_return;
-    }
+    auto [hec] = co_await ws.async_handshake(host, "/ws/" + conversation_id, use_tuple);
+    if (hec) co_return "handshake: " + hec.message();
     ws.text(true);
-    co_await wait_until(first_turn_at + shape.spread * index / shape.conversations);
+    co_return "";
+}
 
+// How far a turn is, for one reader.
+struct turn_progress {
+    bool ended = false;
+    bool themed = false;
+};
+
+// What one frame tells of `turn`, read at `received`.
+void record_frame(
+    std::string_view frame,
+    std::int64_t received,
+    turn_record& turn,
+    conversation_record& out,
+    turn_progress& progress
+) {
+    if (frame.starts_with(chunk_prefix)) {
+        if (turn.tokens == 0) turn.first_chunk_ns = received;
+        turn.tokens += add_stamps(frame.substr(chunk_prefix.size()), received, out.relay_ns);
+        return;
+    }
+    const auto parsed = json::parse(frame, nullptr, false);
+    const auto type = parsed.is_object() ? parsed.value("type", "") : "";
+    if (type == "end") {
+        turn.end_ns = received;
+        progress.ended = true;
+        turn.server_ttft_ms = server_ttft(parsed);
+        if (parsed.value("status", "") != "complete")
+            turn.error = "reply " + parsed.value("status", "?");
+    } else if (type == "theme_update") {
+        turn.theme_ns = received;
+        progress.themed = true;
+    } else if (type == "status") {
+        // Behind an earlier turn, or for a slot at the model (replies first).
+        if (parsed.value("stage", "") == "queued") turn.queued = true;
+    } else if (type == "theme_error") {
+        turn.theme_failed = true;
+        progress.themed = true;
+    } else if (type == "error") {
+        turn.error = "error frame: " + parsed.value("message", "");
+        progress.ended = progress.themed = true;
+    }
+}
+
+// Reads one turn's frames, until its end and (with themes) its theme.
+asio::awaitable<bool> read_turn(
+    ws_stream& ws, const stream_shape& shape, turn_record& turn, conversation_record& out
+) {
     beast::flat_buffer buffer;
+    turn_progress progress{.ended = false, .themed = !shape.themes};
+    while (!progress.ended || !progress.themed) {
+        auto [rec, n] = co_await ws.async_read(buffer, use_tuple);
+        const auto received = now_ns();
+        if (rec) {
+            out.error = turn.error = "read: " + rec.message();
+            co_return false;
+        }
+        const std::string_view frame{static_cast<const char*>(buffer.data().data()), buffer.size()};
+        record_frame(frame, received, turn, out, progress);
+        buffer.consume(buffer.size());
+    }
+    co_return true;
+}
+
+}  // namespace
+
+asio::awaitable<void> moodring_conversation(
+    unsigned short port,
+    std::string conversation_id,
+    int index,
+    stream_shape shape,
+    std::chrono::steady_clock::time_point first_turn_at,
+    conversation_record& out
+) {
+    ws_stream ws(co_await asio::this_coro::executor);
+    out.error = co_await open_conversation(ws, port, conversation_id, shape);
+    if (!out.error.empty()) co_return;
+    co_await wait_until(first_turn_at + shape.spread * index / shape.conversations);
     for (int t = 0; t < shape.turns; ++t) {
         auto& turn = out.turns.emplace_back();
         turn.label = moodring_label(index, t);
@@ -266,46 +337,20 @@ asio::awaitable<void> moodring_conversation(
             out.error = turn.error = "write: " + wec.message();
             co_return;
         }
-        bool ended = false;
-        bool themed = !shape.themes;
-        while (!ended || !themed) {
-            auto [rec, n] = co_await ws.async_read(buffer, use_tuple);
-            const auto received = now_ns();
-            if (rec) {
-                out.error = turn.error = "read: " + rec.message();
-                co_return;
-            }
-            const std::string_view frame{
-                static_cast<const char*>(buffer.data().data()), buffer.size()};
-            if (frame.starts_with(chunk_prefix)) {
-                if (turn.tokens == 0) turn.first_chunk_ns = received;
-                turn.tokens +=
-                    add_stamps(frame.substr(chunk_prefix.size()), received, out.relay_ns);
-            } else {
-                const auto parsed = json::parse(frame, nullptr, false);
-                const auto type = parsed.is_object() ? parsed.value("type", "") : "";
-                if (type == "end") {
-                    turn.end_ns = received;
-                    ended = true;
-                    turn.server_ttft_ms = server_ttft(parsed);
-                    if (parsed.value("status", "") != "complete")
-                        turn.error = "reply " + parsed.value("status", "?");
-                } else if (type == "theme_update") {
-                    turn.theme_ns = received;
-                    themed = true;
-                } else if (type == "status") {
-                    // Behind an earlier turn, or for a slot at the model (replies first).
-                    if (parsed.value("stage", "") == "queued") turn.queued = true;
-                } else if (type == "theme_error") {
-                    turn.theme_failed = true;
-                    themed = true;
-                } else if (type == "error") {
-                    turn.error = "error frame: " + parsed.value("message", "");
-                    ended = themed = true;
-                }
-            }
-            buffer.consume(buffer.size());
-        }
+        if (!co_await read_turn(ws, shape, turn, out)) co_return;
+    }
+    co_await ws.async_close(websocket::close_code::normal, use_tuple);
+}
+
+asio::awaitable<void> watching_conversation(
+    unsigned short port, std::string conversation_id, stream_shape shape, conversation_record& out
+) {
+    ws_stream ws(co_await asio::this_coro::executor);
+    out.error = co_await open_conversation(ws, port, conversation_id, shape);
+    if (!out.error.empty()) co_return;
+    for (int t = 0; t < shape.turns; ++t) {
+        auto& turn = out.turns.emplace_back();
+        if (!co_await read_turn(ws, shape, turn, out)) co_return;
     }
     co_await ws.async_close(websocket::close_code::normal, use_tuple);
 }

@@ -58,6 +58,13 @@ boost::asio::awaitable<void> moodring_conversation(
     conversation_record& out
 );
 
+// A second reader of a conversation that moodring_conversation drives, on `port` (in a
+// cluster, another instance than the sender's): it sends nothing and records the same turns as
+// it sees them (no `sent_ns`, no label). Connect it before the sender's first turn.
+boost::asio::awaitable<void> watching_conversation(
+    unsigned short port, std::string conversation_id, stream_shape shape, conversation_record& out
+);
+
 // The same turns straight from the mock: /api/chat streamed as NDJSON on one kept-alive
 // connection, and per turn /api/generate on a new one, closed once the theme object closed
 // (which is what moodring does).

@@ -14,14 +14,15 @@ packages=(
     build-essential cmake ninja-build ccache pkg-config git clang-format
     libboost1.81-dev libboost-url1.81-dev libboost-program-options1.81-dev
     nlohmann-json3-dev libsqlitecpp-dev libspdlog-dev libgtest-dev sqlite3
-    libsodium-dev libssl-dev openssl libhiredis-dev
+    libsodium-dev libssl-dev openssl libpq-dev libhiredis-dev
 )
 # nginx: tests/integration/deploy runs deploy/nginx/moodring.conf in it (on a machine that runs
 # systemd, installing it also starts Debian's default site on port 80; the tests start their own).
+# haproxy: tests/integration/cluster runs deploy/haproxy/moodring.cfg in front of three instances.
 # systemd: systemd-analyze for the unit test; dpkg-dev: dpkg-shlibdeps for the package test
-# (cpack -G DEB); adduser: the package's postinst. redis-server: the Redis bus's tests start
-# their own on a loopback port.
-test_packages=(chromium nginx systemd dpkg-dev adduser redis-server)
+# (cpack -G DEB); adduser: the package's postinst. postgresql, redis-server: the Postgres and
+# cluster tests start their own, in temporary folders on loopback ports.
+test_packages=(chromium nginx haproxy systemd dpkg-dev adduser postgresql redis-server)
 # Clang builds the sanitizer and fuzz builds; llvm-14 brings llvm-symbolizer, for readable
 # stack traces in their reports.
 fuzz_packages=(clang-14 libclang-rt-14-dev llvm-14)

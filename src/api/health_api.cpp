@@ -59,12 +59,14 @@ health_api::health_api(
     std::shared_ptr<store::store> db,
     llm::backend& llm,
     std::string chat_model,
-    std::chrono::milliseconds llm_timeout
+    std::chrono::milliseconds llm_timeout,
+    std::function<bool()> bus_connected
 )
     : db_(std::move(db)),
       llm_(llm),
       chat_model_(std::move(chat_model)),
-      llm_timeout_(llm_timeout) {}
+      llm_timeout_(llm_timeout),
+      bus_connected_(std::move(bus_connected)) {}
 
 boost::asio::awaitable<http_response> health_api::health(http_request) {
     bool db_ok = false;
@@ -79,9 +81,17 @@ boost::asio::awaitable<http_response> health_api::health(http_request) {
     const auto uptime = std::chrono::duration_cast<std::chrono::seconds>(
         std::chrono::steady_clock::now() - started_
     );
+    const bool bus_ok = !bus_connected_ || bus_connected_();
     nlohmann::json body{
-        {"status", db_ok ? "ok" : "unavailable"},
+        {"status",
+         !db_ok   ? "unavailable"
+         : bus_ok ? "ok"
+                  : "degraded"},
         {"db", db_ok ? "ok" : "unavailable"},
+        {"bus",
+         !bus_connected_ ? "memory"
+         : bus_ok        ? "ok"
+                         : "unavailable"},
         {"llm", llm_ok ? "ok" : "unreachable"},
         {"uptime_s", uptime.count()},
     };

@@ -135,7 +135,27 @@ asio::awaitable<bool> conversation_hub::subscribe(
 
 void conversation_hub::unsubscribe(const std::string& conversation_id, const watcher* leaving) {
     auto c = conversation_for(conversation_id);
-    asio::post(c->strand, [c, leaving] { c->channel->leave(leaving); });
+    asio::post(c->strand, [this, c, leaving]() mutable {
+        c->channel->leave(leaving);
+        forget_if_idle(std::move(c));
+    });
+}
+
+// On the conversation's strand. A conversation that nobody watches and nothing of which runs
+// is let go, with its bus channel (in a cluster, a Redis subscription): the hub holds only the
+// conversations in use, not every one ever opened. One still held elsewhere (a post on its
+// way, a theme job publishing) stays; the next unsubscribe or turn's end looks again.
+void conversation_hub::forget_if_idle(std::shared_ptr<conversation> c) {
+    if (c->state.running() || c->channel->watched() || c->channel.use_count() > 1) return;
+    std::lock_guard lock(mutex_);
+    const auto entry = conversations_.find(c->id);
+    if (entry == conversations_.end() || entry->second != c || c.use_count() > 2) return;
+    conversations_.erase(entry);
+}
+
+std::size_t conversation_hub::held_conversations() {
+    std::lock_guard lock(mutex_);
+    return conversations_.size();
 }
 
 void conversation_hub::submit(
@@ -203,6 +223,7 @@ asio::awaitable<void> conversation_hub::run_turns(
         next = c->state.next_turn();
     }
     turns_ended();
+    forget_if_idle(std::move(c));
 }
 
 asio::awaitable<void> conversation_hub::run_turn(

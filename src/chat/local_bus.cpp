@@ -28,6 +28,12 @@ public:
         });
     }
 
+    bool watched() const override {
+        return std::any_of(watchers_.begin(), watchers_.end(), [](const auto& entry) {
+            return !entry.expired();
+        });
+    }
+
     // Forgets the watchers that have gone on the way.
     void publish(outbound_frame frame) override {
         std::erase_if(watchers_, [&frame](const std::weak_ptr<watcher>& entry) {

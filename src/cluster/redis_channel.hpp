@@ -24,9 +24,15 @@ public:
     redis_channel(
         std::shared_ptr<bus_core> core, conversation_keys keys, boost::asio::any_io_executor strand
     );
+    // The conversation's subscription ends with its last channel (the hub lets go of one
+    // nobody watches).
+    ~redis_channel() override;
+    redis_channel(const redis_channel&) = delete;
+    redis_channel& operator=(const redis_channel&) = delete;
 
     void join(std::shared_ptr<chat::watcher> newcomer) override;
     void leave(const chat::watcher* leaving) override;
+    bool watched() const override;
     void publish(chat::outbound_frame frame) override;
     void begin_reply(std::shared_ptr<const chat::live_reply> reply) override;
     void end_reply() override;

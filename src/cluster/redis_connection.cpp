@@ -243,8 +243,16 @@ asio::awaitable<std::optional<redis_reply>> redis_connection::command(std::vecto
 }
 
 void redis_connection::subscribe(std::vector<std::string> channels) {
+    change_subscriptions("SUBSCRIBE", std::move(channels));
+}
+
+void redis_connection::unsubscribe(std::vector<std::string> channels) {
+    change_subscriptions("UNSUBSCRIBE", std::move(channels));
+}
+
+void redis_connection::change_subscriptions(const char* verb, std::vector<std::string> channels) {
     if (channels.empty()) return;
-    channels.insert(channels.begin(), "SUBSCRIBE");
+    channels.insert(channels.begin(), verb);
     asio::dispatch(strand_, [self = shared_from_this(), args = std::move(channels)] {
         self->issue(args, &redis_connection::message_callback, nullptr);
     });

@@ -53,6 +53,9 @@ void add_database_rows(std::vector<setting>& table) {
     row("database.path", "SQLite database file (its directory is created)", &section::path, not_empty);
     row("database.busy_timeout_ms", "how long SQLite waits for a lock", &section::busy_timeout, positive_ms);
     row("database.max_pages", "largest size of the database file in pages (0: no limit of ours)", &section::max_pages);
+    row("database.url", "postgresql:// URL of a Postgres database to keep everything in instead (\"\": SQLite at database.path)", &section::url);
+    row("database.pool_size", "Postgres connections, each used by a thread of its own", &section::pool_size, at_least{1});
+    row("database.connect_timeout_ms", "time one attempt to connect to Postgres may take (whole seconds, at least 2)", &section::connect_timeout, positive_ms);
     // clang-format on
 }
 
@@ -156,6 +159,19 @@ void add_log_rows(std::vector<setting>& table) {
     // clang-format on
 }
 
+void add_cluster_rows(std::vector<setting>& table) {
+    using section = config::cluster_section;
+    section_rows<section> row(table, &config::cluster);
+    // clang-format off
+    row("cluster.redis_url", "Redis that instances sharing database.url coordinate through (\"\": one process)", &section::redis_url, redis_url);
+    row("cluster.lease_ms", "how long a killed instance's reply holds its conversation before another instance ends it", &section::lease, positive_ms);
+    row("cluster.reconnect_min_ms", "first wait before reconnecting to Redis (doubling up to reconnect_max_ms)", &section::reconnect_min, positive_ms);
+    row("cluster.reconnect_max_ms", "longest wait between attempts to reconnect to Redis", &section::reconnect_max, positive_ms);
+    row("cluster.connect_timeout_ms", "how long one attempt to connect to Redis may take", &section::connect_timeout, positive_ms);
+    row("cluster.key_prefix", "first characters of every Redis key and channel moodring uses (clusters sharing one Redis differ here)", &section::key_prefix, not_empty);
+    // clang-format on
+}
+
 }  // namespace
 
 const std::vector<setting>& settings() {
@@ -171,6 +187,7 @@ const std::vector<setting>& settings() {
         add_metrics_rows(rows);
         add_auth_rows(rows);
         add_log_rows(rows);
+        add_cluster_rows(rows);
         return rows;
     }();
     return table;

@@ -8,6 +8,9 @@ database_options database_options_from(const config& configuration) {
         .path = database.path,
         .busy_timeout_ms = static_cast<int>(database.busy_timeout.count()),
         .max_pages = static_cast<std::int64_t>(database.max_pages),
+        .url = database.url,
+        .pool_size = static_cast<int>(database.pool_size),
+        .connect_timeout_ms = static_cast<int>(database.connect_timeout.count()),
     };
 }
 

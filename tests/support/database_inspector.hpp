@@ -1,13 +1,12 @@
 #pragma once
 
 #include <cstdint>
-#include <filesystem>
 #include <string>
 #include <vector>
 
 namespace moodring::test {
 
-// A message row as it is on disk.
+// A message row as it is stored.
 struct stored_message {
     std::int64_t id = 0;
     std::string conversation_id;
@@ -17,8 +16,11 @@ struct stored_message {
 };
 
 // Reads a server's database from the test through a connection of its own, as any other
-// SQLite client would: what survived is what is in the file (and its WAL).
-std::string integrity_check(const std::filesystem::path& database);  // "ok" or the problems
-std::vector<stored_message> stored_messages(const std::filesystem::path& database);
+// client would: what survived is what is stored. `database` is the SQLite file's path or a
+// postgresql:// URL (`server_process::database_location`).
+std::string integrity_check(const std::string& database);  // "ok" or the problems
+std::vector<stored_message> stored_messages(const std::string& database);
+// The single integer `sql` answers.
+std::int64_t count_of(const std::string& database, const std::string& sql);
 
 }  // namespace moodring::test

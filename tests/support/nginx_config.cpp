@@ -1,5 +1,7 @@
 #include "nginx_config.hpp"
 
+#include "config_regions.hpp"
+
 #include <stdexcept>
 
 namespace moodring::test {
@@ -7,36 +9,14 @@ namespace {
 
 constexpr std::string_view upstream_line = "server 127.0.0.1:8000;";
 
-// Where `text` occurs exactly once; throws naming `what` otherwise.
+constexpr std::string_view file_name = "nginx site";
+
 std::size_t only_occurrence(std::string_view site, std::string_view text, std::string_view what) {
-    const auto at = site.find(text);
-    if (at == std::string_view::npos) {
-        throw std::invalid_argument("nginx site: no " + std::string(what));
-    }
-    if (site.find(text, at + text.size()) != std::string_view::npos) {
-        throw std::invalid_argument("nginx site: more than one " + std::string(what));
-    }
-    return at;
+    return test::only_occurrence(file_name, site, text, what);
 }
 
-// `site` with the whole lines from "# BEGIN name" to "# END name" replaced by `replacement`.
 std::string replace_region(std::string site, std::string_view name, std::string_view replacement) {
-    const auto begin_marker = "# BEGIN " + std::string(name) + "\n";
-    const auto end_marker = "# END " + std::string(name) + "\n";
-    const auto begin = only_occurrence(
-        site, begin_marker, "\"" + begin_marker.substr(0, begin_marker.size() - 1) + "\""
-    );
-    const auto end = only_occurrence(
-        site, end_marker, "\"" + end_marker.substr(0, end_marker.size() - 1) + "\""
-    );
-    if (end < begin)
-        throw std::invalid_argument("nginx site: END " + std::string(name) + " before its BEGIN");
-    // Whole lines: from the start of the BEGIN line (after its indentation) to the END line's end.
-    const auto line_start = site.rfind('\n', begin);
-    const auto from = line_start == std::string::npos ? 0 : line_start + 1;
-    const auto to = end + end_marker.size();
-    site.replace(from, to - from, replacement);
-    return site;
+    return test::replace_region(file_name, std::move(site), name, replacement);
 }
 
 }  // namespace

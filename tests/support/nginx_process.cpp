@@ -1,6 +1,6 @@
 #include "nginx_process.hpp"
 
-#include "loopback.hpp"
+#include "loopback_ports.hpp"
 #include "nginx_config.hpp"
 
 #include <grp.h>

@@ -1,6 +1,6 @@
 #include "redis_server.hpp"
 
-#include "loopback.hpp"
+#include "loopback_ports.hpp"
 
 #include <signal.h>
 #include <unistd.h>

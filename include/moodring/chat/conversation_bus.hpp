@@ -59,6 +59,8 @@ public:
     // `newcomer` is delivered the reply in progress, if any, then every frame published.
     virtual void join(std::shared_ptr<watcher> newcomer) = 0;
     virtual void leave(const watcher* leaving) = 0;
+    // Whether a watcher that has not gone is joined here.
+    virtual bool watched() const = 0;
 
     virtual void publish(outbound_frame frame) = 0;
     // The reply in progress, replayed to those who join until end_reply.
@@ -94,6 +96,9 @@ public:
     virtual std::shared_ptr<conversation_channel> channel(
         const std::string& conversation_id, boost::asio::any_io_executor strand
     ) = 0;
+
+    // Whether turns can be coordinated now (`/health`); always true within one process.
+    virtual bool connected() const = 0;
 };
 
 }  // namespace moodring::chat

@@ -89,6 +89,8 @@ public:
     boost::asio::awaitable<void> shutdown(std::chrono::milliseconds grace);
 
     std::size_t running_turns() const { return running_; }
+    // Conversations with watchers, turns or work of a turn in progress.
+    std::size_t held_conversations();
 
 private:
     struct conversation;
@@ -110,6 +112,7 @@ private:
     void refuse(watcher& asker, turn_refusal reason, const nlohmann::json& request_id);
     void supersede_theme(conversation& c, turn& current);
     void stop_reply(conversation& c);
+    void forget_if_idle(std::shared_ptr<conversation> c);
     void turns_ended();
     boost::asio::awaitable<void> wait_for_turns(std::chrono::milliseconds grace);
     std::vector<std::shared_ptr<conversation>> every_conversation();

@@ -12,6 +12,7 @@ public:
     std::shared_ptr<conversation_channel> channel(
         const std::string& conversation_id, boost::asio::any_io_executor strand
     ) override;
+    bool connected() const override { return true; }
 };
 
 }  // namespace moodring::chat

@@ -49,6 +49,9 @@ struct config {
         std::string path = "data/moodring.db";
         std::chrono::milliseconds busy_timeout{5'000};
         unsigned max_pages = 0;  // PRAGMA max_page_count: a disk quota for the database
+        std::string url{};       // postgresql://...: Postgres instead of SQLite at `path`
+        unsigned pool_size = 4;  // Postgres connections (and threads using them)
+        std::chrono::milliseconds connect_timeout{5'000};  // one attempt to reach Postgres
     } database;
 
     // One server moodring sends generations to: an entry of `llm.endpoints`.
@@ -141,6 +144,16 @@ struct config {
     struct log_section {
         std::string level = "info";
     } log;
+
+    // Several instances sharing one database (docs/deploy.md, "A cluster").
+    struct cluster_section {
+        std::string redis_url;  // empty: one process, the bus in memory
+        std::chrono::milliseconds lease{5000};
+        std::chrono::milliseconds reconnect_min{100};
+        std::chrono::milliseconds reconnect_max{5000};
+        std::chrono::milliseconds connect_timeout{2000};
+        std::string key_prefix = "moodring:";
+    } cluster;
 };
 
 // Thrown when the configuration cannot be used; the message names the key at fault.

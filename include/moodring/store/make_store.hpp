@@ -21,10 +21,12 @@ struct stores {
 // `interrupted`: a tool (`moodring user …`) may run beside a server whose replies are live.
 enum class opened_by { server, tool };
 
-// The store the configuration asks for (SQLite, the only one so far), ready to serve: the
-// database opened and migrated, and (for the server) the replies a crash left `streaming`
-// marked `interrupted`. Throws, naming the database, if it cannot be used: the server must
-// not start. `metrics` (null: not measured) must outlive the store.
+// The store the configuration asks for (SQLite at `path`, or Postgres when `url` is set),
+// ready to serve: the database opened and migrated, and (for the server) the replies a crash
+// left `streaming` marked `interrupted`. Throws, naming the database, if it cannot be used:
+// the server must not start; a malformed `url` is a `config_error`. Postgres not answering
+// yet is waited for (postgres/start_up.hpp). `metrics` (null: not measured) must outlive the
+// store.
 stores make_store(
     const database_options& options,
     store_metrics* metrics = nullptr,

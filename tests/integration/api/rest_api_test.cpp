@@ -380,6 +380,7 @@ TEST_F(rest_api, health_reports_database_and_unreachable_llm) {
     auto body = json::parse(reply.body);
     EXPECT_EQ(body["status"], "ok");
     EXPECT_EQ(body["db"], "ok");
+    EXPECT_EQ(body["bus"], "memory") << "one process: the bus is in memory";
     EXPECT_EQ(body["llm"], "unreachable");
     EXPECT_TRUE(body["uptime_s"].is_number_integer());
 }

@@ -29,6 +29,15 @@ namespace moodring::test {
 
 namespace asio = boost::asio;
 
+// Runs `f` on `executor` and returns what it returned.
+template <class F>
+auto run_on(const asio::any_io_executor& executor, F f) {
+    auto task = std::make_shared<std::packaged_task<decltype(f())()>>(std::move(f));
+    auto done = task->get_future();
+    asio::post(executor, [task] { (*task)(); });
+    return done.get();
+}
+
 // What a watcher was shown: each frame's type ("start", "chunk", "end", ...) and the text.
 class recording_watcher final : public chat::watcher {
 public:
@@ -103,10 +112,7 @@ public:
 
     template <class F>
     auto on_strand(F f) {
-        auto task = std::make_shared<std::packaged_task<decltype(f())()>>(std::move(f));
-        auto done = task->get_future();
-        asio::post(strand_, [task] { (*task)(); });
-        return done.get();
+        return run_on(strand_, std::move(f));
     }
 
     std::shared_ptr<recording_watcher> watch() {

@@ -310,6 +310,24 @@ TEST_F(redis_bus_test, a_reply_that_ended_while_redis_was_down_ends_everywhere_o
     EXPECT_EQ(far->types().back(), "end");
 }
 
+TEST_F(redis_bus_test, a_channel_let_go_ends_its_subscription) {
+    auto n = node();
+    const auto strand = n->strand();
+    auto channel = n->bus().channel("c12", strand);
+    wait_subscribed("c12", 1);
+    auto viewer = std::make_shared<recording_watcher>();
+    run_on(strand, [&] { channel->join(viewer); });
+    EXPECT_TRUE(run_on(strand, [&] { return channel->watched(); }));
+    viewer.reset();
+    EXPECT_FALSE(run_on(strand, [&] { return channel->watched(); }));
+
+    channel.reset();
+    wait_subscribed("c12", 0);
+    // The conversation opened again subscribes again.
+    channel = n->bus().channel("c12", strand);
+    wait_subscribed("c12", 1);
+}
+
 TEST_F(redis_bus_test, a_malformed_message_on_the_channel_is_ignored_with_a_log_line) {
     two_instances both(settings_, "c8");
     auto far = both.other.watch();

@@ -548,3 +548,25 @@ TEST(config, auth_mode_is_none_or_accounts) {
     EXPECT_EQ(load({}).settings.auth.mode, "none");
     EXPECT_THROW(load({"--auth.mode", "open"}), config_error);
 }
+
+TEST(config, cluster_redis_url_is_empty_or_a_redis_url) {
+    EXPECT_EQ(load({}).settings.cluster.redis_url, "") << "one process by default";
+    for (const std::string good :
+         {"redis://127.0.0.1:6379",
+          "redis://redis.internal/2",
+          "redis://:secret@10.0.0.5:6380/0"}) {
+        EXPECT_EQ(load({"--cluster.redis_url", good}).settings.cluster.redis_url, good);
+    }
+    for (const std::string bad :
+         {"127.0.0.1:6379",
+          "http://127.0.0.1:6379",
+          "redis://",
+          "redis://h/db1",
+          "redis://h/0?x=1"}) {
+        const auto message = error_of({"--cluster.redis_url", bad});
+        EXPECT_NE(message.find("cluster.redis_url must be empty or a redis://"), std::string::npos)
+            << bad << ": " << message;
+    }
+    EXPECT_EQ(load({"--cluster.lease_ms", "1500"}).settings.cluster.lease.count(), 1500);
+    EXPECT_THROW(load({"--cluster.lease_ms", "0"}), config_error);
+}

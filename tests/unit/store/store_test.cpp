@@ -1,3 +1,4 @@
+#include "store_backends.hpp"
 #include "test_paths.hpp"
 #include <moodring/core/clock.hpp>
 #include <moodring/core/error.hpp>
@@ -25,17 +26,10 @@ namespace {
 
 const viewer anyone = viewer::anyone();
 
-// The store through its interface, as the rest of the program sees it, measured.
-class store_through_interface : public ::testing::Test {
+// The store through its interface, as the rest of the program sees it, measured: on SQLite
+// and on Postgres alike.
+class store_contract : public test::on_each_backend {
 protected:
-    template <class T>
-    T wait_for(asio::awaitable<T> operation) {
-        auto done = asio::co_spawn(io_, std::move(operation), asio::use_future);
-        io_.restart();
-        io_.run();
-        return done.get();
-    }
-
     // A sample of the rendered metrics, or -1 when the series is not there.
     double sample(const std::string& series) const {
         std::istringstream lines(registry_.render());
@@ -53,15 +47,20 @@ protected:
         return sample("moodring_db_errors_total{operation=\"" + operation + "\"}");
     }
 
-    asio::io_context io_;
     metrics::registry registry_;
     store_metrics metrics_{registry_};
 };
 
+// What only SQLite's start-up does: its file, its locks, its page limit.
+class sqlite_start : public store_contract {};
+
 }  // namespace
 
-TEST_F(store_through_interface, counts_each_typed_operation_under_its_own_name) {
-    auto db = make_store({":memory:", 1000}, &metrics_).conversations;
+MOODRING_ON_EACH_BACKEND(store_contract);
+INSTANTIATE_TEST_SUITE_P(sqlite, sqlite_start, ::testing::Values(test::backend::sqlite));
+
+TEST_P(store_contract, counts_each_typed_operation_under_its_own_name) {
+    auto db = make_store(fresh_database(), &metrics_).conversations;
     wait_for(db->list_conversations(anyone));
     const auto created = wait_for(db->create_conversation("t", "", anyone));
     EXPECT_EQ(wait_for(db->list_conversations(anyone)).size(), 1u);
@@ -106,7 +105,7 @@ TEST_F(store_through_interface, counts_each_typed_operation_under_its_own_name) 
     EXPECT_EQ(sample("moodring_db_queue_wait_seconds_count"), 14);
 }
 
-TEST_F(store_through_interface, a_failing_database_throws_database_unavailable_and_is_counted) {
+TEST_P(sqlite_start, a_failing_database_throws_database_unavailable_and_is_counted) {
     auto db = make_store({":memory:", 1000, 32}, &metrics_).conversations;
     const auto created = wait_for(db->create_conversation("t", "", anyone));
     int stored = 0;
@@ -122,24 +121,23 @@ TEST_F(store_through_interface, a_failing_database_throws_database_unavailable_a
     EXPECT_TRUE(wait_for(db->healthy()));
 }
 
-TEST_F(store_through_interface, start_up_marks_replies_left_streaming_interrupted) {
-    test::temp_dir dir;
-    const auto path = (dir / "crashed.db").string();
+TEST_P(store_contract, start_up_marks_replies_left_streaming_interrupted) {
+    const auto database = fresh_database();
     std::string id;
     {
         // A turn the crash cut off: its reply stayed `streaming`.
-        sqlite::repository before_the_crash({path, 1000});
-        id = before_the_crash.create_conversation("t", "", anyone).id;
-        ASSERT_TRUE(before_the_crash.begin_turn({id, "question", 20, 1}));
+        auto before_the_crash = make_store(database, nullptr, opened_by::tool).conversations;
+        id = wait_for(before_the_crash->create_conversation("t", "", anyone)).id;
+        ASSERT_TRUE(wait_for(before_the_crash->begin_turn({id, "question", 20, 1})));
     }
-    auto db = make_store({path, 1000}, &metrics_).conversations;
+    auto db = make_store(database, &metrics_).conversations;
     const auto after = wait_for(db->get_conversation(id, anyone));
     ASSERT_TRUE(after);
     ASSERT_EQ(after->messages.size(), 2u);
     EXPECT_EQ(after->messages[1].status, message_status::interrupted);
 }
 
-TEST_F(store_through_interface, a_database_locked_by_another_process_stops_the_start) {
+TEST_P(sqlite_start, a_database_locked_by_another_process_stops_the_start) {
     test::temp_dir dir;
     const auto path = (dir / "locked.db").string();
     { sqlite::repository created({path, 1000}); }
@@ -155,8 +153,8 @@ TEST_F(store_through_interface, a_database_locked_by_another_process_stops_the_s
     }
 }
 
-TEST_F(store_through_interface, one_object_keeps_accounts_too_and_counts_their_operations) {
-    auto made = make_store({":memory:", 1000}, &metrics_);
+TEST_P(store_contract, one_object_keeps_accounts_too_and_counts_their_operations) {
+    auto made = make_store(fresh_database(), &metrics_);
     auto& accounts = *made.accounts;
     const auto before = wait_for(made.conversations->create_conversation("t", "", anyone));
     EXPECT_EQ(wait_for(accounts.user_count()), 0);
@@ -208,8 +206,8 @@ TEST_F(store_through_interface, one_object_keeps_accounts_too_and_counts_their_o
 }
 
 // Two setups at once (two tabs, two clicks): one admin, the other told `conflict`.
-TEST_F(store_through_interface, two_racing_setups_make_one_admin) {
-    auto accounts = make_store({":memory:", 1000}).accounts;
+TEST_P(store_contract, two_racing_setups_make_one_admin) {
+    auto accounts = open_fresh().accounts;
     auto first = asio::co_spawn(io_, accounts->create_first_admin("one", "h"), asio::use_future);
     auto second = asio::co_spawn(io_, accounts->create_first_admin("two", "h"), asio::use_future);
     io_.run();
@@ -220,14 +218,13 @@ TEST_F(store_through_interface, two_racing_setups_make_one_admin) {
     EXPECT_EQ(wait_for(accounts->user_count()), 1);
 }
 
-// The same through two connections to one file (two processes, say), each store on its own
-// thread: the transaction, not the store's thread, is what keeps them apart.
-TEST_F(store_through_interface, two_racing_setups_on_two_connections_make_one_admin) {
-    test::temp_dir dir;
+// The same through two stores on one database (two processes, say), each with threads of its
+// own: the transaction, not the store's threads, is what keeps them apart.
+TEST_P(store_contract, two_racing_setups_through_two_stores_make_one_admin) {
     for (int round = 0; round < 10; ++round) {
-        const auto path = (dir / ("race" + std::to_string(round) + ".db")).string();
-        auto one = make_store({path, 5000}).accounts;
-        auto two = make_store({path, 5000}).accounts;
+        const auto database = fresh_database();
+        auto one = make_store(database).accounts;
+        auto two = make_store(database).accounts;
         auto first = asio::co_spawn(io_, one->create_first_admin("one", "h"), asio::use_future);
         auto second = asio::co_spawn(io_, two->create_first_admin("two", "h"), asio::use_future);
         io_.restart();

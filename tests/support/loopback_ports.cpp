@@ -1,4 +1,4 @@
-#include "loopback.hpp"
+#include "loopback_ports.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>

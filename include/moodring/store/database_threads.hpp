@@ -13,8 +13,9 @@
 #include <optional>
 #include <thread>
 #include <type_traits>
+#include <vector>
 
-namespace moodring::store::sqlite {
+namespace moodring::store {
 
 // What a piece of work ended with, handed to the coroutine that awaits it.
 template <class R>
@@ -40,17 +41,20 @@ struct work_outcome<void> {
     }
 };
 
-// The one thread the SQLite connection is used on: blocking work, so never an I/O thread.
-// `co_await run(op, work)` runs `work()` there, in the order work was submitted, and resumes
-// the caller on its own executor with what `work` returned. SQLite's exceptions reach the
-// caller as `service_error{database_unavailable}`. Each run is measured under its operation.
-class database_thread {
+// The threads a store's blocking database work runs on, never an I/O thread. `co_await
+// run(op, work)` runs `work()` on one of them and resumes the caller on its own executor with
+// what `work` returned; with one thread (SQLite's single connection) in the order work was
+// submitted. The database's own exceptions reach the caller as whatever `translate` makes of
+// them (`service_error{database_unavailable}`). Each run is measured under its operation.
+class database_threads {
 public:
-    // `metrics` (null: not measured) must outlive the thread.
-    explicit database_thread(store_metrics* metrics);
-    ~database_thread();
-    database_thread(const database_thread&) = delete;
-    database_thread& operator=(const database_thread&) = delete;
+    using error_translator = std::exception_ptr (*)(std::exception_ptr);
+
+    // `metrics` (null: not measured) must outlive the threads.
+    database_threads(store_metrics* metrics, int count, error_translator translate);
+    ~database_threads();
+    database_threads(const database_threads&) = delete;
+    database_threads& operator=(const database_threads&) = delete;
 
     template <class F>
     auto run(operation op, F work) {
@@ -97,7 +101,7 @@ private:
     }
 
     template <class R, class F>
-    static work_outcome<R> attempt(F& work) {
+    work_outcome<R> attempt(F& work) {
         work_outcome<R> ended;
         try {
             if constexpr (std::is_void_v<R>) {
@@ -106,20 +110,19 @@ private:
                 ended.value.emplace(work());
             }
         } catch (...) {
-            ended.error = translate(std::current_exception());
+            ended.error = translate_(std::current_exception());
         }
         return ended;
     }
 
-    // SQLite's exceptions become `service_error{database_unavailable}` for the layers above.
-    static std::exception_ptr translate(std::exception_ptr error);
     // When `op` is done: its wait in line and its run.
     void record(operation op, clock::time_point queued, clock::time_point began, bool failed);
 
     store_metrics* metrics_;
-    boost::asio::io_context context_{1};
+    error_translator translate_;
+    boost::asio::io_context context_;
     boost::asio::executor_work_guard<boost::asio::io_context::executor_type> keep_running_;
-    std::thread thread_;
+    std::vector<std::thread> threads_;
 };
 
-}  // namespace moodring::store::sqlite
+}  // namespace moodring::store
