@@ -244,6 +244,26 @@ void nginx_rows(table& t, const json& r) {
     );
 }
 
+// Across instances: the floor column is a watcher on the owner's instance, in the same run; the
+// ratio column what the Redis bus adds for a watcher on another instance.
+void bus_rows(table& t, const json& r) {
+    const auto name = title(r) + " across instances (Redis bus)";
+    if (!r.contains("other_instance")) {
+        t.row(name, "not run", r.value("error", ""), "", "", "");
+        return;
+    }
+    const auto& added = r["added_ms"];
+    const bool met = added["p50"].get<double>() <= 0.5 && added["p99"].get<double>() <= 2.0;
+    t.row(
+        name,
+        "relay delay p50 / p99 / max (floor: a watcher on the owner's instance)",
+        triple(r["other_instance"]["relay_ms"]),
+        triple(r["same_instance"]["relay_ms"]),
+        signed_ms(added["p50"]) + " / " + signed_ms(added["p99"]) + " ms",
+        target(met, "added p50 ≤ 0.5, p99 ≤ 2 ms")
+    );
+}
+
 void burst_rows(table& t, const json& r) {
     const auto name =
         "burst of " + std::to_string(r["connections"].get<std::size_t>()) + " WebSockets";
@@ -548,6 +568,8 @@ std::string markdown_report(const std::vector<json>& results) {
             search_rows(t, r);
         } else if (kind == "nginx") {
             nginx_rows(t, r);
+        } else if (kind == "bus") {
+            bus_rows(t, r);
         } else {
             stream_rows(t, r);
         }

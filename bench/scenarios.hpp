@@ -52,4 +52,8 @@ nlohmann::json run_search_scenario(bool quick, unsigned threads);
 // from moodring and through nginx, in the same run.
 nlohmann::json run_nginx_scenario(bool quick, unsigned threads);
 
+// The Redis bus: 100 conversations' chunks to a watcher on the owner's bus instance and to one
+// on another instance through Redis on loopback, in the same run: what the bus adds.
+nlohmann::json run_bus_scenario(bool quick, unsigned threads);
+
 }  // namespace moodring::bench

@@ -70,24 +70,32 @@ std::string bus_core::instance_key() const { return instance_key_prefix() + inst
 std::string bus_core::next_ticket() { return instance_hex() + ":" + std::to_string(++tickets_); }
 
 void bus_core::add(const std::string& channel_name, const std::shared_ptr<redis_channel>& channel) {
-    {
-        std::lock_guard lock(mutex_);
-        channels_[channel_name] = channel;
-    }
+    // Under the lock, so that a subscription and the unsubscription of the channel it replaces
+    // reach the connection in the order they were decided.
+    std::lock_guard lock(mutex_);
+    channels_[channel_name] = registered{channel, channel.get()};
     events->subscribe({channel_name});
+}
+
+void bus_core::remove(const std::string& channel_name, const redis_channel* channel) {
+    std::lock_guard lock(mutex_);
+    const auto it = channels_.find(channel_name);
+    if (it == channels_.end() || it->second.address != channel) return;
+    channels_.erase(it);
+    events->unsubscribe({channel_name});
 }
 
 std::shared_ptr<redis_channel> bus_core::find(const std::string& channel_name) {
     std::lock_guard lock(mutex_);
     const auto it = channels_.find(channel_name);
-    return it == channels_.end() ? nullptr : it->second.lock();
+    return it == channels_.end() ? nullptr : it->second.channel.lock();
 }
 
 std::vector<std::shared_ptr<redis_channel>> bus_core::every_channel() {
     std::vector<std::shared_ptr<redis_channel>> all;
     std::lock_guard lock(mutex_);
-    for (const auto& [name, weak] : channels_) {
-        if (auto channel = weak.lock()) all.push_back(std::move(channel));
+    for (const auto& [name, entry] : channels_) {
+        if (auto channel = entry.channel.lock()) all.push_back(std::move(channel));
     }
     return all;
 }

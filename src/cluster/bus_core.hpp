@@ -42,6 +42,8 @@ struct bus_core : std::enable_shared_from_this<bus_core> {
     std::string next_ticket();
 
     void add(const std::string& channel_name, const std::shared_ptr<redis_channel>& channel);
+    // From the channel's destructor: unsubscribes unless a newer channel took the name.
+    void remove(const std::string& channel_name, const redis_channel* channel);
     std::shared_ptr<redis_channel> find(const std::string& channel_name);
 
     redis_settings settings;
@@ -59,7 +61,11 @@ private:
     boost::asio::steady_timer heartbeat_timer_;
     std::atomic<std::uint64_t> tickets_{0};
     std::mutex mutex_;
-    std::map<std::string, std::weak_ptr<redis_channel>> channels_;
+    struct registered {
+        std::weak_ptr<redis_channel> channel;
+        const redis_channel* address = nullptr;
+    };
+    std::map<std::string, registered> channels_;
 };
 
 }  // namespace moodring::cluster

@@ -50,6 +50,14 @@ redis_channel::redis_channel(
 )
     : core_(std::move(core)), keys_(std::move(keys)), strand_(std::move(strand)) {}
 
+redis_channel::~redis_channel() { core_->remove(keys_.channel, this); }
+
+bool redis_channel::watched() const {
+    return std::any_of(watchers_.begin(), watchers_.end(), [](const auto& entry) {
+        return !entry.expired();
+    });
+}
+
 void redis_channel::deliver(const chat::outbound_frame& frame) {
     std::erase_if(watchers_, [&frame](const std::weak_ptr<chat::watcher>& entry) {
         const auto present = entry.lock();

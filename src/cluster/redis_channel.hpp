@@ -24,9 +24,15 @@ public:
     redis_channel(
         std::shared_ptr<bus_core> core, conversation_keys keys, boost::asio::any_io_executor strand
     );
+    // The conversation's subscription ends with its last channel (the hub lets go of one
+    // nobody watches).
+    ~redis_channel() override;
+    redis_channel(const redis_channel&) = delete;
+    redis_channel& operator=(const redis_channel&) = delete;
 
     void join(std::shared_ptr<chat::watcher> newcomer) override;
     void leave(const chat::watcher* leaving) override;
+    bool watched() const override;
     void publish(chat::outbound_frame frame) override;
     void begin_reply(std::shared_ptr<const chat::live_reply> reply) override;
     void end_reply() override;
@@ -73,6 +79,7 @@ private:
     void wake_waiters();
     void watch_owner();
     void take_over(const std::string& ticket, const reply_snapshot& snapshot);
+    std::optional<chat::orphaned_reply> left_behind(const reply_snapshot& orphan);
     std::vector<std::string> eval(const char* script, std::vector<std::string> keys_and_args) const;
 
     static boost::asio::awaitable<void> sync_loop(std::shared_ptr<redis_channel> self);
@@ -82,7 +89,7 @@ private:
         std::shared_ptr<boost::asio::steady_timer> timer
     );
     static boost::asio::awaitable<void> owner_watch_loop(std::shared_ptr<redis_channel> self);
-    boost::asio::awaitable<void> wait_for_release();
+    boost::asio::awaitable<bool> wait_for_release();
 
     std::shared_ptr<bus_core> core_;
     conversation_keys keys_;

@@ -188,12 +188,13 @@ void redis_connection::message_callback(redisAsyncContext* c, void* reply, void*
     self->on_message_(copy_reply(*static_cast<redisReply*>(reply)));
 }
 
-// On the strand.
-void redis_connection::write(const std::vector<std::string>& args, reply_handler done) {
-    if (!context_ || !connected_) {
-        if (done) done(std::nullopt);
-        return;
-    }
+// On the strand: hands one command to hiredis, which calls `callback` with `data`.
+bool redis_connection::issue(
+    const std::vector<std::string>& args,
+    void (*callback)(redisAsyncContext*, void*, void*),
+    void* data
+) {
+    if (!context_ || !connected_) return false;
     std::vector<const char*> argv;
     std::vector<std::size_t> lengths;
     argv.reserve(args.size());
@@ -202,14 +203,17 @@ void redis_connection::write(const std::vector<std::string>& args, reply_handler
         argv.push_back(a.data());
         lengths.push_back(a.size());
     }
-    auto* data = new reply_handler(std::move(done));
     const int argc = static_cast<int>(args.size());
-    if (redisAsyncCommandArgv(
-            context_, &redis_connection::reply_callback, data, argc, argv.data(), lengths.data()
-        ) != REDIS_OK) {
-        std::unique_ptr<reply_handler> failed(data);
-        if (*failed) (*failed)(std::nullopt);
-    }
+    return redisAsyncCommandArgv(context_, callback, data, argc, argv.data(), lengths.data()) ==
+           REDIS_OK;
+}
+
+// On the strand.
+void redis_connection::write(const std::vector<std::string>& args, reply_handler done) {
+    auto* data = new reply_handler(std::move(done));
+    if (issue(args, &redis_connection::reply_callback, data)) return;
+    std::unique_ptr<reply_handler> failed(data);
+    if (*failed) (*failed)(std::nullopt);
 }
 
 void redis_connection::send(std::vector<std::string> args, reply_handler done) {
@@ -239,24 +243,18 @@ asio::awaitable<std::optional<redis_reply>> redis_connection::command(std::vecto
 }
 
 void redis_connection::subscribe(std::vector<std::string> channels) {
+    change_subscriptions("SUBSCRIBE", std::move(channels));
+}
+
+void redis_connection::unsubscribe(std::vector<std::string> channels) {
+    change_subscriptions("UNSUBSCRIBE", std::move(channels));
+}
+
+void redis_connection::change_subscriptions(const char* verb, std::vector<std::string> channels) {
     if (channels.empty()) return;
-    channels.insert(channels.begin(), "SUBSCRIBE");
+    channels.insert(channels.begin(), verb);
     asio::dispatch(strand_, [self = shared_from_this(), args = std::move(channels)] {
-        if (!self->context_ || !self->connected_) return;
-        std::vector<const char*> argv;
-        std::vector<std::size_t> lengths;
-        for (const auto& a : args) {
-            argv.push_back(a.data());
-            lengths.push_back(a.size());
-        }
-        redisAsyncCommandArgv(
-            self->context_,
-            &redis_connection::message_callback,
-            nullptr,
-            static_cast<int>(args.size()),
-            argv.data(),
-            lengths.data()
-        );
+        self->issue(args, &redis_connection::message_callback, nullptr);
     });
 }
 

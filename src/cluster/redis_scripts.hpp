@@ -49,10 +49,12 @@ return {r[1], r[2], r[3], r[4], r[5], redis.call('GET', KEYS[2])}
 
 // KEYS queue lease reply text; ARGV ticket px instance-key-prefix. Tickets of instances whose
 // sign of life expired leave the head; the first ticket takes a free lease and leaves the
-// line. Returns {0, place} to wait, {1} granted, or {1, <the reply as `snapshot` gives it>}
+// line; the line outlives the last instance that waits in it by three leases. Returns
+// {0, place} to wait, {1} granted, or {1, <the reply as `snapshot` gives it>}
 // granted with an orphan.
 inline constexpr const char* acquire = R"lua(
 if not redis.call('LPOS', KEYS[1], ARGV[1]) then redis.call('RPUSH', KEYS[1], ARGV[1]) end
+redis.call('PEXPIRE', KEYS[1], ARGV[2] * 3)
 while true do
   local head = redis.call('LINDEX', KEYS[1], 0)
   if head == ARGV[1] then break end

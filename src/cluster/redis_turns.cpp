@@ -81,14 +81,7 @@ asio::awaitable<chat::turn_grant> redis_channel::acquire_turn(
             mine->granted();
             hold(mine->value());
             chat::turn_grant grant{.granted = true, .orphan = std::nullopt};
-            if (reply->elements.size() > 1) {
-                const auto orphan = snapshot_from(*reply, 1);
-                deliver(mirror_.catch_up(orphan));
-                ending_orphan_ = true;
-                last_json_.clear();
-                grant.orphan =
-                    chat::orphaned_reply{static_cast<std::int64_t>(orphan.generation), orphan.text};
-            }
+            if (reply->elements.size() > 1) grant.orphan = left_behind(snapshot_from(*reply, 1));
             co_return grant;
         }
         if (!told && waiting) {
@@ -96,20 +89,38 @@ asio::awaitable<chat::turn_grant> redis_channel::acquire_turn(
             const auto place = reply->elements.size() > 1 ? reply->elements[1].integer : 0;
             waiting(static_cast<std::size_t>(place) + 1);
         }
-        co_await wait_for_release();
+        const bool cancelled = co_await wait_for_release();
+        if (cancelled) {
+            // Shutdown: the place in line is given up at once, not when the ticket goes.
+            mine->leave();
+            throw boost::system::system_error(asio::error::operation_aborted);
+        }
     }
 }
 
-// Until a `released` arrives or a quarter of the lease passed; throws when cancelled.
-asio::awaitable<void> redis_channel::wait_for_release() {
+// An unfinished reply found with the grant: another instance's, to be ended by the new holder;
+// or this instance's own, ended while Redis was unreachable and not yet written again, whose
+// end is written now instead.
+std::optional<chat::orphaned_reply> redis_channel::left_behind(const reply_snapshot& orphan) {
+    if (unsynced_end_ && unsynced_end_->generation == orphan.generation) {
+        store_reply(*unsynced_end_, true, "");
+        unsynced_end_.reset();
+        return std::nullopt;
+    }
+    deliver(mirror_.catch_up(orphan));
+    ending_orphan_ = true;
+    last_json_.clear();
+    return chat::orphaned_reply{static_cast<std::int64_t>(orphan.generation), orphan.text};
+}
+
+// Until a `released` arrives or a quarter of the lease passed; true when cancelled.
+asio::awaitable<bool> redis_channel::wait_for_release() {
     auto timer = std::make_shared<asio::steady_timer>(strand_, core_->settings.lease / 4);
     waiters_.push_back(timer);
     co_await timer->async_wait(asio::as_tuple(asio::use_awaitable));
     std::erase(waiters_, timer);
     const auto state = co_await asio::this_coro::cancellation_state;
-    if (state.cancelled() != asio::cancellation_type::none) {
-        throw boost::system::system_error(asio::error::operation_aborted);
-    }
+    co_return state.cancelled() != asio::cancellation_type::none;
 }
 
 void redis_channel::wake_waiters() {
@@ -210,7 +221,9 @@ asio::awaitable<void> redis_channel::owner_watch_loop(std::shared_ptr<redis_chan
             break;
         }
         gone = verdict == -1 ? gone + 1 : 0;
-        if (gone == 1) self->resync();  // it ended, and its end went by unseen
+        // It ended and its end went by unseen (Redis was away), or its instance has yet to
+        // write it again: a snapshot shows what is there.
+        if (gone > 0) self->resync();
         if (gone > 2) {
             spdlog::warn(
                 "redis bus {}: the reply shown here is gone from Redis", self->keys_.channel

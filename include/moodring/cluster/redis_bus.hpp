@@ -31,6 +31,7 @@ public:
 
     // Both connections (commands, and pub/sub) are up.
     bool healthy() const;
+    bool connected() const override { return healthy(); }
     // For /health: "ok" or "reconnecting".
     std::string_view state() const { return healthy() ? "ok" : "reconnecting"; }
     // This instance's random id, as its tickets and envelopes name it.

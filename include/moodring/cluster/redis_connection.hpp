@@ -62,6 +62,7 @@ public:
     // Pub/sub: the messages of these channels go to the on_message handler, and so do the
     // confirmations (["subscribe", channel, count]). Subscriptions end with the connection.
     void subscribe(std::vector<std::string> channels);
+    void unsubscribe(std::vector<std::string> channels);
 
     const boost::asio::strand<boost::asio::any_io_executor>& strand() const { return strand_; }
 
@@ -76,6 +77,12 @@ private:
     void lost(const char* why);
     void retry_later();
     void write(const std::vector<std::string>& args, reply_handler done);
+    void change_subscriptions(const char* verb, std::vector<std::string> channels);
+    bool issue(
+        const std::vector<std::string>& args,
+        void (*callback)(redisAsyncContext*, void*, void*),
+        void* data
+    );
 
     boost::asio::strand<boost::asio::any_io_executor> strand_;
     redis_endpoint where_;

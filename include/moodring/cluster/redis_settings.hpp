@@ -17,7 +17,7 @@ struct redis_settings {
     // cluster.lease_ms: how long a turn's hold on its conversation, and an instance's sign of
     // life, outlive the last renewal (renewed every third of it): an instance killed mid-reply
     // leaves its reply to another instance after at most this long.
-    std::chrono::milliseconds lease{10000};
+    std::chrono::milliseconds lease{5000};
     // cluster.key_prefix: every key and channel name begins with it.
     std::string key_prefix = "moodring:";
 };

@@ -1,0 +1,352 @@
+// The Redis bus between instances of one process, against a real redis-server.
+#include "bus_fixture.hpp"
+
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
+
+#include <sstream>
+
+using namespace moodring;
+using namespace moodring::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+class redis_bus_test : public ::testing::Test {
+protected:
+    void SetUp() override {
+        if (!redis_server::installed()) GTEST_SKIP() << redis_server::binary() << " is absent";
+        redis_ = std::make_unique<redis_server>();
+        settings_.url = redis_->url();
+        settings_.lease = 600ms;
+        settings_.reconnect_min = 20ms;
+        settings_.reconnect_max = 200ms;
+    }
+
+    std::unique_ptr<bus_node> node() {
+        auto n = std::make_unique<bus_node>(settings_);
+        EXPECT_TRUE(eventually([&] { return n->bus().healthy(); }));
+        return n;
+    }
+
+    // Every instance named has subscribed to the conversation's channel.
+    void wait_subscribed(const std::string& conversation, int instances) {
+        const auto channel = settings_.key_prefix + "c:" + conversation;
+        ASSERT_TRUE(eventually([&] {
+            const auto answer = redis_->cli({"PUBSUB", "NUMSUB", channel});
+            return answer.substr(answer.find('\n') + 1) == std::to_string(instances);
+        }));
+    }
+
+    std::size_t queue_length(const std::string& conversation) {
+        const auto answer =
+            redis_->cli({"LLEN", settings_.key_prefix + "c:" + conversation + ":queue"});
+        return std::stoul(answer);
+    }
+
+    struct waiting_turn {
+        std::shared_ptr<chat::turn_ticket> ticket;
+        std::future<chat::turn_grant> grant;
+    };
+    // `holder` runs the conversation's turn; `waiter` takes a ticket and waits behind it.
+    waiting_turn wait_behind(
+        conversation_end& holder,
+        conversation_end& waiter,
+        asio::cancellation_signal* stop = nullptr
+    ) {
+        EXPECT_TRUE(holder.take_turn());
+        waiting_turn w;
+        w.ticket = waiter.on_strand([&] { return waiter.channel().take_ticket(); });
+        auto told = std::make_shared<std::atomic<bool>>(false);
+        w.grant = waiter.acquire(
+            w.ticket, [told](std::size_t) { *told = true; }, stop
+        );
+        EXPECT_TRUE(eventually([&] { return told->load(); }));
+        return w;
+    }
+
+    std::unique_ptr<redis_server> redis_;
+    cluster::redis_settings settings_;
+};
+
+const std::vector<std::string> whole_reply{"start", "chunk", "chunk", "chunk", "end"};
+
+}  // namespace
+
+TEST_F(redis_bus_test, every_watcher_on_every_instance_gets_the_frames_in_order) {
+    two_instances both(settings_, "c1");
+    auto near = both.owner.watch();
+    auto far = both.other.watch();
+    wait_subscribed("c1", 2);
+
+    both.owner.begin(10);
+    both.owner.chunk("Hello");
+    both.owner.chunk(", ");
+    both.owner.chunk("world");
+    // The owner's own watchers need no round trip through Redis.
+    EXPECT_EQ(near->text(), "Hello, world");
+    both.owner.end();
+
+    ASSERT_TRUE(eventually([&] { return far->count("end") == 1; }));
+    EXPECT_EQ(far->types(), whole_reply);
+    EXPECT_EQ(far->text(), "Hello, world");
+    EXPECT_EQ(near->types(), whole_reply);
+}
+
+TEST_F(redis_bus_test, a_late_joiner_on_another_instance_gets_start_and_the_text_so_far) {
+    auto a = node();
+    auto b = node();
+    conversation_end owner(*a, "c2");
+    owner.begin(20);
+    owner.chunk("The quick ");
+    owner.chunk("brown ");
+
+    conversation_end other(*b, "c2");
+    auto late = other.watch();
+    ASSERT_TRUE(eventually([&] { return late->text() == "The quick brown "; }));
+    wait_subscribed("c2", 2);
+    owner.chunk("fox");
+    owner.end();
+
+    ASSERT_TRUE(eventually([&] { return late->count("end") == 1; }));
+    EXPECT_EQ(late->text(), "The quick brown fox");
+    EXPECT_EQ(late->count("start"), 1u);
+    EXPECT_EQ(late->types().front(), "start");
+    EXPECT_EQ(late->types().back(), "end");
+
+    // One who joins after the end is shown nothing of it.
+    auto after = other.watch();
+    EXPECT_TRUE(after->types().empty());
+}
+
+TEST_F(redis_bus_test, a_cancel_from_another_instance_reaches_the_owner) {
+    two_instances both(settings_, "c3");
+    std::atomic<int> cancels{0};
+    both.owner.on_strand([&] { both.owner.channel().on_cancel([&] { ++cancels; }); });
+    wait_subscribed("c3", 2);
+    both.other.on_strand([&] { both.other.channel().request_cancel(); });
+    EXPECT_TRUE(eventually([&] { return cancels == 1; }));
+}
+
+TEST_F(redis_bus_test, instances_racing_for_a_conversation_take_turns_in_ticket_order) {
+    two_instances both(settings_, "c4");
+    // Tickets in the order A, B, A.
+    auto first = both.owner.on_strand([&] { return both.owner.channel().take_ticket(); });
+    ASSERT_TRUE(eventually([&] { return queue_length("c4") == 1; }));
+    auto second = both.other.on_strand([&] { return both.other.channel().take_ticket(); });
+    ASSERT_TRUE(eventually([&] { return queue_length("c4") == 2; }));
+    auto third = both.owner.on_strand([&] { return both.owner.channel().take_ticket(); });
+    ASSERT_TRUE(eventually([&] { return queue_length("c4") == 3; }));
+
+    ASSERT_TRUE(both.owner.acquire(first).get().granted);
+    std::atomic<std::size_t> second_place{0};
+    std::atomic<std::size_t> third_place{0};
+    auto grant3 = both.owner.acquire(third, [&](std::size_t place) { third_place = place; });
+    auto grant2 = both.other.acquire(second, [&](std::size_t place) { second_place = place; });
+    ASSERT_TRUE(eventually([&] { return second_place != 0 && third_place != 0; }));
+    EXPECT_EQ(second_place, 1u);  // next, behind the turn running
+    EXPECT_EQ(third_place, 2u);
+    EXPECT_NE(grant2.wait_for(0s), std::future_status::ready);
+
+    both.owner.on_strand([&] { both.owner.channel().release_turn(); });
+    ASSERT_TRUE(grant2.get().granted);
+    EXPECT_NE(grant3.wait_for(0s), std::future_status::ready);
+
+    both.other.on_strand([&] { both.other.channel().release_turn(); });
+    ASSERT_TRUE(grant3.get().granted);
+    both.owner.on_strand([&] { both.owner.channel().release_turn(); });
+}
+
+TEST_F(redis_bus_test, a_wait_cancelled_at_shutdown_leaves_the_line) {
+    two_instances both(settings_, "c9");
+    asio::cancellation_signal shutdown;
+    auto waiter = wait_behind(both.owner, both.other, &shutdown);
+    both.other.on_strand([&] { shutdown.emit(asio::cancellation_type::terminal); });
+    EXPECT_THROW(waiter.grant.get(), boost::system::system_error);
+    // Gone from the line while the ticket itself is still held.
+    EXPECT_TRUE(eventually([&] { return queue_length("c9") == 0; }));
+    both.owner.on_strand([&] { both.owner.channel().release_turn(); });
+}
+
+TEST_F(redis_bus_test, a_turn_waiting_when_redis_goes_down_is_not_granted) {
+    two_instances both(settings_, "c10");
+    auto waiter = wait_behind(both.owner, both.other);
+    redis_->stop();
+    EXPECT_FALSE(waiter.grant.get().granted);
+}
+
+TEST_F(redis_bus_test, a_reply_whose_instance_died_is_reported_as_an_orphan_by_another) {
+    two_instances both(settings_, "c5");
+    auto far = both.other.watch();
+    std::mutex mutex;
+    std::optional<chat::orphaned_reply> orphan;
+    both.other.on_strand([&] {
+        both.other.channel().on_orphan([&](chat::orphaned_reply r) {
+            std::lock_guard lock(mutex);
+            orphan = std::move(r);
+        });
+    });
+    wait_subscribed("c5", 2);
+
+    ASSERT_TRUE(both.owner.take_turn());
+    both.owner.begin(50);
+    both.owner.chunk("half a ");
+    both.owner.chunk("sentence");
+    ASSERT_TRUE(eventually([&] { return far->text() == "half a sentence"; }));
+    both.a->freeze();
+
+    ASSERT_TRUE(eventually([&] {
+        std::lock_guard lock(mutex);
+        return orphan.has_value();
+    }));
+    EXPECT_EQ(orphan->reply_id, 50);
+    EXPECT_EQ(orphan->text, "half a sentence");
+
+    // As the hub does: the end to the watchers, then the conversation is free again.
+    both.other.on_strand([&] {
+        both.other.channel().publish(chat::json_frame(
+            chat::end_frame(50, store::message_status::interrupted, {}, nullptr), 50
+        ));
+        both.other.channel().end_reply();
+        both.other.channel().release_turn();
+    });
+    EXPECT_EQ(far->count("end"), 1u);
+    auto next = both.other.on_strand([&] { return both.other.channel().take_ticket(); });
+    const auto grant = both.other.acquire(next).get();
+    EXPECT_TRUE(grant.granted);
+    EXPECT_FALSE(grant.orphan);
+}
+
+// The next turn's grant, or the instance watching the reply, finds it: either way once.
+TEST_F(redis_bus_test, a_reply_left_by_a_dead_instance_is_ended_once_before_the_next_turn) {
+    auto a = node();
+    auto b = node();
+    conversation_end owner(*a, "c6");
+    ASSERT_TRUE(owner.take_turn());
+    owner.begin(60);
+    owner.chunk("left behind");
+    const auto text_key = settings_.key_prefix + "c:c6:text";
+    ASSERT_TRUE(eventually([&] { return redis_->cli({"GET", text_key}) == "left behind"; }));
+    a->freeze();
+
+    conversation_end other(*b, "c6");
+    std::vector<chat::orphaned_reply> reported;  // on the strand only
+    auto end_orphan = [&](chat::orphaned_reply r) {
+        reported.push_back(std::move(r));
+        other.channel().publish(chat::json_frame(
+            chat::end_frame(60, store::message_status::interrupted, {}, nullptr), 60
+        ));
+        other.channel().end_reply();
+    };
+    other.on_strand([&] {
+        other.channel().on_orphan([&, end_orphan](chat::orphaned_reply r) {
+            end_orphan(std::move(r));
+            other.channel().release_turn();
+        });
+    });
+    auto next = other.on_strand([&] { return other.channel().take_ticket(); });
+    ASSERT_TRUE(next);
+    auto grant = other.acquire(next).get();
+    ASSERT_TRUE(grant.granted);
+    other.on_strand([&] {
+        if (grant.orphan) end_orphan(*grant.orphan);
+        other.channel().release_turn();
+    });
+    const auto all = other.on_strand([&] { return reported; });
+    ASSERT_EQ(all.size(), 1u);
+    EXPECT_EQ(all[0].reply_id, 60);
+    EXPECT_EQ(all[0].text, "left behind");
+}
+
+TEST_F(redis_bus_test, watchers_resynchronise_after_a_redis_restart_mid_reply) {
+    two_instances both(settings_, "c7");
+    auto near = both.owner.watch();
+    auto far = both.other.watch();
+    wait_subscribed("c7", 2);
+    ASSERT_TRUE(both.owner.take_turn());
+    both.owner.begin(70);
+    both.owner.chunk("one ");
+    both.owner.chunk("two ");
+    ASSERT_TRUE(eventually([&] { return far->text() == "one two "; }));
+
+    redis_->stop();
+    ASSERT_TRUE(eventually([&] { return !both.a->bus().healthy() && !both.b->bus().healthy(); }));
+    EXPECT_EQ(both.a->bus().state(), "reconnecting");
+    both.owner.chunk("three ");
+    EXPECT_EQ(near->text(), "one two three ");  // the owner's watchers do not need Redis
+    EXPECT_FALSE(both.owner.on_strand([&] { return both.owner.channel().take_ticket(); }));
+
+    redis_->start();
+    ASSERT_TRUE(eventually([&] { return both.a->bus().healthy() && both.b->bus().healthy(); }));
+    both.owner.chunk("four");
+    both.owner.end();
+    both.owner.on_strand([&] { both.owner.channel().release_turn(); });
+
+    ASSERT_TRUE(eventually([&] { return far->count("end") == 1; }));
+    EXPECT_EQ(far->text(), "one two three four");
+    EXPECT_EQ(far->count("start"), 1u);
+    EXPECT_EQ(far->types().back(), "end");
+}
+
+TEST_F(redis_bus_test, a_reply_that_ended_while_redis_was_down_ends_everywhere_once_it_is_back) {
+    two_instances both(settings_, "c11");
+    auto far = both.other.watch();
+    wait_subscribed("c11", 2);
+    ASSERT_TRUE(both.owner.take_turn());
+    both.owner.begin(110);
+    both.owner.chunk("before ");
+    ASSERT_TRUE(eventually([&] { return far->text() == "before "; }));
+
+    redis_->stop();
+    ASSERT_TRUE(eventually([&] { return !both.a->bus().healthy(); }));
+    both.owner.chunk("during");
+    both.owner.end();
+    both.owner.on_strand([&] { both.owner.channel().release_turn(); });
+    redis_->start();
+
+    ASSERT_TRUE(eventually([&] { return far->count("end") == 1; }));
+    EXPECT_EQ(far->text(), "before during");
+    EXPECT_EQ(far->count("start"), 1u);
+    EXPECT_EQ(far->types().back(), "end");
+}
+
+TEST_F(redis_bus_test, a_channel_let_go_ends_its_subscription) {
+    auto n = node();
+    const auto strand = n->strand();
+    auto channel = n->bus().channel("c12", strand);
+    wait_subscribed("c12", 1);
+    auto viewer = std::make_shared<recording_watcher>();
+    run_on(strand, [&] { channel->join(viewer); });
+    EXPECT_TRUE(run_on(strand, [&] { return channel->watched(); }));
+    viewer.reset();
+    EXPECT_FALSE(run_on(strand, [&] { return channel->watched(); }));
+
+    channel.reset();
+    wait_subscribed("c12", 0);
+    // The conversation opened again subscribes again.
+    channel = n->bus().channel("c12", strand);
+    wait_subscribed("c12", 1);
+}
+
+TEST_F(redis_bus_test, a_malformed_message_on_the_channel_is_ignored_with_a_log_line) {
+    two_instances both(settings_, "c8");
+    auto far = both.other.watch();
+    wait_subscribed("c8", 2);
+
+    auto log = std::make_shared<std::ostringstream>();
+    const auto previous = spdlog::default_logger();
+    spdlog::set_default_logger(std::make_shared<spdlog::logger>(
+        "test", std::make_shared<spdlog::sinks::ostream_sink_mt>(*log)
+    ));
+    redis_->cli({"PUBLISH", settings_.key_prefix + "c:c8", "{\"type\":\"chunk\",\"content\":\"x\"}"}
+    );
+    both.owner.begin(80);
+    both.owner.chunk("fine");
+    both.owner.end();
+    const bool ended = eventually([&] { return far->count("end") == 1; });
+    spdlog::set_default_logger(previous);
+    ASSERT_TRUE(ended);
+    EXPECT_EQ(far->text(), "fine");
+    EXPECT_NE(log->str().find("a malformed message ignored (not an envelope)"), std::string::npos)
+        << log->str();
+}

@@ -1,0 +1,122 @@
+// One hiredis connection driven by Asio, against a real redis-server.
+#include "eventually.hpp"
+#include "redis_server.hpp"
+#include <moodring/cluster/redis_connection.hpp>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+using namespace moodring;
+using namespace moodring::test;
+using namespace std::chrono_literals;
+namespace asio = boost::asio;
+
+namespace {
+
+class redis_connection_test : public ::testing::Test {
+protected:
+    void SetUp() override {
+        if (!redis_server::installed()) GTEST_SKIP() << redis_server::binary() << " is absent";
+        redis_ = std::make_unique<redis_server>();
+        settings_.reconnect_min = 20ms;
+        settings_.reconnect_max = 100ms;
+        connection_ = std::make_shared<cluster::redis_connection>(
+            io_.get_executor(), cluster::parse_redis_url(redis_->url()), settings_, "test"
+        );
+        connection_->on_connected([this] { ++connections_; });
+        connection_->start();
+        thread_ = std::thread([this] { io_.run(); });
+        ASSERT_TRUE(eventually([&] { return connection_->connected(); }));
+    }
+    void TearDown() override {
+        if (!thread_.joinable()) return;
+        connection_->stop();
+        std::this_thread::sleep_for(50ms);
+        io_.stop();
+        thread_.join();
+    }
+
+    std::optional<cluster::redis_reply> run(std::vector<std::string> args) {
+        return asio::co_spawn(io_, connection_->command(std::move(args)), asio::use_future).get();
+    }
+
+    asio::io_context io_;
+    asio::executor_work_guard<asio::io_context::executor_type> work_{io_.get_executor()};
+    std::unique_ptr<redis_server> redis_;
+    cluster::redis_settings settings_;
+    std::shared_ptr<cluster::redis_connection> connection_;
+    std::atomic<int> connections_{0};
+    std::thread thread_;
+};
+
+}  // namespace
+
+TEST_F(redis_connection_test, commands_carry_any_bytes_and_replies_come_back_in_order) {
+    const std::string binary("a\0b\r\n\xff", 6);
+    ASSERT_TRUE(run({"SET", "key", binary}));
+    const auto got = run({"GET", "key"});
+    ASSERT_TRUE(got);
+    EXPECT_EQ(got->type, cluster::redis_reply::kind::string);
+    EXPECT_EQ(got->text, binary);
+    EXPECT_TRUE(run({"GET", "missing"})->is_nil());
+    EXPECT_EQ(run({"INCR", "n"})->integer, 1);
+    EXPECT_TRUE(run({"NO-SUCH-COMMAND"})->is_error());
+    const auto list = run({"EVAL", "return {1, 'two', false}", "0"});
+    ASSERT_EQ(list->elements.size(), 3u);
+    EXPECT_EQ(list->elements[1].text, "two");
+    EXPECT_TRUE(list->elements[2].is_nil());
+}
+
+TEST_F(redis_connection_test, it_connects_again_after_a_restart_and_says_so) {
+    redis_->stop();
+    ASSERT_TRUE(eventually([&] { return !connection_->connected(); }));
+    EXPECT_FALSE(run({"PING"}));  // down: no reply, at once
+    redis_->start();
+    ASSERT_TRUE(eventually([&] { return connection_->connected(); }));
+    EXPECT_EQ(connections_, 2);
+    EXPECT_EQ(run({"PING"})->text, "PONG");
+}
+
+TEST_F(redis_connection_test, messages_of_a_subscribed_channel_reach_the_handler) {
+    auto listener = std::make_shared<cluster::redis_connection>(
+        io_.get_executor(), cluster::parse_redis_url(redis_->url()), settings_, "listener"
+    );
+    std::mutex mutex;
+    std::vector<std::string> heard;
+    listener->on_message([&](const cluster::redis_reply& m) {
+        std::lock_guard lock(mutex);
+        const auto& kind = m.elements.at(0).text;
+        heard.push_back(kind == "message" ? m.elements.at(2).text : kind);
+    });
+    listener->on_connected([listener] { listener->subscribe({"news"}); });
+    listener->start();
+    ASSERT_TRUE(eventually([&] { return redis_->cli({"PUBSUB", "NUMSUB", "news"}) == "news\n1"; }));
+    run({"PUBLISH", "news", "one"});
+    run({"PUBLISH", "news", "two"});
+    ASSERT_TRUE(eventually([&] {
+        std::lock_guard lock(mutex);
+        return heard.size() == 3;
+    }));
+    EXPECT_EQ(heard, (std::vector<std::string>{"subscribe", "one", "two"}));
+    listener->stop();
+}
+
+TEST_F(redis_connection_test, a_host_that_does_not_resolve_is_retried_without_blocking) {
+    auto nowhere = std::make_shared<cluster::redis_connection>(
+        io_.get_executor(),
+        cluster::parse_redis_url("redis://no-such-host.invalid:6379"),
+        settings_,
+        "nowhere"
+    );
+    nowhere->start();
+    // The loop keeps serving the other connection meanwhile.
+    EXPECT_EQ(run({"PING"})->text, "PONG");
+    EXPECT_FALSE(nowhere->connected());
+    nowhere->stop();
+}
