@@ -2,7 +2,7 @@
 // docs/benchmarks.md for what is measured and how to read it.
 //
 //   moodring_bench [--scenario all|single|conv100|conv1000|idle|burst|
-//                   scheduling|oneslot|fourslot|endpoints|loginflood|search|nginx[,...]]
+//                   scheduling|oneslot|fourslot|endpoints|loginflood|search|nginx|store[,...]]
 //                  [--quick]
 //                  [--threads N] [--json FILE] [--markdown FILE]
 // Development only (the numbers are then not the documented scenarios'):
@@ -53,7 +53,8 @@ const std::vector<std::string> known_scenarios{
     "endpoints",
     "loginflood",
     "search",
-    "nginx"};
+    "nginx",
+    "store"};
 
 struct options {
     std::set<std::string> scenarios;
@@ -70,7 +71,7 @@ struct options {
     std::fprintf(
         stderr,
         "%s\nusage: moodring_bench [--scenario all|single|conv100|conv1000|idle|burst|"
-        "scheduling|oneslot|fourslot|endpoints|loginflood|search|nginx[,...]] "
+        "scheduling|oneslot|fourslot|endpoints|loginflood|search|nginx|store[,...]] "
         "[--quick] [--threads N] [--json FILE] [--markdown FILE]\n"
         "development: [--conversations N] [--turns N] [--tokens N] [--interval-ms N] "
         "[--theme-interval-ms N] [--no-themes] [--server-arg FLAG]... [--mock-logs DIR]\n",
@@ -210,6 +211,8 @@ int main(int argc, char** argv) try {
             result = run_search_scenario(o.quick, o.threads);
         } else if (name == "nginx") {
             result = run_nginx_scenario(o.quick, o.threads);
+        } else if (name == "store") {
+            result = run_store_scenario(o.quick);
         } else {
             result = run_stream_scenario(streaming(name, o), o.threads);
         }

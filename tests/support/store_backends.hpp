@@ -41,6 +41,18 @@ protected:
         return done.get();
     }
 
+    // What database_inspector.hpp takes: the file's path or the Postgres URL.
+    static std::string location(const store::database_options& database) {
+        return database.url.empty() ? database.path : database.url;
+    }
+    // A complete message written as it is stored, through a connection of the test's own,
+    // past the store: a conversation's history made without turns. Its id.
+    static std::int64_t add_message(
+        const store::database_options& database,
+        const std::string& conversation_id,
+        const std::string& role,
+        const std::string& text
+    );
     // The single number `sql` answers, read through a connection of the test's own.
     static std::int64_t count(const store::database_options& database, const std::string& sql);
 
