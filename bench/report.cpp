@@ -226,6 +226,15 @@ void store_rows(table& t, const json& r) {
             ""
         );
     }
+    const auto& s = r["select_1"];
+    t.row(
+        name,
+        "SELECT 1 through the store's threads (floor: libpq on the caller's thread)",
+        triple(s["through_store"]),
+        triple(s["on_caller_thread"]),
+        s["p50_ratio"].is_null() ? "-" : number(s["p50_ratio"], 1) + "× p50",
+        ""
+    );
 }
 
 // "+0.05", "-1.20": a difference, its sign always shown.

@@ -9,6 +9,7 @@
 #include "stats.hpp"
 #include "test_paths.hpp"
 #include <moodring/store/make_store.hpp>
+#include <moodring/store/postgres/connection.hpp>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -27,7 +28,12 @@ using clock_type = std::chrono::steady_clock;
 namespace asio = boost::asio;
 
 const char* const operations[] = {
-    "begin_turn", "finish_reply", "get_conversation", "list_messages", "search_conversations"};
+    "begin_turn",
+    "finish_reply",
+    "get_conversation",
+    "list_messages",
+    "search_conversations",
+    "healthy"};
 
 using samples = std::map<std::string, std::vector<std::int64_t>>;
 
@@ -76,8 +82,22 @@ samples measure(const store::database_options& where, int turns) {
         timed(
             io, db->search_conversations("lisbon train", 50, 1000, {}), took["search_conversations"]
         );
+        timed(io, db->healthy(), took["healthy"]);
     }
     db->stop();
+    return took;
+}
+
+// `SELECT 1` on a connection of the caller's own thread: the round trip alone, what `healthy`
+// costs without the hand-over to the store's thread and back. The difference is all that
+// running libpq asynchronously on the I/O threads could save.
+std::vector<std::int64_t> round_trips(const std::string& url, int count) {
+    store::postgres::connection db(url, 5);
+    std::vector<std::int64_t> took;
+    for (int i = 0; i < count; ++i) {
+        const stopwatch watch{took};
+        db.exec("SELECT 1");
+    }
     return took;
 }
 
@@ -107,6 +127,13 @@ json run_store_scenario(bool quick) {
             {"p50_ratio", ratio(pg.p50_ms, lite.p50_ms)},
         };
     }
+    const auto direct = summarize(round_trips(postgres.url, turns));
+    const auto pooled = summarize(on_postgres.at("healthy"));
+    result["select_1"] = {
+        {"through_store", to_json(pooled)},
+        {"on_caller_thread", to_json(direct)},
+        {"p50_ratio", ratio(pooled.p50_ms, direct.p50_ms)},
+    };
     return result;
 }
 

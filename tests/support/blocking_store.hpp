@@ -10,6 +10,15 @@
 
 namespace moodring::test {
 
+// `operation` run on `io` (this thread) to its end; what it returned or threw.
+template <class T>
+T run_to_end(boost::asio::io_context& io, boost::asio::awaitable<T> operation) {
+    auto done = boost::asio::co_spawn(io, std::move(operation), boost::asio::use_future);
+    io.restart();
+    io.run();
+    return done.get();
+}
+
 // A store's two interfaces as plain calls, each awaited to its end on a private io_context:
 // the store's behaviour is then tested as calls of a repository, on every backend alike
 // (store_backends.hpp). Types as in store.hpp and account_store.hpp.
@@ -32,10 +41,7 @@ public:
 
     template <class T>
     T wait(boost::asio::awaitable<T> operation) {
-        auto done = boost::asio::co_spawn(io_, std::move(operation), boost::asio::use_future);
-        io_.restart();
-        io_.run();
-        return done.get();
+        return run_to_end(io_, std::move(operation));
     }
 
     std::vector<conversation_summary> list_conversations(viewer who) {

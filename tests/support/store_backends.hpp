@@ -1,5 +1,6 @@
 #pragma once
 
+#include "blocking_store.hpp"
 #include "test_paths.hpp"
 #include <moodring/store/database_options.hpp>
 #include <moodring/store/make_store.hpp>
@@ -35,10 +36,7 @@ protected:
 
     template <class T>
     T wait_for(boost::asio::awaitable<T> operation) {
-        auto done = boost::asio::co_spawn(io_, std::move(operation), boost::asio::use_future);
-        io_.restart();
-        io_.run();
-        return done.get();
+        return run_to_end(io_, std::move(operation));
     }
 
     // What database_inspector.hpp takes: the file's path or the Postgres URL.
@@ -59,6 +57,13 @@ protected:
     boost::asio::io_context io_;
     temp_dir dir_;
     int databases_ = 0;
+};
+
+// A store of its own for each test, on a new database of the backend, as plain calls.
+class on_each_store : public on_each_backend {
+protected:
+    store::database_options database_ = fresh_database();
+    blocking_store repo{store::make_store(database_)};
 };
 
 }  // namespace moodring::test

@@ -1,4 +1,3 @@
-#include "blocking_store.hpp"
 #include "database_inspector.hpp"
 #include "store_backends.hpp"
 #include <moodring/core/clock.hpp>
@@ -23,7 +22,7 @@ std::string in(std::chrono::seconds from_now) {
 
 // Users, sessions and keys through the accounts' interface, beside the conversations', on
 // every backend.
-class accounts : public test::on_each_backend {
+class accounts : public test::on_each_store {
 protected:
     auth::user add(const std::string& name, user_role role = user_role::user) {
         auto created = users.create_user(name, "hash of " + name, role);
@@ -33,8 +32,6 @@ protected:
 
     std::int64_t count(const std::string& sql) { return on_each_backend::count(database_, sql); }
 
-    database_options database_ = fresh_database();
-    test::blocking_store repo{make_store(database_)};
     test::blocking_store& users = repo;
 };
 

@@ -1,5 +1,4 @@
 // Conversations, messages, turns and themes through the store's interface, on every backend.
-#include "blocking_store.hpp"
 #include "store_backends.hpp"
 #include <moodring/core/clock.hpp>
 #include <moodring/core/error.hpp>
@@ -13,14 +12,11 @@ namespace {
 
 const viewer anyone = viewer::anyone();
 
-class conversation_store : public test::on_each_backend {
+class conversation_store : public test::on_each_store {
 protected:
     std::int64_t add_message(const std::string& id, const char* role, const std::string& text) {
         return on_each_backend::add_message(database_, id, role, text);
     }
-
-    database_options database_ = fresh_database();
-    test::blocking_store repo{make_store(database_)};
 };
 
 }  // namespace

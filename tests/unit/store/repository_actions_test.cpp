@@ -1,7 +1,6 @@
 // The conversation actions in a turn's transaction (PROTOCOL "Conversation actions"): what a
 // regenerate and an edit delete and replace, what they refuse, and that a failure midway
 // leaves the conversation as it was.
-#include "blocking_store.hpp"
 #include "database_inspector.hpp"
 #include "store_backends.hpp"
 #include <moodring/core/error.hpp>
@@ -49,11 +48,7 @@ std::vector<std::string> texts_of(test::blocking_store& repo, const std::string&
 }
 
 // Every test on a store of its own, on every backend.
-class repository_actions : public test::on_each_backend {
-protected:
-    database_options database_ = fresh_database();
-    test::blocking_store repo{make_store(database_)};
-};
+class repository_actions : public test::on_each_store {};
 
 }  // namespace
 

@@ -1,6 +1,5 @@
 // Search through the store's interface, on every backend: SQLite's FTS5 indexes of migration
 // 3, Postgres's tsvectors.
-#include "blocking_store.hpp"
 #include "store_backends.hpp"
 #include <moodring/core/clock.hpp>
 
@@ -13,11 +12,8 @@ namespace {
 
 const viewer anyone = viewer::anyone();
 
-class search : public test::on_each_backend {
+class search : public test::on_each_store {
 protected:
-    database_options database_ = fresh_database();
-    test::blocking_store repo{make_store(database_)};
-
     std::int64_t add(const std::string& id, const char* role, const std::string& text) {
         return add_message(database_, id, role, text);
     }
