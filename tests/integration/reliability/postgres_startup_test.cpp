@@ -46,8 +46,10 @@ bool still_waiting(child_process& server) {
 }  // namespace
 
 TEST(postgres_startup, a_malformed_url_exits_2_naming_the_problem) {
-    const auto refused =
-        run_captured(server_binary(), {"--port", "0", "--database.url", "mysql://db/moodring"});
+    std::vector<std::string> args{"--port", "0", "--database.url", "mysql://db/moodring"};
+    const auto prompts = prompt_args();
+    args.insert(args.end(), prompts.begin(), prompts.end());
+    const auto refused = run_captured(server_binary(), args);
     EXPECT_EQ(refused.exit_code, 2);
     EXPECT_NE(refused.output.find("database.url"), std::string::npos) << refused.output;
     EXPECT_NE(refused.output.find("postgresql://"), std::string::npos) << refused.output;
