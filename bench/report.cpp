@@ -213,6 +213,30 @@ void search_rows(table& t, const json& r) {
     t.row(name, "import of the database", number(r["fill_s"], 1) + " s", "", "", "");
 }
 
+// The store: Postgres in the moodring column, SQLite (same run, same operations) as the floor.
+void store_rows(table& t, const json& r) {
+    const auto name = "store, " + std::to_string(r["turns"].get<int>()) + " turns";
+    for (const auto& [op, o] : r["operations"].items()) {
+        t.row(
+            name,
+            op + " p50 / p99 / max on Postgres (floor: SQLite)",
+            triple(o["postgres"]),
+            triple(o["sqlite"]),
+            o["p50_ratio"].is_null() ? "-" : number(o["p50_ratio"], 1) + "× p50",
+            ""
+        );
+    }
+    const auto& s = r["select_1"];
+    t.row(
+        name,
+        "SELECT 1 through the store's threads (floor: libpq on the caller's thread)",
+        triple(s["through_store"]),
+        triple(s["on_caller_thread"]),
+        s["p50_ratio"].is_null() ? "-" : number(s["p50_ratio"], 1) + "× p50",
+        ""
+    );
+}
+
 // "+0.05", "-1.20": a difference, its sign always shown.
 std::string signed_ms(double v) { return (v >= 0 ? "+" : "") + number(v, 2); }
 
@@ -570,6 +594,8 @@ std::string markdown_report(const std::vector<json>& results) {
             nginx_rows(t, r);
         } else if (kind == "bus") {
             bus_rows(t, r);
+        } else if (kind == "store") {
+            store_rows(t, r);
         } else {
             stream_rows(t, r);
         }

@@ -48,6 +48,10 @@ nlohmann::json run_loginflood_scenario(bool quick, unsigned threads);
 // few hundred searches of 1 to 3 words timed over the wire (`quick`: 1,000 and 100).
 nlohmann::json run_search_scenario(bool quick, unsigned threads);
 
+// The store on Postgres against the store on SQLite, per operation (begin_turn, finish_reply,
+// get_conversation, list_messages, search), in the same run.
+nlohmann::json run_store_scenario(bool quick);
+
 // moodring behind nginx (deploy/nginx/moodring.conf): 100 conversations' relay delay straight
 // from moodring and through nginx, in the same run.
 nlohmann::json run_nginx_scenario(bool quick, unsigned threads);

@@ -49,6 +49,12 @@ config settings_of(const parsed_backup& parsed) {
 
 int run(const parsed_backup& parsed, std::ostream& out) {
     const auto settings = settings_of(parsed);
+    // Copying a file that is not the database would report a backup that holds nothing.
+    if (!settings.database.url.empty()) {
+        throw usage_error(
+            "database.url is set: back up Postgres with pg_dump; this command copies SQLite's file"
+        );
+    }
     // A file-size limit (ulimit -f) is a full disk to a backup: an error, not a kill.
     std::signal(SIGXFSZ, SIG_IGN);
     const auto started = std::chrono::steady_clock::now();

@@ -415,6 +415,7 @@ TEST(soak, mixed_traffic_with_faults_leaves_memory_and_descriptors_flat) {
 
     EXPECT_EQ(http_get(server.port(), "/health").status, 200);
     EXPECT_EQ(server.stop(), 0);
-    EXPECT_EQ(integrity_check(server.database()), "ok");
-    for (const auto& m : stored_messages(server.database())) EXPECT_NE(m.status, "streaming");
+    EXPECT_EQ(integrity_check(server.database_location()), "ok");
+    for (const auto& m : stored_messages(server.database_location()))
+        EXPECT_NE(m.status, "streaming");
 }

@@ -81,4 +81,12 @@ std::int64_t count_of(const std::string& database, const std::string& sql) {
     return open(database).execAndGet(sql).getInt64();
 }
 
+void execute(const std::string& database, const std::string& sql) {
+    if (is_postgres(database)) {
+        store::postgres::connection(database, 5).exec(sql.c_str());
+        return;
+    }
+    open(database).exec(sql);
+}
+
 }  // namespace moodring::test

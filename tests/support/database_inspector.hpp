@@ -22,5 +22,8 @@ std::string integrity_check(const std::string& database);  // "ok" or the proble
 std::vector<stored_message> stored_messages(const std::string& database);
 // The single integer `sql` answers.
 std::int64_t count_of(const std::string& database, const std::string& sql);
+// Runs `sql` (the test's own, no parameters): to put the database in a state no operation
+// makes, such as a time long past.
+void execute(const std::string& database, const std::string& sql);
 
 }  // namespace moodring::test

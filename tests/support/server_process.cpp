@@ -1,5 +1,7 @@
 #include "server_process.hpp"
 
+#include "postgres_server.hpp"
+
 #include <signal.h>
 
 #include <regex>
@@ -25,6 +27,7 @@ std::vector<std::string> prompt_args() {
 
 server_process::server_process(options opts)
     : options_(std::move(opts)), database_(data_dir_ / "data/moodring.db") {
+    if (testing_on_postgres()) database_url_ = postgres_server::shared().create_database();
     launch();
 }
 
@@ -45,6 +48,9 @@ void server_process::launch() {
         "--log-level",
         "warn",
     };
+    if (!database_url_.empty()) {
+        args.insert(args.end(), {"--database.url", database_url_});
+    }
     const auto prompts = prompt_args();
     args.insert(args.end(), prompts.begin(), prompts.end());
     args.insert(args.end(), options_.extra_args.begin(), options_.extra_args.end());

@@ -11,7 +11,9 @@
 namespace moodring::test {
 
 // The real moodring binary on a free port with a database of its own, for one test.
-// The database file outlives a restart of the process (it lives in `data_dir`).
+// The database outlives a restart of the process: a SQLite file in `data_dir`, or, when the
+// test run asks for Postgres (TEST_POSTGRES=1), a database of its own in the process-wide
+// cluster (`postgres_server::shared`).
 class server_process {
 public:
     struct options {
@@ -29,7 +31,12 @@ public:
 
     unsigned short port() const { return port_; }
     std::string origin() const { return "http://127.0.0.1:" + std::to_string(port_); }
+    // The SQLite file (unused on Postgres).
     const std::filesystem::path& database() const { return database_; }
+    // What database_inspector reads: the SQLite file's path or the Postgres database's URL.
+    std::string database_location() const {
+        return database_url_.empty() ? database_.string() : database_url_;
+    }
     child_process& process() { return *process_; }
 
     // SIGTERM and the exit code.
@@ -43,6 +50,7 @@ private:
     options options_;
     temp_dir data_dir_;
     std::filesystem::path database_;
+    std::string database_url_;  // on Postgres
     std::unique_ptr<child_process> process_;
     unsigned short port_ = 0;
 };

@@ -2,6 +2,7 @@
 
 #include "database_inspector.hpp"
 #include "postgres_server.hpp"
+#include <moodring/core/clock.hpp>
 
 namespace moodring::test {
 
@@ -18,7 +19,28 @@ store::database_options on_each_backend::fresh_database() {
 std::int64_t on_each_backend::count(
     const store::database_options& database, const std::string& sql
 ) {
-    return count_of(database.url.empty() ? database.path : database.url, sql);
+    return count_of(location(database), sql);
+}
+
+std::int64_t on_each_backend::add_message(
+    const store::database_options& database,
+    const std::string& conversation_id,
+    const std::string& role,
+    const std::string& text
+) {
+    // The test's own texts, quoted as SQL strings: both databases read '' as one quote.
+    auto quoted = [](const std::string& value) {
+        std::string out = "'";
+        for (char c : value) out += c == '\'' ? std::string("''") : std::string(1, c);
+        return out + "'";
+    };
+    execute(
+        location(database),
+        "INSERT INTO messages (conversation_id, role, content, status, created_at) VALUES (" +
+            quoted(conversation_id) + ", " + quoted(role) + ", " + quoted(text) + ", 'complete', " +
+            quoted(now_timestamp()) + ")"
+    );
+    return count(database, "SELECT max(id) FROM messages");
 }
 
 }  // namespace moodring::test

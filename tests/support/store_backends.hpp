@@ -1,5 +1,6 @@
 #pragma once
 
+#include "blocking_store.hpp"
 #include "test_paths.hpp"
 #include <moodring/store/database_options.hpp>
 #include <moodring/store/make_store.hpp>
@@ -35,18 +36,34 @@ protected:
 
     template <class T>
     T wait_for(boost::asio::awaitable<T> operation) {
-        auto done = boost::asio::co_spawn(io_, std::move(operation), boost::asio::use_future);
-        io_.restart();
-        io_.run();
-        return done.get();
+        return run_to_end(io_, std::move(operation));
     }
 
+    // What database_inspector.hpp takes: the file's path or the Postgres URL.
+    static std::string location(const store::database_options& database) {
+        return database.url.empty() ? database.path : database.url;
+    }
+    // A complete message written as it is stored, through a connection of the test's own,
+    // past the store: a conversation's history made without turns. Its id.
+    static std::int64_t add_message(
+        const store::database_options& database,
+        const std::string& conversation_id,
+        const std::string& role,
+        const std::string& text
+    );
     // The single number `sql` answers, read through a connection of the test's own.
     static std::int64_t count(const store::database_options& database, const std::string& sql);
 
     boost::asio::io_context io_;
     temp_dir dir_;
     int databases_ = 0;
+};
+
+// A store of its own for each test, on a new database of the backend, as plain calls.
+class on_each_store : public on_each_backend {
+protected:
+    store::database_options database_ = fresh_database();
+    blocking_store repo{store::make_store(database_)};
 };
 
 }  // namespace moodring::test

@@ -16,8 +16,8 @@ namespace moodring::store {
 // Expected outcomes (an unknown id, a context too large) come back as `result` errors; a
 // database that fails throws `service_error{database_unavailable}`. An implementation never
 // blocks the awaiting thread and resumes the caller on its own executor. The SQLite one lives
-// in `store/sqlite/` and is built by `make_store` (make_store.hpp): this header, included
-// widely, names no database.
+// in `store/sqlite/`, the Postgres one in `store/postgres/`; `make_store` (make_store.hpp)
+// builds one: this header, included widely, names no database.
 class store {
 public:
     template <class T>

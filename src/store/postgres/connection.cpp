@@ -13,7 +13,7 @@ std::string one_line(const char* message) {
     std::string text = message ? message : "";
     while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
     for (auto& c : text) {
-        if (c == '\n') c = ' ';
+        if (c == '\n' || c == '\t') c = ' ';
     }
     return text.empty() ? "no answer from Postgres" : text;
 }

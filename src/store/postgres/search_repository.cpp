@@ -5,6 +5,10 @@
 
 #include "read_rows.hpp"
 #include <moodring/store/postgres/repository.hpp>
+#include <moodring/store/sqlite/search_query.hpp>
+#include <moodring/store/sqlite/search_snippet.hpp>
+
+#include <SQLiteCpp/Database.h>
 
 #include <string>
 
@@ -13,14 +17,14 @@ namespace {
 
 // A title holding every word weighs as much as two such messages.
 constexpr double title_weight = 2.0;
+// The snippet of the best message: at most this many words (tokens) around the match.
+constexpr std::size_t snippet_tokens = 16;
 
 // The newest `$4` messages of the viewer holding every word, and the newest titles (at most
 // as many as the answer holds), are the candidates; their ranks (higher is better) are summed
 // per conversation, so that one that matches in its title and in several messages ranks
-// above one that matches once. The best message is the candidate of highest rank. The
-// snippet is Postgres's own headline of that message (at most 16 words around the match),
-// cut where the search's folding found the words; the counts of the summary are read for the
-// kept conversations only.
+// above one that matches once. The best message is the candidate of highest rank; it and the
+// counts of the summary are read for the kept conversations only.
 constexpr const char* search_sql = R"sql(
     WITH wanted AS (SELECT plainto_tsquery('moodring_search', $1) AS query),
     messages_found AS (
@@ -52,20 +56,20 @@ constexpr const char* search_sql = R"sql(
     SELECT top.id, top.title, top.created_at, top.updated_at,
            (SELECT count(*) FROM messages m WHERE m.conversation_id = top.id),
            (SELECT count(*) FROM messages m WHERE m.conversation_id = top.id AND m.role = 'user'),
-           top.message_id, m.content,
-           ts_headline('moodring_search', m.content, w.query,
-                       'StartSel="", StopSel="", MaxWords=16, MinWords=6, ShortWord=0')
-    FROM top LEFT JOIN messages m ON m.id = top.message_id, wanted w
-    ORDER BY top.total DESC, top.activity DESC)sql";
+           top.message_id, (SELECT content FROM messages m WHERE m.id = top.message_id)
+    FROM top ORDER BY top.total DESC, top.activity DESC)sql";
 
-// The headline with "…" where it cuts the text, as SQLite's snippets have.
-std::string snippet_of(const std::string& text, std::string headline) {
-    const auto at = text.find(headline);
-    if (headline.empty() || at == std::string::npos) return headline;
-    const bool cut_after = at + headline.size() < text.size();
-    if (at > 0) headline = "…" + headline;
-    if (cut_after) headline += "…";
-    return headline;
+// The snippet is SQLite's (search_snippet.hpp): the words around the best match, found with
+// FTS5's own tokenizer from a private in-memory SQLite of each thread, so that both stores cut
+// the same text the same way.
+std::string snippet_for(const std::string& words, const std::string& text) {
+    struct tokenizer_of_thread {
+        SQLite::Database db{":memory:"};
+        sqlite::index_tokenizer tokenizer{db.getHandle()};
+    };
+    thread_local tokenizer_of_thread own;
+    const auto wanted = own.tokenizer.query(sqlite::search_words(words));
+    return sqlite::snippet_of(text, own.tokenizer.document(text), wanted, snippet_tokens);
 }
 
 }  // namespace
@@ -93,7 +97,7 @@ std::vector<search_hit> repository::search_conversations(
             hit.snippet = hit.summary.title;
         } else {
             hit.message_id = found.integer(r, 6);
-            hit.snippet = snippet_of(found.text(r, 7), found.text(r, 8));
+            hit.snippet = snippet_for(words, found.text(r, 7));
         }
         hits.push_back(std::move(hit));
     }

@@ -3,10 +3,13 @@
 #include <moodring/store/postgres/start_up.hpp>
 
 #include <libpq-fe.h>
+#include <signal.h>
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <csignal>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <thread>
 
@@ -34,6 +37,30 @@ std::string option(const conninfo& options, const std::string& key, const std::s
     return fallback;
 }
 
+// While start-up waits for Postgres, SIGINT and SIGTERM end the process as they would one
+// that never started: nothing is served yet, and the server's own handler (which drains
+// sessions) only runs once start-up is over. Restored when the wait ends.
+class default_stop_signals {
+public:
+    default_stop_signals() {
+        struct sigaction by_default {};
+        by_default.sa_handler = SIG_DFL;
+        sigemptyset(&by_default.sa_mask);
+        ::sigaction(SIGINT, &by_default, &int_);
+        ::sigaction(SIGTERM, &by_default, &term_);
+    }
+    ~default_stop_signals() {
+        ::sigaction(SIGINT, &int_, nullptr);
+        ::sigaction(SIGTERM, &term_, nullptr);
+    }
+    default_stop_signals(const default_stop_signals&) = delete;
+    default_stop_signals& operator=(const default_stop_signals&) = delete;
+
+private:
+    struct sigaction int_ {};
+    struct sigaction term_ {};
+};
+
 // libpq counts whole seconds (and takes 1 for 2); at least 2 then.
 int timeout_seconds(int milliseconds) { return std::max(2, (milliseconds + 999) / 1000); }
 
@@ -60,6 +87,7 @@ std::string describe_server(const std::string& url) {
 std::unique_ptr<connection> open_when_ready(const database_options& options) {
     const int timeout = timeout_seconds(options.connect_timeout_ms);
     bool warned = false;
+    std::optional<default_stop_signals> waiting;
     for (;;) {
         try {
             auto db = std::make_unique<connection>(options.url, timeout);
@@ -68,6 +96,7 @@ std::unique_ptr<connection> open_when_ready(const database_options& options) {
             return db;
         } catch (const database_error& e) {
             if (!e.sqlstate().empty()) throw;  // it answered: the database is what is wrong
+            if (!waiting) waiting.emplace();
             if (!warned) {
                 spdlog::warn(
                     "waiting for Postgres at {} ({}); retrying every second",

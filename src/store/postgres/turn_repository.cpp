@@ -12,50 +12,58 @@
 
 namespace moodring::store::postgres {
 
+// Six round trips: BEGIN, the conversation locked and touched, leftovers healed, the
+// messages stored, the context read, COMMIT.
 result<turn_context> repository::begin_turn(const turn_request& request) {
     transaction tx(db_);
-    // Locks the conversation's row: turns of one conversation begin one at a time, on
-    // whichever instance they run.
+    turn_context turn;
+    turn.user_timestamp = now_timestamp();
+    // Touching the row locks it: turns of one conversation begin one at a time, on whichever
+    // instance they run. A refused turn rolls the touch back with the rest.
     const auto found = db_.exec(
-        "SELECT custom_context, model FROM conversations WHERE id = $1 FOR UPDATE",
-        {request.conversation_id}
+        "UPDATE conversations SET updated_at = $2, activity = nextval('conversation_activity') "
+        "WHERE id = $1 RETURNING custom_context, model",
+        {request.conversation_id, turn.user_timestamp}
     );
     if (found.empty()) return errc::not_found;
-    turn_context turn;
     turn.custom_context = found.text(0, 0);
     turn.conversation_model = found.optional_text(0, 1);
-    turn.user_timestamp = now_timestamp();
     db_.exec(
         "UPDATE messages SET status = 'interrupted' WHERE conversation_id = $1 AND status = "
         "'streaming'",
         {request.conversation_id}
     );
     if (request.kind == turn_kind::new_message) {
-        turn.user_message_id = add_message(
-            request.conversation_id,
-            message_role::user,
-            request.user_text,
-            message_status::complete,
-            turn.user_timestamp
-        );
+        store_message_and_reply(request, turn);
     } else {
         // A regenerate or an edit: nothing is committed when it is refused.
         auto answered = answer_again(request);
         if (!answered) return answered.error();
         turn.user_message_id = *answered;
+        turn.reply_message_id = add_message(
+            request.conversation_id,
+            message_role::assistant,
+            "",
+            message_status::streaming,
+            turn.user_timestamp
+        );
     }
-    turn.reply_message_id = add_message(
-        request.conversation_id,
-        message_role::assistant,
-        "",
-        message_status::streaming,
-        turn.user_timestamp
-    );
-    touch(request.conversation_id, turn.user_timestamp);
-    turn.history = history_before(request, turn.reply_message_id);
-    turn.recent_user_messages = recent_user_messages(request);
+    read_context(request, turn);
     tx.commit();
     return turn;
+}
+
+void repository::store_message_and_reply(const turn_request& request, turn_context& turn) {
+    // One statement: the rows take their ids in the order written, the message's first.
+    const auto added = db_.exec(
+        R"sql(
+        INSERT INTO messages (conversation_id, role, content, status, created_at)
+        VALUES ($1, 'user', $2, 'complete', $3), ($1, 'assistant', '', 'streaming', $3)
+        RETURNING id)sql",
+        {request.conversation_id, request.user_text, turn.user_timestamp}
+    );
+    turn.user_message_id = std::min(added.integer(0, 0), added.integer(1, 0));
+    turn.reply_message_id = std::max(added.integer(0, 0), added.integer(1, 0));
 }
 
 std::int64_t repository::add_message(
@@ -78,31 +86,32 @@ std::int64_t repository::add_message(
         .integer(0, 0);
 }
 
-std::vector<message> repository::history_before(
-    const turn_request& request, std::int64_t reply_id
-) {
-    // Replies that ended empty (failed before their first token) say nothing to the model.
-    auto history = read_messages(db_.exec(
-        R"sql(
-        SELECT id, role, content, created_at, status FROM messages
-        WHERE conversation_id = $1 AND id < $2 AND status != 'streaming' AND content != ''
-        ORDER BY id DESC LIMIT $3)sql",
-        {request.conversation_id, reply_id, request.history_messages}
-    ));
-    std::reverse(history.begin(), history.end());
-    return history;
-}
-
-std::vector<std::string> repository::recent_user_messages(const turn_request& request) {
+void repository::read_context(const turn_request& request, turn_context& turn) {
+    // The history (h): the latest messages before the reply, without replies that ended empty
+    // (failed before their first token: they say nothing to the model). The theme's texts
+    // (r): the latest of the user. Both newest first, in one trip.
     const auto found = db_.exec(
         R"sql(
-        SELECT content FROM messages WHERE conversation_id = $1 AND role = 'user'
-        ORDER BY id DESC LIMIT $2)sql",
-        {request.conversation_id, request.theme_messages}
+        SELECT * FROM (
+            (SELECT id, role, content, created_at, status, 'h' AS kind FROM messages
+             WHERE conversation_id = $1 AND id < $2 AND status != 'streaming' AND content != ''
+             ORDER BY id DESC LIMIT $3)
+            UNION ALL
+            (SELECT id, role, content, created_at, status, 'r' FROM messages
+             WHERE conversation_id = $1 AND role = 'user' ORDER BY id DESC LIMIT $4)
+        ) context ORDER BY kind, id)sql",
+        {request.conversation_id,
+         turn.reply_message_id,
+         request.history_messages,
+         request.theme_messages}
     );
-    std::vector<std::string> recent;
-    for (int r = found.size() - 1; r >= 0; --r) recent.push_back(found.text(r, 0));
-    return recent;
+    for (int r = 0; r < found.size(); ++r) {
+        if (found.text(r, 5) == "h") {
+            turn.history.push_back(read_message(found, r));
+        } else {
+            turn.recent_user_messages.push_back(found.text(r, 2));
+        }
+    }
 }
 
 result<std::int64_t> repository::answer_again(const turn_request& request) {

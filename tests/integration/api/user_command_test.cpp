@@ -20,15 +20,16 @@ struct command_result {
     std::string out;
 };
 
-// `moodring user ARGS` on `database`, `password_input` on its standard input.
+// `moodring user ARGS` on `database` (a SQLite file or a Postgres URL, as
+// `server_process::database_location` gives it), `password_input` on its standard input.
 command_result user_command(
-    const std::filesystem::path& database,
-    const std::string& args,
-    const std::string& password_input
+    const std::string& database, const std::string& args, const std::string& password_input
 ) {
+    const char* flag =
+        database.starts_with("postgresql://") ? " --database.url '" : " --database.path '";
     const std::string command = "printf '%s' '" + password_input + "' | '" +
-                                server_binary().string() + "' user " + args + " --database.path '" +
-                                database.string() + "' 2>&1";
+                                server_binary().string() + "' user " + args + flag + database +
+                                "' 2>&1";
     command_result result;
     FILE* pipe = popen(command.c_str(), "r");
     char buffer[512];
@@ -53,7 +54,7 @@ TEST(user_command, adds_the_first_admin_before_the_server_ever_ran) {
 TEST(user_command, manages_users_while_the_server_runs) {
     accounts_server server;
     const auto admin = server.set_up_admin("root");
-    const auto database = server.server().database();
+    const auto database = server.server().database_location();
     ASSERT_EQ(user_command(database, "add bob", std::string(test_password) + "\n").exit_code, 0);
     const auto bob = server.sign_in("bob");
     ASSERT_NE(bob, "");

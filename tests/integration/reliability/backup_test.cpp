@@ -210,4 +210,13 @@ TEST(backup_usage, without_a_target_is_a_usage_error) {
     EXPECT_NE(refused.output.find("--to FILE"), std::string::npos) << refused.output;
 }
 
+// Postgres is backed up with its own tools: a copy of SQLite's file would hold nothing of it.
+TEST(backup_usage, with_a_postgres_url_is_refused_naming_pg_dump) {
+    const auto refused = backup(
+        {"backup", "--to", "/tmp/never.db", "--database.url", "postgresql://127.0.0.1:9/none"}
+    );
+    EXPECT_EQ(refused.exit_code, 2);
+    EXPECT_NE(refused.output.find("pg_dump"), std::string::npos) << refused.output;
+}
+
 }  // namespace

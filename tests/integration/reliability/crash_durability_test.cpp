@@ -194,7 +194,7 @@ TEST(crash_durability, kill_9_at_random_moments_loses_nothing_that_was_acknowled
 
         server.restart();
         // Start-up has marked the replies the kill cut off; nothing streams yet.
-        for (const auto& m : stored_messages(server.database())) {
+        for (const auto& m : stored_messages(server.database_location())) {
             EXPECT_NE(m.status, "streaming") << "after restart " << cycle << ": " << m.id;
         }
         ++restarts_checked;
@@ -215,8 +215,8 @@ TEST(crash_durability, kill_9_at_random_moments_loses_nothing_that_was_acknowled
     for (const auto& id : conversations) EXPECT_TRUE(ids.contains(id)) << id;
 
     ASSERT_EQ(server.stop(), 0);
-    EXPECT_EQ(integrity_check(server.database()), "ok");
-    const auto stored = stored_messages(server.database());
+    EXPECT_EQ(integrity_check(server.database_location()), "ok");
+    const auto stored = stored_messages(server.database_location());
     std::map<std::int64_t, stored_message> by_id;
     std::map<std::string, int> user_texts;
     for (const auto& m : stored) {

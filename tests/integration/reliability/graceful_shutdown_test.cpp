@@ -101,7 +101,7 @@ TEST(graceful_shutdown, sigterm_with_100_replies_streaming_stores_them_all_and_e
     EXPECT_LT(took.count(), grace_ms);
 
     std::map<std::int64_t, stored_message> stored;
-    for (auto& m : stored_messages(server.database())) stored[m.id] = m;
+    for (auto& m : stored_messages(server.database_location())) stored[m.id] = m;
     EXPECT_EQ(stored.size(), 2u * replies);
     for (int i = 0; i < replies; ++i) {
         SCOPED_TRACE("client " + std::to_string(i));
@@ -119,5 +119,5 @@ TEST(graceful_shutdown, sigterm_with_100_replies_streaming_stores_them_all_and_e
         EXPECT_EQ(reply->second.content, turn.text);
         EXPECT_FALSE(turn.text.empty());
     }
-    EXPECT_EQ(integrity_check(server.database()), "ok");
+    EXPECT_EQ(integrity_check(server.database_location()), "ok");
 }

@@ -66,8 +66,10 @@ private:
         const std::string& created_at
     );
     std::vector<message> messages_of(const std::string& id);
-    std::vector<message> history_before(const turn_request& request, std::int64_t reply_id);
-    std::vector<std::string> recent_user_messages(const turn_request& request);
+    // A new message's turn: the message and its empty `streaming` reply, in one statement.
+    void store_message_and_reply(const turn_request& request, turn_context& turn);
+    // The turn's history and the theme's texts (oldest first), read in one statement.
+    void read_context(const turn_request& request, turn_context& turn);
 
     connection& db_;
 };

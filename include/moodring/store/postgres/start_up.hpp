@@ -18,7 +18,8 @@ std::string describe_server(const std::string& url);
 
 // A connection to `options.url`, migrated to this build's schema. While Postgres does not
 // answer it waits, retrying every second, after one warning line: a server started before its
-// database must not die. Throws when the database answers but cannot be used (newer schema).
+// database must not die; SIGINT and SIGTERM then end the process (nothing is served yet).
+// Throws when the database answers but cannot be used (newer schema).
 std::unique_ptr<connection> open_when_ready(const database_options& options);
 
 }  // namespace moodring::store::postgres

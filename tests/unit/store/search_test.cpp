@@ -1,35 +1,21 @@
-// Search through the repository: the FTS5 indexes of migration 3 and their triggers.
+// Search through the store's interface, on every backend: SQLite's FTS5 indexes of migration
+// 3, Postgres's tsvectors.
+#include "store_backends.hpp"
 #include <moodring/core/clock.hpp>
-#include <moodring/store/sqlite/repository.hpp>
 
-#include <SQLiteCpp/Database.h>
-#include <SQLiteCpp/Statement.h>
 #include <gtest/gtest.h>
 
 using namespace moodring;
 using namespace moodring::store;
-using namespace moodring::store::sqlite;
 
 namespace {
 
 const viewer anyone = viewer::anyone();
 
-class search : public ::testing::Test {
+class search : public test::on_each_store {
 protected:
-    repository repo{{":memory:", 1000}};
-
     std::int64_t add(const std::string& id, const char* role, const std::string& text) {
-        SQLite::Statement q(
-            repo.database(),
-            "INSERT INTO messages (conversation_id, role, content, status, created_at) "
-            "VALUES (?, ?, ?, 'complete', ?)"
-        );
-        q.bind(1, id);
-        q.bind(2, role);
-        q.bind(3, text);
-        q.bind(4, now_timestamp());
-        q.exec();
-        return repo.database().getLastInsertRowid();
+        return add_message(database_, id, role, text);
     }
 
     std::vector<std::string> ids_found(const std::string& words, const viewer& who = anyone) {
@@ -39,11 +25,17 @@ protected:
         }
         return ids;
     }
+
+    viewer new_user(const std::string& name) {
+        return viewer::user(repo.create_user(name, "h", auth::user_role::user).value().id);
+    }
 };
 
 }  // namespace
 
-TEST_F(search, finds_a_message_with_every_word_and_names_it) {
+MOODRING_ON_EACH_BACKEND(search);
+
+TEST_P(search, finds_a_message_with_every_word_and_names_it) {
     const auto c = repo.create_conversation("holiday", "", anyone);
     add(c.id, "user", "We should plan the trip");
     const auto wanted = add(c.id, "assistant", "Lisbon is lovely for a trip in spring");
@@ -59,7 +51,7 @@ TEST_F(search, finds_a_message_with_every_word_and_names_it) {
     EXPECT_TRUE(ids_found("lisbon porto").empty());
 }
 
-TEST_F(search, a_title_match_has_no_message_and_its_title_as_snippet) {
+TEST_P(search, a_title_match_has_no_message_and_its_title_as_snippet) {
     const auto c = repo.create_conversation("Recipes for bread", "", anyone);
     add(c.id, "user", "nothing here");
     const auto hits = repo.search_conversations("bread", 50, 2000, anyone);
@@ -68,7 +60,7 @@ TEST_F(search, a_title_match_has_no_message_and_its_title_as_snippet) {
     EXPECT_EQ(hits[0].snippet, "Recipes for bread");
 }
 
-TEST_F(search, more_matches_and_a_title_match_rank_first) {
+TEST_P(search, more_matches_and_a_title_match_rank_first) {
     const auto once = repo.create_conversation("misc", "", anyone);
     add(once.id, "user", "a word about gardening and other things");
     const auto often = repo.create_conversation("Gardening notes", "", anyone);
@@ -78,7 +70,7 @@ TEST_F(search, more_matches_and_a_title_match_rank_first) {
     EXPECT_EQ(ids_found("gardening"), (std::vector<std::string>{often.id, once.id}));
 }
 
-TEST_F(search, the_snippet_is_short_and_plain) {
+TEST_P(search, the_snippet_is_short_and_plain) {
     const auto c = repo.create_conversation("t", "", anyone);
     std::string text;
     for (int i = 0; i < 200; ++i) text += "filler ";
@@ -92,7 +84,7 @@ TEST_F(search, the_snippet_is_short_and_plain) {
     EXPECT_NE(hits[0].snippet.find("…"), std::string::npos);
 }
 
-TEST_F(search, syntax_characters_are_literal_and_never_fail) {
+TEST_P(search, syntax_characters_are_literal_and_never_fail) {
     const auto c = repo.create_conversation("t", "", anyone);
     add(c.id, "user", "say \"near\" or NEAR(x) - and * (maybe)");
     for (const char* words :
@@ -122,7 +114,7 @@ TEST_F(search, syntax_characters_are_literal_and_never_fail) {
     EXPECT_TRUE(ids_found("NOT").empty());
 }
 
-TEST_F(search, follows_renames_edits_and_deletes) {
+TEST_P(search, follows_renames_edits_and_deletes) {
     const auto c = repo.create_conversation("old name", "", anyone);
     const auto reply = add(c.id, "assistant", "");
     EXPECT_TRUE(ids_found("answer").empty());
@@ -136,19 +128,10 @@ TEST_F(search, follows_renames_edits_and_deletes) {
     ASSERT_TRUE(repo.delete_conversation(c.id, anyone));
     EXPECT_TRUE(ids_found("answer").empty());
     EXPECT_TRUE(ids_found("title").empty());
-    EXPECT_EQ(repo.database().execAndGet("SELECT count(*) FROM search_keys").getInt(), 0);
-    EXPECT_EQ(repo.database().execAndGet("SELECT count(*) FROM title_search").getInt(), 0);
-    repo.database().exec(
-        "INSERT INTO message_search (message_search, rank) VALUES ('integrity-check', 1)"
-    );
 }
 
-TEST_F(search, a_user_finds_only_their_own_and_results_are_capped) {
-    repo.database().exec(
-        "INSERT INTO users (username, password_hash, role, created_at) VALUES "
-        "('a', 'h', 'admin', 'x'), ('b', 'h', 'user', 'x')"
-    );
-    const auto a = viewer::user(1), b = viewer::user(2);
+TEST_P(search, a_user_finds_only_their_own_and_results_are_capped) {
+    const auto a = new_user("a"), b = new_user("b");
     const auto mine = repo.create_conversation("shared word", "", a);
     const auto theirs = repo.create_conversation("shared word", "", b);
     add(theirs.id, "user", "shared word");
@@ -158,23 +141,20 @@ TEST_F(search, a_user_finds_only_their_own_and_results_are_capped) {
     EXPECT_EQ(repo.search_conversations("shared", 1, 2000, anyone).size(), 1u);
 }
 
-TEST_F(search, an_imported_conversation_is_found_by_its_owner) {
-    repo.database().exec(
-        "INSERT INTO users (username, password_hash, role, created_at) VALUES "
-        "('a', 'h', 'admin', 'x')"
-    );
+TEST_P(search, an_imported_conversation_is_found_by_its_owner) {
+    const auto a = new_user("a");
     conversation imported;
     imported.title = "secret plans";
     message m;
     m.content = "secret";
     m.timestamp = now_timestamp();
     imported.messages.push_back(m);
-    const auto made = repo.import_conversation(imported, viewer::user(1));
-    EXPECT_EQ(ids_found("secret", viewer::user(1)), std::vector<std::string>{made.id});
+    const auto made = repo.import_conversation(imported, a);
+    EXPECT_EQ(ids_found("secret", a), std::vector<std::string>{made.id});
     EXPECT_EQ(ids_found("secret"), std::vector<std::string>{made.id});
 }
 
-TEST_F(search, only_the_newest_candidates_are_ranked) {
+TEST_P(search, only_the_newest_candidates_are_ranked) {
     const auto older = repo.create_conversation("a", "", anyone);
     add(older.id, "user", "common word");
     const auto newer = repo.create_conversation("b", "", anyone);
@@ -183,4 +163,12 @@ TEST_F(search, only_the_newest_candidates_are_ranked) {
     ASSERT_EQ(hits.size(), 1u);
     EXPECT_EQ(hits[0].summary.id, newer.id);
     EXPECT_EQ(repo.search_conversations("common", 50, 2, anyone).size(), 2u);
+}
+
+TEST_P(search, case_and_diacritics_do_not_matter) {
+    const auto c = repo.create_conversation("t", "", anyone);
+    add(c.id, "user", "Un café à São Paulo");
+    EXPECT_EQ(ids_found("CAFE sao"), std::vector<std::string>{c.id});
+    EXPECT_EQ(ids_found("Café"), std::vector<std::string>{c.id});
+    EXPECT_TRUE(ids_found("cafes").empty());
 }

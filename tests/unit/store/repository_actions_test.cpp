@@ -1,11 +1,10 @@
 // The conversation actions in a turn's transaction (PROTOCOL "Conversation actions"): what a
 // regenerate and an edit delete and replace, what they refuse, and that a failure midway
 // leaves the conversation as it was.
+#include "database_inspector.hpp"
+#include "store_backends.hpp"
 #include <moodring/core/error.hpp>
-#include <moodring/store/sqlite/repository.hpp>
 
-#include <SQLiteCpp/Database.h>
-#include <SQLiteCpp/Exception.h>
 #include <gtest/gtest.h>
 
 #include <string>
@@ -13,13 +12,10 @@
 
 using namespace moodring;
 using namespace moodring::store;
-using namespace moodring::store::sqlite;
 
 namespace {
 
 const viewer anyone = viewer::anyone();
-
-database_options in_memory() { return {":memory:", 1000}; }
 
 turn_request regenerate(const std::string& conversation_id) {
     turn_request request{conversation_id, "", 20, 2};
@@ -35,24 +31,30 @@ turn_request edit(const std::string& conversation_id, std::int64_t id, std::stri
 }
 
 // A finished turn; its context.
-turn_context answered(repository& repo, const std::string& id, const std::string& question) {
+turn_context answered(
+    test::blocking_store& repo, const std::string& id, const std::string& question
+) {
     auto turn = repo.begin_turn({id, question, 20, 2});
     EXPECT_TRUE(turn);
     repo.finish_reply(turn->reply_message_id, "answer to " + question, message_status::complete);
     return *turn;
 }
 
-std::vector<std::string> texts_of(repository& repo, const std::string& id) {
+std::vector<std::string> texts_of(test::blocking_store& repo, const std::string& id) {
     std::vector<std::string> texts;
     const auto conversation = repo.get_conversation(id, anyone);
     for (const auto& m : conversation->messages) texts.push_back(m.content);
     return texts;
 }
 
+// Every test on a store of its own, on every backend.
+class repository_actions : public test::on_each_store {};
+
 }  // namespace
 
-TEST(repository_actions, regenerate_replaces_the_last_reply_with_a_new_streaming_one) {
-    repository repo(in_memory());
+MOODRING_ON_EACH_BACKEND(repository_actions);
+
+TEST_P(repository_actions, regenerate_replaces_the_last_reply_with_a_new_streaming_one) {
     auto c = repo.create_conversation("t", "", anyone);
     answered(repo, c.id, "q1");
     const auto last = answered(repo, c.id, "q2");
@@ -73,8 +75,7 @@ TEST(repository_actions, regenerate_replaces_the_last_reply_with_a_new_streaming
     EXPECT_EQ(after->user_message_count, 2);
 }
 
-TEST(repository_actions, regenerate_also_replaces_a_reply_left_streaming) {
-    repository repo(in_memory());
+TEST_P(repository_actions, regenerate_also_replaces_a_reply_left_streaming) {
     auto c = repo.create_conversation("t", "", anyone);
     const auto unfinished = repo.begin_turn({c.id, "q1", 20, 1});  // its save failed
     auto again = repo.begin_turn(regenerate(c.id));
@@ -84,8 +85,7 @@ TEST(repository_actions, regenerate_also_replaces_a_reply_left_streaming) {
     EXPECT_EQ(repo.get_conversation(c.id, anyone)->messages[1].id, again->reply_message_id);
 }
 
-TEST(repository_actions, edit_replaces_the_text_and_deletes_every_later_message) {
-    repository repo(in_memory());
+TEST_P(repository_actions, edit_replaces_the_text_and_deletes_every_later_message) {
     auto c = repo.create_conversation("t", "", anyone);
     const auto first = answered(repo, c.id, "q1");
     answered(repo, c.id, "q2");
@@ -101,8 +101,7 @@ TEST(repository_actions, edit_replaces_the_text_and_deletes_every_later_message)
     EXPECT_EQ(repo.get_conversation(c.id, anyone)->user_message_count, 1);
 }
 
-TEST(repository_actions, refusals_change_nothing) {
-    repository repo(in_memory());
+TEST_P(repository_actions, refusals_change_nothing) {
     auto empty = repo.create_conversation("empty", "", anyone);
     auto c = repo.create_conversation("t", "", anyone);
     auto other = repo.create_conversation("other", "", anyone);
@@ -126,21 +125,32 @@ TEST(repository_actions, refusals_change_nothing) {
 
 // The deletion and the new reply are one transaction: when storing the reply fails after the
 // old messages were deleted, they are all still there.
-TEST(repository_actions, a_failure_after_the_deletion_rolls_it_back) {
-    repository repo(in_memory());
+TEST_P(repository_actions, a_failure_after_the_deletion_rolls_it_back) {
     auto c = repo.create_conversation("t", "", anyone);
     const auto first = answered(repo, c.id, "q1");
     answered(repo, c.id, "q2");
-    repo.database().exec(R"sql(
-        CREATE TEMP TRIGGER no_new_reply BEFORE INSERT ON messages
-        WHEN NEW.status = 'streaming' BEGIN SELECT RAISE(ABORT, 'disk full'); END)sql");
+    const bool sqlite = GetParam() == test::backend::sqlite;
+    test::execute(
+        location(database_),
+        sqlite ? R"sql(
+            CREATE TRIGGER no_new_reply BEFORE INSERT ON messages
+            WHEN NEW.status = 'streaming' BEGIN SELECT RAISE(ABORT, 'disk full'); END)sql"
+               : R"sql(
+            CREATE FUNCTION disk_full() RETURNS trigger LANGUAGE plpgsql
+            AS $$ BEGIN RAISE EXCEPTION 'disk full'; END $$;
+            CREATE TRIGGER no_new_reply BEFORE INSERT ON messages FOR EACH ROW
+            WHEN (NEW.status = 'streaming') EXECUTE FUNCTION disk_full())sql"
+    );
 
-    EXPECT_THROW(repo.begin_turn(regenerate(c.id)), SQLite::Exception);
-    EXPECT_THROW(repo.begin_turn(edit(c.id, first.user_message_id, "new")), SQLite::Exception);
+    EXPECT_THROW(repo.begin_turn(regenerate(c.id)), service_error);
+    EXPECT_THROW(repo.begin_turn(edit(c.id, first.user_message_id, "new")), service_error);
     const std::vector<std::string> before{"q1", "answer to q1", "q2", "answer to q2"};
     EXPECT_EQ(texts_of(repo, c.id), before);
 
-    repo.database().exec("DROP TRIGGER no_new_reply");
+    test::execute(
+        location(database_),
+        sqlite ? "DROP TRIGGER no_new_reply" : "DROP TRIGGER no_new_reply ON messages"
+    );
     ASSERT_TRUE(repo.begin_turn(edit(c.id, first.user_message_id, "new")));
     EXPECT_EQ(texts_of(repo, c.id), (std::vector<std::string>{"new", ""}));
 }

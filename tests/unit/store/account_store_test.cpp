@@ -1,17 +1,14 @@
+#include "database_inspector.hpp"
+#include "store_backends.hpp"
 #include <moodring/core/clock.hpp>
 #include <moodring/core/error.hpp>
-#include <moodring/store/sqlite/account_repository.hpp>
-#include <moodring/store/sqlite/repository.hpp>
 
-#include <SQLiteCpp/Database.h>
-#include <SQLiteCpp/Statement.h>
 #include <gtest/gtest.h>
 
 #include <chrono>
 
 using namespace moodring;
 using namespace moodring::store;
-using namespace moodring::store::sqlite;
 using auth::user_role;
 
 namespace {
@@ -23,8 +20,9 @@ std::string in(std::chrono::seconds from_now) {
     return format_timestamp(wall_clock::now() + from_now);
 }
 
-// The conversations' and the accounts' repositories on one in-memory database, as in the store.
-class accounts : public ::testing::Test {
+// Users, sessions and keys through the accounts' interface, beside the conversations', on
+// every backend.
+class accounts : public test::on_each_store {
 protected:
     auth::user add(const std::string& name, user_role role = user_role::user) {
         auto created = users.create_user(name, "hash of " + name, role);
@@ -32,17 +30,16 @@ protected:
         return created.value();
     }
 
-    std::int64_t count(const std::string& sql) {
-        return repo.database().execAndGet(sql).getInt64();
-    }
+    std::int64_t count(const std::string& sql) { return on_each_backend::count(database_, sql); }
 
-    repository repo{{":memory:", 1000}};
-    account_repository users{repo.database()};
+    test::blocking_store& users = repo;
 };
 
 }  // namespace
 
-TEST_F(accounts, names_are_unique_without_regard_to_case_and_kept_as_typed) {
+MOODRING_ON_EACH_BACKEND(accounts);
+
+TEST_P(accounts, names_are_unique_without_regard_to_case_and_kept_as_typed) {
     EXPECT_EQ(users.user_count(), 0);
     const auto alice = add("Alice");
     EXPECT_GT(alice.id, 0);
@@ -61,7 +58,7 @@ TEST_F(accounts, names_are_unique_without_regard_to_case_and_kept_as_typed) {
     EXPECT_FALSE(users.find_user_by_name("bob"));
 }
 
-TEST_F(accounts, users_are_got_by_id_and_listed_oldest_first) {
+TEST_P(accounts, users_are_got_by_id_and_listed_oldest_first) {
     const auto b = add("bob", user_role::admin);
     const auto a = add("alice");
     const auto got = users.get_user(b.id);
@@ -76,7 +73,7 @@ TEST_F(accounts, users_are_got_by_id_and_listed_oldest_first) {
     EXPECT_EQ(listed[1].id, a.id);
 }
 
-TEST_F(accounts, the_first_admin_is_made_once_and_adopts_every_ownerless_conversation) {
+TEST_P(accounts, the_first_admin_is_made_once_and_adopts_every_ownerless_conversation) {
     const auto before = repo.create_conversation("from before accounts", "", viewer::anyone());
     auto admin = users.create_first_admin("root", "h");
     ASSERT_TRUE(admin);
@@ -88,13 +85,13 @@ TEST_F(accounts, the_first_admin_is_made_once_and_adopts_every_ownerless_convers
     EXPECT_EQ(users.user_count(), 1);
 }
 
-TEST_F(accounts, there_is_no_first_admin_once_any_user_exists) {
+TEST_P(accounts, there_is_no_first_admin_once_any_user_exists) {
     add("someone");
     EXPECT_EQ(users.create_first_admin("root", "h").error(), conflict);
     EXPECT_EQ(users.user_count(), 1);
 }
 
-TEST_F(accounts, the_last_admin_can_be_neither_demoted_nor_deleted) {
+TEST_P(accounts, the_last_admin_can_be_neither_demoted_nor_deleted) {
     const auto first = add("first", user_role::admin);
     const auto member = add("member");
     EXPECT_EQ(users.update_user(first.id, std::nullopt, user_role::user).error(), conflict);
@@ -112,7 +109,7 @@ TEST_F(accounts, the_last_admin_can_be_neither_demoted_nor_deleted) {
     EXPECT_TRUE(users.update_user(member.id, std::nullopt, user_role::admin));
 }
 
-TEST_F(accounts, update_changes_only_what_is_given) {
+TEST_P(accounts, update_changes_only_what_is_given) {
     add("root", user_role::admin);
     const auto u = add("u");
     const auto rehashed = users.update_user(u.id, std::string("new hash"), std::nullopt);
@@ -128,7 +125,7 @@ TEST_F(accounts, update_changes_only_what_is_given) {
     EXPECT_EQ(users.delete_user(u.id + 100).error(), not_found);
 }
 
-TEST_F(accounts, deleting_a_user_takes_their_conversations_messages_sessions_and_keys) {
+TEST_P(accounts, deleting_a_user_takes_their_conversations_messages_sessions_and_keys) {
     add("root", user_role::admin);
     const auto gone = add("gone");
     const auto stays = add("stays");
@@ -152,7 +149,7 @@ TEST_F(accounts, deleting_a_user_takes_their_conversations_messages_sessions_and
     EXPECT_TRUE(users.find_session("token of stays"));
 }
 
-TEST_F(accounts, ownerless_conversations_go_to_the_oldest_admin_if_there_is_one) {
+TEST_P(accounts, ownerless_conversations_go_to_the_oldest_admin_if_there_is_one) {
     const auto c = repo.create_conversation("t", "", viewer::anyone());
     EXPECT_EQ(users.adopt_ownerless_conversations(), 0);
     add("member");
@@ -166,7 +163,7 @@ TEST_F(accounts, ownerless_conversations_go_to_the_oldest_admin_if_there_is_one)
     EXPECT_EQ(users.adopt_ownerless_conversations(), 0);
 }
 
-TEST_F(accounts, a_session_is_found_until_it_expires_then_forgotten) {
+TEST_P(accounts, a_session_is_found_until_it_expires_then_forgotten) {
     const auto u = add("u", user_role::admin);
     const auto live = users.create_session(u.id, "live", in(std::chrono::hours(1)));
     const auto found = users.find_session("live");
@@ -186,7 +183,7 @@ TEST_F(accounts, a_session_is_found_until_it_expires_then_forgotten) {
     EXPECT_FALSE(users.find_session("live"));
 }
 
-TEST_F(accounts, a_new_session_forgets_the_users_expired_ones) {
+TEST_P(accounts, a_new_session_forgets_the_users_expired_ones) {
     const auto u = add("u");
     const auto other = add("other");
     users.create_session(u.id, "old", in(-std::chrono::hours(1)));
@@ -197,7 +194,7 @@ TEST_F(accounts, a_new_session_forgets_the_users_expired_ones) {
     EXPECT_EQ(count("SELECT count(*) FROM sessions WHERE token_hash = 'others old'"), 1);
 }
 
-TEST_F(accounts, a_users_sessions_are_revoked_but_the_one_kept) {
+TEST_P(accounts, a_users_sessions_are_revoked_but_the_one_kept) {
     const auto u = add("u");
     const auto other = add("other");
     const auto a = users.create_session(u.id, "a", in(std::chrono::hours(1)));
@@ -212,7 +209,7 @@ TEST_F(accounts, a_users_sessions_are_revoked_but_the_one_kept) {
     EXPECT_TRUE(users.find_session("o"));
 }
 
-TEST_F(accounts, keys_are_listed_and_deleted_by_their_owner_only) {
+TEST_P(accounts, keys_are_listed_and_deleted_by_their_owner_only) {
     const auto a = add("a");
     const auto b = add("b");
     const auto first = users.create_key(a.id, "laptop", "s1");
@@ -237,7 +234,7 @@ TEST_F(accounts, keys_are_listed_and_deleted_by_their_owner_only) {
     EXPECT_EQ(left[0].id, second.id);
 }
 
-TEST_F(accounts, a_key_is_found_and_its_use_recorded_at_most_once_a_minute) {
+TEST_P(accounts, a_key_is_found_and_its_use_recorded_at_most_once_a_minute) {
     const auto u = add("u");
     const auto key = users.create_key(u.id, "ci", "secret");
     const auto found = users.find_key("secret");
@@ -252,9 +249,7 @@ TEST_F(accounts, a_key_is_found_and_its_use_recorded_at_most_once_a_minute) {
 
     auto set_last_used = [&](std::chrono::seconds ago) {
         const auto when = format_timestamp(wall_clock::now() - ago);
-        SQLite::Statement q(repo.database(), "UPDATE api_keys SET last_used_at = ?");
-        q.bind(1, when);
-        q.exec();
+        test::execute(location(database_), "UPDATE api_keys SET last_used_at = '" + when + "'");
         return when;
     };
     const auto recent = set_last_used(std::chrono::seconds(10));
