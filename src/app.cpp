@@ -6,6 +6,8 @@
 #include <moodring/api/conversation_limits_from_config.hpp>
 #include <moodring/api/origin_policy.hpp>
 #include <moodring/chat/chat_settings_from_config.hpp>
+#include <moodring/cluster/redis_bus.hpp>
+#include <moodring/cluster/redis_settings_from_config.hpp>
 #include <moodring/llm/metered_backend.hpp>
 #include <moodring/llm/pool_settings_from_config.hpp>
 #include <moodring/net/net_settings_from_config.hpp>
@@ -66,7 +68,11 @@ void app::parts::make_metrics() {
 }
 
 void app::parts::make_store() {
-    auto made = store::make_store(store::database_options_from(configuration), store_metrics.get());
+    const auto opener = configuration.cluster.redis_url.empty()
+                            ? store::opened_by::server
+                            : store::opened_by::cluster_instance;
+    auto made =
+        store::make_store(store::database_options_from(configuration), store_metrics.get(), opener);
     database = std::move(made.conversations);
     accounts = std::move(made.accounts);
 }
@@ -79,6 +85,33 @@ void app::parts::make_llm() {
     backend = std::make_unique<llm::metered_backend>(std::move(owned_pool), registry);
 }
 
+// In a cluster, the bus over Redis; it connects (and reconnects) on the I/O threads. A wrong
+// URL is refused by the configuration before this.
+void app::parts::make_bus() {
+    if (configuration.cluster.redis_url.empty()) return;
+    redis_bus = std::make_shared<cluster::redis_bus>(
+        io.get_executor(), cluster::redis_settings_from(configuration)
+    );
+}
+
+// Start-up waits for Redis rather than dying, so instances may start before it; the port is
+// open meanwhile (reads work, turns are refused and /health says so).
+void app::parts::wait_for_bus() const {
+    if (!redis_bus) return;
+    const auto logged_every = std::chrono::seconds(10);
+    // A connection takes a few milliseconds: say nothing unless it takes longer than a second.
+    auto next_log = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+    while (!redis_bus->connected() && !stopping) {
+        if (std::chrono::steady_clock::now() >= next_log) {
+            spdlog::warn(
+                "waiting for Redis at {} (cluster.redis_url)", configuration.cluster.redis_url
+            );
+            next_log += logged_every;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+}
+
 void app::parts::make_rest_apis() {
     conversations = std::make_shared<api::conversations_api>(
         database, api::conversation_limits_from(configuration)
@@ -87,8 +120,11 @@ void app::parts::make_rest_apis() {
         std::make_shared<api::transfer_api>(database, api::conversation_limits_from(configuration));
     files = std::make_shared<api::static_files>(configuration.server.web_root);
     const auto& llm = configuration.llm;
-    health =
-        std::make_shared<api::health_api>(database, *backend, llm.chat_model, health_llm_timeout);
+    std::function<bool()> bus_connected;
+    if (redis_bus) bus_connected = [bus = redis_bus] { return bus->connected(); };
+    health = std::make_shared<api::health_api>(
+        database, *backend, llm.chat_model, health_llm_timeout, std::move(bus_connected)
+    );
     models = std::make_shared<api::models_api>(*backend, llm.chat_model, llm.theme_model);
     if (configuration.metrics.enabled) {
         metrics_endpoint =
@@ -102,7 +138,8 @@ void app::parts::make_chat() {
         *database,
         *backend,
         chat::chat_settings_from(configuration),
-        chat_metrics.get()
+        chat_metrics.get(),
+        redis_bus
     );
 }
 
@@ -259,6 +296,7 @@ std::uint16_t app::start() {
     parts_->make_metrics();
     parts_->make_store();
     parts_->make_llm();
+    parts_->make_bus();
     parts_->make_rest_apis();
     parts_->make_accounts();
     parts_->make_chat();
@@ -269,6 +307,7 @@ std::uint16_t app::start() {
     const auto port = parts_->server->listen(listen_on.host, listen_on.port);
     parts_->start_llm();
     parts_->run_io_threads();
+    parts_->wait_for_bus();
     print_banner(parts_->configuration, port);
     parts_->announce_access(port);
     return port;

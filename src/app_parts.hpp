@@ -16,6 +16,7 @@
 #include <moodring/app.hpp>
 #include <moodring/chat/chat_metrics.hpp>
 #include <moodring/chat/conversation_hub.hpp>
+#include <moodring/cluster/redis_bus.hpp>
 #include <moodring/core/metrics.hpp>
 #include <moodring/llm/backend.hpp>
 #include <moodring/llm/endpoint_pool.hpp>
@@ -83,6 +84,7 @@ struct app::parts {
     std::shared_ptr<api::health_api> health;
     std::shared_ptr<api::models_api> models;
     std::shared_ptr<api::metrics_api> metrics_endpoint;  // null when metrics.enabled is off
+    std::shared_ptr<cluster::redis_bus> redis_bus;       // null: one process, the bus in memory
     std::unique_ptr<chat::conversation_hub> hub;
     std::unique_ptr<theme::theme_service> themes;  // null when theme.enabled is off
     std::shared_ptr<net::websocket_registry> websockets =
@@ -103,6 +105,8 @@ struct app::parts {
     void make_metrics();
     void make_store();
     void make_llm();
+    void make_bus();
+    void wait_for_bus() const;
     void make_rest_apis();
     void make_accounts();
     void make_chat();

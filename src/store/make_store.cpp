@@ -18,7 +18,7 @@ std::string database_name(const database_options& options) {
 
 template <class Store>
 stores ready(std::shared_ptr<Store> db, const database_options& options, opened_by opener) {
-    if (opener == opened_by::tool) return stores{db, db};
+    if (opener != opened_by::server) return stores{db, db};
     // Before any request is served, and failing the start if it fails (the file locked by
     // another process): a reply left `streaming` by a crash will never finish.
     try {

@@ -19,7 +19,9 @@ struct stores {
 
 // Who opens the database. Only the server marks the replies a crash left `streaming` as
 // `interrupted`: a tool (`moodring user …`) may run beside a server whose replies are live.
-enum class opened_by { server, tool };
+// An instance of a cluster does not either: the replies `streaming` in the shared database may be
+// other instances' live ones, and one whose instance died is ended by the bus (its lease).
+enum class opened_by { server, tool, cluster_instance };
 
 // The store the configuration asks for (SQLite at `path`, or Postgres when `url` is set),
 // ready to serve: the database opened and migrated, and (for the server) the replies a crash
