@@ -116,6 +116,10 @@ void redis_url(const std::string& value) {
     if (!url || url->scheme() != "redis" || url->host().empty() || !db_ok || url->has_query()) {
         fail("must be empty or a redis://host:port/db URL, got \"" + value + "\"");
     }
+    if (url->has_userinfo()) {
+        fail("must not hold a user or password (not supported yet): keep Redis on a private network"
+        );
+    }
 }
 
 void backend_kind(const std::string& value) {

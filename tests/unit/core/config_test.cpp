@@ -552,9 +552,7 @@ TEST(config, auth_mode_is_none_or_accounts) {
 TEST(config, cluster_redis_url_is_empty_or_a_redis_url) {
     EXPECT_EQ(load({}).settings.cluster.redis_url, "") << "one process by default";
     for (const std::string good :
-         {"redis://127.0.0.1:6379",
-          "redis://redis.internal/2",
-          "redis://:secret@10.0.0.5:6380/0"}) {
+         {"redis://127.0.0.1:6379", "redis://redis.internal/2", "redis://10.0.0.5:6380/0"}) {
         EXPECT_EQ(load({"--cluster.redis_url", good}).settings.cluster.redis_url, good);
     }
     for (const std::string bad :
@@ -567,6 +565,10 @@ TEST(config, cluster_redis_url_is_empty_or_a_redis_url) {
         EXPECT_NE(message.find("cluster.redis_url must be empty or a redis://"), std::string::npos)
             << bad << ": " << message;
     }
+    EXPECT_NE(
+        error_of({"--cluster.redis_url", "redis://:secret@h:6379/0"}).find("password"),
+        std::string::npos
+    ) << "refused at start, not when the bus first connects";
     EXPECT_EQ(load({"--cluster.lease_ms", "1500"}).settings.cluster.lease.count(), 1500);
     EXPECT_THROW(load({"--cluster.lease_ms", "0"}), config_error);
 }
