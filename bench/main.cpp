@@ -2,7 +2,7 @@
 // docs/benchmarks.md for what is measured and how to read it.
 //
 //   moodring_bench [--scenario all|single|conv100|conv1000|idle|burst|
-//                   scheduling|oneslot|fourslot|endpoints|loginflood|search|nginx|bus|store[,...]]
+//                   scheduling|oneslot|fourslot|endpoints|loginflood|search|nginx|bus|store|cluster[,...]]
 //                  [--quick]
 //                  [--threads N] [--json FILE] [--markdown FILE]
 // Development only (the numbers are then not the documented scenarios'):
@@ -55,7 +55,8 @@ const std::vector<std::string> known_scenarios{
     "search",
     "nginx",
     "bus",
-    "store"};
+    "store",
+    "cluster"};
 
 struct options {
     std::set<std::string> scenarios;
@@ -72,7 +73,7 @@ struct options {
     std::fprintf(
         stderr,
         "%s\nusage: moodring_bench [--scenario all|single|conv100|conv1000|idle|burst|"
-        "scheduling|oneslot|fourslot|endpoints|loginflood|search|nginx|bus|store[,...]] "
+        "scheduling|oneslot|fourslot|endpoints|loginflood|search|nginx|bus|store|cluster[,...]] "
         "[--quick] [--threads N] [--json FILE] [--markdown FILE]\n"
         "development: [--conversations N] [--turns N] [--tokens N] [--interval-ms N] "
         "[--theme-interval-ms N] [--no-themes] [--server-arg FLAG]... [--mock-logs DIR]\n",
@@ -214,6 +215,8 @@ int main(int argc, char** argv) try {
             result = run_nginx_scenario(o.quick, o.threads);
         } else if (name == "bus") {
             result = run_bus_scenario(o.quick, o.threads);
+        } else if (name == "cluster") {
+            result = run_cluster_scenario(o.quick, o.threads);
         } else if (name == "store") {
             result = run_store_scenario(o.quick);
         } else {

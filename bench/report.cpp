@@ -592,7 +592,7 @@ std::string markdown_report(const std::vector<json>& results) {
             search_rows(t, r);
         } else if (kind == "nginx") {
             nginx_rows(t, r);
-        } else if (kind == "bus") {
+        } else if (kind == "bus" || kind == "cluster") {
             bus_rows(t, r);
         } else if (kind == "store") {
             store_rows(t, r);

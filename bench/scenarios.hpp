@@ -60,4 +60,9 @@ nlohmann::json run_nginx_scenario(bool quick, unsigned threads);
 // on another instance through Redis on loopback, in the same run: what the bus adds.
 nlohmann::json run_bus_scenario(bool quick, unsigned threads);
 
+// Three instances on one Postgres and one Redis: each conversation sent to one instance and
+// watched on another; the bus's added relay delay and how much later `end` and themes arrive
+// there (docs/benchmarks.md "A cluster").
+nlohmann::json run_cluster_scenario(bool quick, unsigned threads);
+
 }  // namespace moodring::bench
