@@ -94,7 +94,10 @@ TEST_F(redis_connection_test, messages_of_a_subscribed_channel_reach_the_handler
         const auto& kind = m.elements.at(0).text;
         heard.push_back(kind == "message" ? m.elements.at(2).text : kind);
     });
-    listener->on_connected([listener] { listener->subscribe({"news"}); });
+    // A weak reference: the connection keeps its handlers, so holding itself would leak it.
+    listener->on_connected([weak = std::weak_ptr(listener)] {
+        if (auto self = weak.lock()) self->subscribe({"news"});
+    });
     listener->start();
     ASSERT_TRUE(eventually([&] { return redis_->cli({"PUBSUB", "NUMSUB", "news"}) == "news\n1"; }));
     run({"PUBLISH", "news", "one"});
