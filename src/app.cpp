@@ -85,13 +85,18 @@ void app::parts::make_llm() {
     backend = std::make_unique<llm::metered_backend>(std::move(owned_pool), registry);
 }
 
-// In a cluster, the bus over Redis; it connects (and reconnects) on the I/O threads. A wrong
-// URL is refused by the configuration before this.
+// In a cluster, the bus over Redis; it connects (and reconnects) on the I/O threads. Made
+// before the store, so that a wrong URL (the bus's own parser judges it) stops the start at
+// once rather than after waiting for Postgres.
 void app::parts::make_bus() {
     if (configuration.cluster.redis_url.empty()) return;
-    redis_bus = std::make_shared<cluster::redis_bus>(
-        io.get_executor(), cluster::redis_settings_from(configuration)
-    );
+    try {
+        redis_bus = std::make_shared<cluster::redis_bus>(
+            io.get_executor(), cluster::redis_settings_from(configuration)
+        );
+    } catch (const std::invalid_argument& e) {
+        throw config_error(std::string("cluster.redis_url: ") + e.what());
+    }
 }
 
 // Start-up waits for Redis rather than dying, so instances may start before it; the port is
@@ -294,9 +299,9 @@ app::~app() {
 std::uint16_t app::start() {
     parts_->make_security();
     parts_->make_metrics();
+    parts_->make_bus();
     parts_->make_store();
     parts_->make_llm();
-    parts_->make_bus();
     parts_->make_rest_apis();
     parts_->make_accounts();
     parts_->make_chat();

@@ -163,7 +163,7 @@ void add_cluster_rows(std::vector<setting>& table) {
     using section = config::cluster_section;
     section_rows<section> row(table, &config::cluster);
     // clang-format off
-    row("cluster.redis_url", "Redis that instances sharing database.url coordinate through (\"\": one process)", &section::redis_url, redis_url);
+    row("cluster.redis_url", "Redis that instances sharing database.url coordinate through (\"\": one process; checked by the bus at start)", &section::redis_url);
     row("cluster.lease_ms", "how long a killed instance's reply holds its conversation before another instance ends it", &section::lease, positive_ms);
     row("cluster.reconnect_min_ms", "first wait before reconnecting to Redis (doubling up to reconnect_max_ms)", &section::reconnect_min, positive_ms);
     row("cluster.reconnect_max_ms", "longest wait between attempts to reconnect to Redis", &section::reconnect_max, positive_ms);

@@ -103,25 +103,6 @@ void http_url(const std::string& value) {
     }
 }
 
-// Empty (one process) or redis://[:password@]host[:port][/db]: a typo here would otherwise
-// start an instance that coordinates with nobody.
-void redis_url(const std::string& value) {
-    if (value.empty()) return;
-    auto url = boost::urls::parse_absolute_uri(value);
-    const auto db = url ? url->path() : std::string();
-    const bool db_ok = db.empty() || db == "/" ||
-                       (db.size() > 1 && std::all_of(db.begin() + 1, db.end(), [](char c) {
-                            return c >= '0' && c <= '9';
-                        }));
-    if (!url || url->scheme() != "redis" || url->host().empty() || !db_ok || url->has_query()) {
-        fail("must be empty or a redis://host:port/db URL, got \"" + value + "\"");
-    }
-    if (url->has_userinfo()) {
-        fail("must not hold a user or password (not supported yet): keep Redis on a private network"
-        );
-    }
-}
-
 void backend_kind(const std::string& value) {
     if (value != "ollama" && value != "openai") fail("must be \"ollama\" or \"openai\"");
 }

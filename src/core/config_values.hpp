@@ -108,7 +108,6 @@ void origin_list(const std::vector<std::string>& origins);
 void log_level(const std::string& value);
 void http_url(const std::string& value);
 void backend_kind(const std::string& value);
-void redis_url(const std::string& value);
 void auth_mode(const std::string& value);
 
 // A lower bound for a whole number of any width: `at_least{1024}`.
