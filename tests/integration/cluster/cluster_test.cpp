@@ -276,6 +276,8 @@ TEST_F(cluster, an_instance_refuses_a_wrong_redis_url_and_waits_for_a_redis_that
         if (wrong[i] == "--cluster.redis_url") wrong[i + 1] = "redis//nowhere";
     }
     wrong.insert(wrong.begin(), {"--port", "0"});
+    const auto prompts = prompt_args();  // from any working directory: only the URL is wrong
+    wrong.insert(wrong.end(), prompts.begin(), prompts.end());
     const auto refused = run_captured(server_binary(), wrong);
     EXPECT_EQ(refused.exit_code, 2) << refused.output;
     EXPECT_NE(refused.output.find("cluster.redis_url"), std::string::npos) << refused.output;
