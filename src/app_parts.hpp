@@ -18,6 +18,7 @@
 #include <moodring/chat/conversation_hub.hpp>
 #include <moodring/cluster/redis_bus.hpp>
 #include <moodring/core/metrics.hpp>
+#include <moodring/core/signal_reader.hpp>
 #include <moodring/llm/backend.hpp>
 #include <moodring/llm/endpoint_pool.hpp>
 #include <moodring/net/http_metrics.hpp>
@@ -33,7 +34,6 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -94,7 +94,7 @@ struct app::parts {
     std::unique_ptr<net::http_server> server;
     std::vector<std::thread> threads;
     std::atomic<bool> stopping{false};
-    std::optional<asio::signal_set> signals;
+    std::optional<signal_reader> signals;
 
     explicit parts(config settings)
         : configuration(std::move(settings)),

@@ -61,16 +61,22 @@ asio::awaitable<void> app::parts::connections_closed(std::chrono::steady_clock::
 }
 
 void app::stop_on_signals() {
-    parts_->signals.emplace(parts_->io, SIGINT, SIGTERM);
     // SIGHUP reloads the certificate. Without TLS it keeps its default (the process ends with
     // its terminal), as before TLS existed.
-    if (!parts_->configuration.server.tls_cert_file.empty()) parts_->signals->add(SIGHUP);
+    if (parts_->configuration.server.tls_cert_file.empty()) {
+        parts_->signals.emplace(
+            parts_->io.get_executor(), std::initializer_list<int>{SIGINT, SIGTERM}
+        );
+    } else {
+        parts_->signals.emplace(
+            parts_->io.get_executor(), std::initializer_list<int>{SIGINT, SIGTERM, SIGHUP}
+        );
+    }
     wait_for_signal();
 }
 
 void app::wait_for_signal() {
-    parts_->signals->async_wait([this](const boost::system::error_code& ec, int number) {
-        if (ec) return;
+    parts_->signals->async_wait([this](int number) {
         if (number == SIGHUP) {
             // Two small files, read on an I/O thread: a moment's pause, once per reload.
             if (parts_->tls) parts_->tls->reload();

@@ -22,7 +22,8 @@ public:
 
     // From now on SIGINT and SIGTERM stop the server gracefully (a second one at once), and
     // with TLS on, SIGHUP reloads the certificate and key for new connections.
-    // Call before `start`, so that no signal can arrive unhandled once the banner is out.
+    // Call before `start`, so that no signal can arrive unhandled once the banner is out, and
+    // before any thread starts: the signals are blocked in threads and read from a descriptor.
     void stop_on_signals();
 
     // Graceful stop from any thread: stop accepting, let requests finish within the grace

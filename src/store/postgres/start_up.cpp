@@ -38,27 +38,25 @@ std::string option(const conninfo& options, const std::string& key, const std::s
 }
 
 // While start-up waits for Postgres, SIGINT and SIGTERM end the process as they would one
-// that never started: nothing is served yet, and the server's own handler (which drains
-// sessions) only runs once start-up is over. Restored when the wait ends.
+// that never started: nothing is served yet, and the server's own reading of them (which
+// drains sessions) only begins once start-up is over. The server blocks them in every thread
+// and reads them from a descriptor, never installing a handler, so unblocking them in the
+// waiting thread gives them their default effect. Blocked again when the wait ends.
 class default_stop_signals {
 public:
     default_stop_signals() {
-        struct sigaction by_default {};
-        by_default.sa_handler = SIG_DFL;
-        sigemptyset(&by_default.sa_mask);
-        ::sigaction(SIGINT, &by_default, &int_);
-        ::sigaction(SIGTERM, &by_default, &term_);
+        sigset_t stop;
+        sigemptyset(&stop);
+        sigaddset(&stop, SIGINT);
+        sigaddset(&stop, SIGTERM);
+        ::pthread_sigmask(SIG_UNBLOCK, &stop, &before_);
     }
-    ~default_stop_signals() {
-        ::sigaction(SIGINT, &int_, nullptr);
-        ::sigaction(SIGTERM, &term_, nullptr);
-    }
+    ~default_stop_signals() { ::pthread_sigmask(SIG_SETMASK, &before_, nullptr); }
     default_stop_signals(const default_stop_signals&) = delete;
     default_stop_signals& operator=(const default_stop_signals&) = delete;
 
 private:
-    struct sigaction int_ {};
-    struct sigaction term_ {};
+    sigset_t before_{};
 };
 
 // libpq counts whole seconds (and takes 1 for 2); at least 2 then.
