@@ -62,7 +62,15 @@ void bus_core::stop() {
 
 conversation_keys bus_core::keys_of(const std::string& conversation_id) const {
     const auto base = settings.key_prefix + "c:" + conversation_id;
-    return {base, base + ":reply", base + ":text", base + ":queue", base + ":lease"};
+    return {
+        base,
+        base + ":reply",
+        base + ":text",
+        base + ":queue",
+        base + ":lease",
+        base + ":previous-reply",
+        base + ":previous-text",
+    };
 }
 
 std::string bus_core::instance_hex() const { return fmt::format("{:016x}", instance); }

@@ -26,6 +26,10 @@ struct conversation_keys {
     std::string text;
     std::string queue;
     std::string lease;
+    // The reply before the live one, kept a little so that a watcher catching up after a gap
+    // can see it end before the next one starts.
+    std::string previous_reply;
+    std::string previous_text;
 };
 
 struct bus_core : std::enable_shared_from_this<bus_core> {

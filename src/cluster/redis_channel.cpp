@@ -147,10 +147,12 @@ void redis_channel::publish(chat::outbound_frame frame) {
 void redis_channel::store_reply(const unsynced_end& state, bool ended, std::string announce) {
     core_->commands->send(eval(
         scripts::store_reply,
-        {"3",
+        {"5",
          keys_.reply,
          keys_.text,
          keys_.channel,
+         keys_.previous_reply,
+         keys_.previous_text,
          std::to_string(state.generation),
          *state.start,
          core_->instance_hex(),

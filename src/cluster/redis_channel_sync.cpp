@@ -47,6 +47,8 @@ void redis_channel::arrived(envelope e) {
 // Leaves `e` held back when it comes after a gap.
 void redis_channel::process(envelope e) {
     if (e.type == envelope::kind::begin) {
+        // One a snapshot already showed (it was held back while the snapshot was read).
+        if (mirror_.knows(e.generation)) return;
         mirror_.begin(e.generation, std::move(e.payload));
         watch_owner();
         return;
@@ -113,13 +115,20 @@ asio::awaitable<void> redis_channel::sync_loop(std::shared_ptr<redis_channel> se
     auto wait = settings.reconnect_min;
     for (int attempt = 0; attempt < 50; ++attempt) {
         self->sync_again_ = false;
-        auto read_snapshot =
-            self->eval(scripts::snapshot, {"2", self->keys_.reply, self->keys_.text});
+        auto read_snapshot = self->eval(
+            scripts::snapshot,
+            {"4",
+             self->keys_.reply,
+             self->keys_.text,
+             self->keys_.previous_reply,
+             self->keys_.previous_text}
+        );
         auto reply = co_await self->core_->commands->command(std::move(read_snapshot));
         const bool read = reply && !reply->is_error();
         if (read && !self->local_reply_) {
             const auto before = self->mirror_.generation();
-            self->deliver(self->mirror_.catch_up(snapshot_from(*reply, 0)));
+            self->deliver(self->mirror_.catch_up(snapshot_from(*reply, 0), snapshot_from(*reply, 6))
+            );
             if (self->mirror_.generation() != before) self->watch_owner();
         }
         const bool gap_left = self->drain(read);

@@ -2,13 +2,21 @@
 
 // The Lua scripts of the Redis bus: each is one atomic step on a conversation's keys.
 // Keys of a conversation: `reply` (hash: gen, start, seq, owner, ended, endframe), `text` (the
-// reply's text so far), `queue` (list of tickets), `lease` (the ticket holding the turn).
+// reply's text so far), `queue` (list of tickets), `lease` (the ticket holding the turn),
+// `previous-reply` and `previous-text` (the reply before, as it was when the next one began).
 
 namespace moodring::cluster::scripts {
 
-// KEYS reply text channel; ARGV gen start owner seq text px envelope ended endframe.
-// A reply begun (seq 0, no text) or written again after Redis lost it.
+// KEYS reply text channel previous-reply previous-text; ARGV gen start owner seq text px
+// envelope ended endframe. A reply begun (seq 0, no text) or written again after Redis lost it.
+// The reply of another generation it replaces becomes the previous one, for px.
 inline constexpr const char* store_reply = R"lua(
+local old = redis.call('HGET', KEYS[1], 'gen')
+if old and old ~= ARGV[1] then
+  redis.call('RENAME', KEYS[1], KEYS[4])
+  redis.call('PEXPIRE', KEYS[4], ARGV[6])
+  redis.call('SET', KEYS[5], redis.call('GET', KEYS[2]) or '', 'PX', ARGV[6])
+end
 redis.call('DEL', KEYS[1])
 redis.call('HSET', KEYS[1], 'gen', ARGV[1], 'start', ARGV[2], 'owner', ARGV[3], 'seq', ARGV[4])
 if ARGV[8] == '1' then redis.call('HSET', KEYS[1], 'ended', '1', 'endframe', ARGV[9]) end
@@ -41,10 +49,12 @@ end
 return redis.call('PUBLISH', KEYS[3], ARGV[3])
 )lua";
 
-// KEYS reply text.
+// KEYS reply text previous-reply previous-text: the live reply, then the one before.
 inline constexpr const char* snapshot = R"lua(
 local r = redis.call('HMGET', KEYS[1], 'gen', 'start', 'seq', 'ended', 'endframe')
-return {r[1], r[2], r[3], r[4], r[5], redis.call('GET', KEYS[2])}
+local p = redis.call('HMGET', KEYS[3], 'gen', 'start', 'seq', 'ended', 'endframe')
+return {r[1], r[2], r[3], r[4], r[5], redis.call('GET', KEYS[2]),
+        p[1], p[2], p[3], p[4], p[5], redis.call('GET', KEYS[4])}
 )lua";
 
 // KEYS queue lease reply text; ARGV ticket px instance-key-prefix. Tickets of instances whose

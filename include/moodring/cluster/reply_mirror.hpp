@@ -40,8 +40,15 @@ public:
     // Brings the mirror up to `s` and returns what the watchers have not been shown: the start
     // and the text so far of a generation they never saw begin, or the missing end of the text
     // of the one they watch, and its end frame if it ended. Nothing when Redis is behind or
-    // holds another generation's end.
-    std::vector<chat::outbound_frame> catch_up(const reply_snapshot& s);
+    // holds another generation's end. When `s` is a newer generation than the one watched, that
+    // one is first finished from `previous` (the reply before `s`), so that it ends before the
+    // next starts; if Redis no longer holds it, the watchers are told it was lost.
+    std::vector<chat::outbound_frame> catch_up(
+        const reply_snapshot& s, const reply_snapshot& previous = {}
+    );
+
+    // Whether `generation` began here already, or is older than one that did.
+    bool knows(std::uint64_t generation) const;
 
     // The reply so far for a watcher joining now (like local_bus: start, then one chunk).
     std::vector<chat::outbound_frame> replay() const;
@@ -55,9 +62,12 @@ public:
 private:
     std::uint64_t generation_ = 0;
     std::shared_ptr<const std::string> start_;
+    bool start_shown_ = false;  // a catch-up showed it: the start frame held back is a duplicate
     std::string text_;
     std::uint64_t seq_ = 0;
     std::uint64_t ended_ = 0;  // the last generation seen to end
+
+    std::vector<chat::outbound_frame> catch_up_with(const reply_snapshot& s);
 };
 
 }  // namespace moodring::cluster

@@ -1,5 +1,6 @@
 // The Redis bus between instances of one process, against a real redis-server.
 #include "bus_fixture.hpp"
+#include <moodring/cluster/envelope.hpp>
 
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
@@ -286,6 +287,37 @@ TEST_F(redis_bus_test, watchers_resynchronise_after_a_redis_restart_mid_reply) {
     EXPECT_EQ(far->text(), "one two three four");
     EXPECT_EQ(far->count("start"), 1u);
     EXPECT_EQ(far->types().back(), "end");
+}
+
+TEST_F(redis_bus_test, a_gap_past_the_next_reply_ends_the_watched_one_before_the_next_starts) {
+    // The instance that met the gap tries again only after this long: meanwhile the reply it
+    // watches ends and the next one begins.
+    settings_.reconnect_min = 500ms;
+    settings_.reconnect_max = 500ms;
+    two_instances both(settings_, "c13");
+    auto far = both.other.watch();
+    wait_subscribed("c13", 2);
+    ASSERT_TRUE(both.owner.take_turn());
+    both.owner.begin(130);
+    both.owner.chunk("one ");
+    ASSERT_TRUE(eventually([&] { return far->text() == "one "; }));
+
+    // A chunk from beyond a gap: the other instance holds back what follows and reads Redis.
+    const cluster::envelope beyond{cluster::envelope::kind::chunk, 12345, 130, 9, 130, "zzz"};
+    redis_->cli({"PUBLISH", settings_.key_prefix + "c:c13", cluster::encode(beyond)});
+    both.owner.chunk("two ");
+    both.owner.end();
+    both.owner.on_strand([&] { both.owner.channel().release_turn(); });
+    ASSERT_TRUE(both.owner.take_turn());
+    both.owner.begin(131);
+    both.owner.chunk("three");
+
+    ASSERT_TRUE(eventually([&] { return far->text() == "one two three"; })) << far->text();
+    const std::vector<std::string> in_order{"start", "chunk", "chunk", "end", "start", "chunk"};
+    EXPECT_EQ(far->types(), in_order);
+    both.owner.end();
+    ASSERT_TRUE(eventually([&] { return far->count("end") == 2; }));
+    EXPECT_EQ(far->text(), "one two three");
 }
 
 TEST_F(redis_bus_test, a_reply_that_ended_while_redis_was_down_ends_everywhere_once_it_is_back) {

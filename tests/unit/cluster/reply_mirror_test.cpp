@@ -120,3 +120,44 @@ TEST(reply_mirror, the_end_of_the_generation_watched_clears_it) {
     EXPECT_FALSE(m.live());
     EXPECT_TRUE(m.replay().empty());
 }
+
+TEST(reply_mirror, a_catch_up_past_the_next_start_ends_the_watched_reply_first) {
+    reply_mirror m;
+    m.begin(5, "START5");
+    ASSERT_EQ(m.check(chunk(5, 1, "Hel")), verdict::deliver);
+    // Reply 5 ended and reply 6 began while this instance waited on a gap.
+    const auto frames =
+        m.catch_up({6, "START6", 1, "Hi", false, ""}, {5, "START5", 2, "Hello", true, "END5"});
+    EXPECT_EQ(texts(frames), "lo|END5|START6|{\"type\":\"chunk\",\"content\":\"Hi\"}|");
+    EXPECT_EQ(m.generation(), 6u);
+    // What was held back meanwhile: reply 5's frames, and reply 6's begin and start.
+    EXPECT_EQ(m.check(chunk(5, 2, "lo")), verdict::duplicate);
+    EXPECT_EQ(m.check(json(5, 2)), verdict::duplicate);
+    EXPECT_TRUE(m.knows(6));
+    EXPECT_EQ(m.check(envelope{envelope::kind::json, 7, 6, 0, 0, "START6"}), verdict::duplicate);
+    EXPECT_EQ(m.check(chunk(6, 1, "Hi")), verdict::duplicate);
+    EXPECT_EQ(m.check(chunk(6, 2, "!")), verdict::deliver);
+}
+
+TEST(reply_mirror, a_watched_reply_redis_no_longer_holds_ends_with_an_error_before_the_next) {
+    reply_mirror m;
+    m.begin(5, "START5");
+    ASSERT_EQ(m.check(chunk(5, 1, "Hel")), verdict::deliver);
+    const auto frames =
+        m.catch_up({7, "START7", 0, "", false, ""}, {6, "START6", 1, "x", true, "END6"});
+    ASSERT_EQ(frames.size(), 2u);
+    EXPECT_NE(frames[0].payload->find("\"type\":\"error\""), std::string::npos);
+    EXPECT_EQ(frames[0].turn, 5u);
+    EXPECT_EQ(*frames[1].payload, "START7");
+    EXPECT_EQ(m.check(chunk(6, 1, "x")), verdict::duplicate);  // older than the one watched
+}
+
+TEST(reply_mirror, a_start_frame_arriving_in_order_is_shown_once) {
+    reply_mirror m;
+    EXPECT_FALSE(m.knows(5));
+    m.begin(5, "START5");
+    EXPECT_TRUE(m.knows(4));
+    EXPECT_EQ(m.check(envelope{envelope::kind::json, 7, 5, 0, 0, "START5"}), verdict::deliver);
+    m.end(5);
+    EXPECT_FALSE(m.knows(6));
+}
