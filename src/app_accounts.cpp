@@ -6,6 +6,7 @@
 #include "app_parts.hpp"
 #include <moodring/api/access_gate.hpp>
 #include <moodring/api/origin_policy.hpp>
+#include <moodring/api/sign_out_relay.hpp>
 #include <moodring/auth/auth_settings_from_config.hpp>
 #include <moodring/auth/setup_token.hpp>
 #include <moodring/core/run_to_end.hpp>
@@ -29,6 +30,17 @@ api::account_settings account_settings_from(const config& configuration) {
 
 }  // namespace
 
+// In a cluster a sign-out closes the sockets on every instance: the others are told over the
+// bus.
+std::shared_ptr<api::signed_out_sockets> app::parts::signed_out_sockets() {
+    if (!redis_bus) return websockets;
+    auto relay = std::make_shared<api::sign_out_relay>(
+        websockets, [bus = redis_bus](std::string notice) { bus->broadcast(std::move(notice)); }
+    );
+    redis_bus->on_notice([relay](std::string_view notice) { relay->received(notice); });
+    return relay;
+}
+
 void app::parts::make_accounts() {
     if (!auth::accounts_enabled(configuration)) {
         auth_routes = std::make_shared<api::auth_api>(nullptr, nullptr);
@@ -39,7 +51,7 @@ void app::parts::make_accounts() {
         .hasher = std::make_shared<auth::password_hasher>(auth::hashing_limits_from(configuration)),
         .throttle =
             std::make_shared<auth::login_throttle>(auth::throttle_limits_from(configuration)),
-        .sockets = websockets,
+        .sockets = signed_out_sockets(),
         .settings = account_settings_from(configuration),
     });
     const bool no_user = run_to_end(accounts->user_count()) == 0;

@@ -109,6 +109,7 @@ struct app::parts {
     void wait_for_bus() const;
     void make_rest_apis();
     void make_accounts();
+    std::shared_ptr<api::signed_out_sockets> signed_out_sockets();
     void make_chat();
     void make_themes();
     void make_http_server();

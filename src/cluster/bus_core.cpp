@@ -124,6 +124,7 @@ void bus_core::on_commands_connected() {
 
 void bus_core::on_events_connected() {
     std::vector<std::string> names;
+    names.push_back(notices_channel());
     for (auto& channel : every_channel()) names.push_back(channel->keys().channel);
     events->subscribe(std::move(names));
 }
@@ -133,6 +134,10 @@ void bus_core::on_events_connected() {
 void bus_core::on_event(const redis_reply& message) {
     if (message.elements.size() != 3) return;
     const auto& what = message.elements[0].text;
+    if (message.elements[1].text == notices_channel()) {
+        if (what == "message") on_notice(message.elements[2].text);
+        return;
+    }
     auto channel = find(message.elements[1].text);
     if (!channel) return;
     if (what == "subscribe") {
@@ -150,6 +155,23 @@ void bus_core::on_event(const redis_reply& message) {
     }
     if (e->instance == instance) return;
     channel->received(std::move(*e));
+}
+
+void bus_core::set_notice_handler(std::function<void(std::string_view)> handler) {
+    std::lock_guard lock(mutex_);
+    notice_handler_ = std::move(handler);
+}
+
+// On the pub/sub connection's strand. This instance's own notices come back too: skipped.
+void bus_core::on_notice(const std::string& message) {
+    const auto sender = instance_hex();
+    if (message.size() < sender.size() || message.compare(0, sender.size(), sender) == 0) return;
+    std::function<void(std::string_view)> handler;
+    {
+        std::lock_guard lock(mutex_);
+        handler = notice_handler_;
+    }
+    if (handler) handler(std::string_view(message).substr(sender.size()));
 }
 
 }  // namespace moodring::cluster

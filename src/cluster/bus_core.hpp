@@ -10,10 +10,12 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 
 namespace moodring::cluster {
 
@@ -41,7 +43,11 @@ struct bus_core : std::enable_shared_from_this<bus_core> {
     conversation_keys keys_of(const std::string& conversation_id) const;
     std::string instance_key() const;
     std::string instance_key_prefix() const { return settings.key_prefix + "instance:"; }
-    std::string instance_hex() const;
+    std::string instance_hex() const;  // 16 hex digits
+    // Where instances tell each other what is not a conversation's (sign-outs): each notice
+    // is the sender's instance_hex and the notice's text.
+    std::string notices_channel() const { return settings.key_prefix + "notices"; }
+    void set_notice_handler(std::function<void(std::string_view)> handler);
     // A ticket's value: this instance's id and a counter.
     std::string next_ticket();
 
@@ -60,6 +66,7 @@ private:
     void on_commands_connected();
     void on_events_connected();
     void on_event(const redis_reply& message);
+    void on_notice(const std::string& message);
     std::vector<std::shared_ptr<redis_channel>> every_channel();
 
     boost::asio::steady_timer heartbeat_timer_;
@@ -70,6 +77,7 @@ private:
         const redis_channel* address = nullptr;
     };
     std::map<std::string, registered> channels_;
+    std::function<void(std::string_view)> notice_handler_;
 };
 
 }  // namespace moodring::cluster

@@ -27,4 +27,12 @@ bool redis_bus::healthy() const {
 
 std::uint64_t redis_bus::instance_id() const { return core_->instance; }
 
+void redis_bus::broadcast(std::string notice) {
+    core_->commands->send({"PUBLISH", core_->notices_channel(), core_->instance_hex() + notice});
+}
+
+void redis_bus::on_notice(std::function<void(std::string_view)> handler) {
+    core_->set_notice_handler(std::move(handler));
+}
+
 }  // namespace moodring::cluster

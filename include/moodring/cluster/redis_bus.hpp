@@ -9,6 +9,7 @@
 #include <moodring/cluster/redis_settings.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string_view>
 
@@ -36,6 +37,12 @@ public:
     std::string_view state() const { return healthy() ? "ok" : "reconnecting"; }
     // This instance's random id, as its tickets and envelopes name it.
     std::uint64_t instance_id() const;
+
+    // A notice for every other instance (a sign-out), on a channel they all listen to. Like
+    // any Redis message it is lost when Redis is unreachable as it is sent.
+    void broadcast(std::string notice);
+    // Where the other instances' notices go, on the bus's pub/sub strand.
+    void on_notice(std::function<void(std::string_view)> handler);
 
 private:
     std::shared_ptr<bus_core> core_;

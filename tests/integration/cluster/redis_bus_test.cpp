@@ -382,3 +382,31 @@ TEST_F(redis_bus_test, a_malformed_message_on_the_channel_is_ignored_with_a_log_
     EXPECT_NE(log->str().find("a malformed message ignored (not an envelope)"), std::string::npos)
         << log->str();
 }
+
+TEST_F(redis_bus_test, a_notice_reaches_every_other_instance_and_not_its_sender) {
+    auto a = node();
+    auto b = node();
+    auto c = node();
+    std::mutex mutex;
+    std::vector<std::string> heard;
+    for (auto* n : {a.get(), b.get(), c.get()}) {
+        n->bus().on_notice([&mutex, &heard, n, &a](std::string_view notice) {
+            std::lock_guard lock(mutex);
+            heard.push_back((n == a.get() ? "a:" : "other:") + std::string(notice));
+        });
+    }
+    const auto channel = settings_.key_prefix + "notices";
+    ASSERT_TRUE(eventually([&] {
+        const auto answer = redis_->cli({"PUBSUB", "NUMSUB", channel});
+        return answer.substr(answer.find('\n') + 1) == "3";
+    }));
+    a->bus().broadcast(R"({"close": "user", "id": 5})");
+    ASSERT_TRUE(eventually([&] {
+        std::lock_guard lock(mutex);
+        return heard.size() == 2;
+    }));
+    std::this_thread::sleep_for(100ms);  // the sender's own copy, had it been taken, by now
+    std::lock_guard lock(mutex);
+    const std::vector<std::string> expected(2, R"(other:{"close": "user", "id": 5})");
+    EXPECT_EQ(heard, expected);
+}
