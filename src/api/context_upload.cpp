@@ -87,6 +87,9 @@ std::variant<context_file, http_response> read_context_upload(
         );
     }
     if (!is_valid_utf8(out.text)) return error_response(400, "The file is not valid UTF-8 text");
+    if (out.text.find('\0') != std::string::npos) {
+        return error_response(400, "The file holds a NUL character: it is not text");
+    }
     return out;
 }
 

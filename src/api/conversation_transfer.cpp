@@ -2,6 +2,7 @@
 #include <moodring/api/conversation_transfer.hpp>
 #include <moodring/core/clock.hpp>
 #include <moodring/core/json_depth.hpp>
+#include <moodring/core/json_nul.hpp>
 #include <moodring/core/utf8.hpp>
 #include <moodring/theme/theme_validator.hpp>
 
@@ -151,6 +152,7 @@ std::variant<store::conversation, import_refusal> parse_export(
     }
     const auto document = json::parse(body, nullptr, false);
     if (document.is_discarded()) return bad("The body is not valid JSON");
+    if (json_holds_nul(body)) return bad("Text must not hold NUL characters (\\u0000)");
     if (!document.is_object()) return bad("The body must be a JSON object");
     auto format = document.find("format");
     if (format == document.end() || *format != export_format_name) {

@@ -1,4 +1,5 @@
 #include <moodring/api/json_body.hpp>
+#include <moodring/core/json_nul.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -30,6 +31,9 @@ std::variant<nlohmann::json, http_response> json_object_body(
     }
     auto body = nlohmann::json::parse(request.body, nullptr, false);
     if (body.is_discarded()) return error_response(400, "The body is not valid JSON");
+    if (json_holds_nul(request.body)) {
+        return error_response(400, "Text must not hold NUL characters (\\u0000)");
+    }
     if (!body.is_object()) return error_response(400, "The body must be a JSON object");
     return body;
 }

@@ -1,4 +1,5 @@
 #include <moodring/chat/frames.hpp>
+#include <moodring/core/json_nul.hpp>
 #include <moodring/core/utf8.hpp>
 
 #include <algorithm>
@@ -94,6 +95,7 @@ client_frame parse_client_frame(std::string_view text, std::size_t max_depth) {
     }
     auto frame = json::parse(text, nullptr, false);
     if (frame.is_discarded()) return frame_error{"Frames must be JSON"};
+    if (json_holds_nul(text)) return frame_error{"Text must not hold NUL characters (\\u0000)"};
     if (!frame.is_object()) return frame_error{"Frames must be JSON objects"};
     user_message out;
     if (auto type = frame.find("type"); type != frame.end()) {

@@ -3,6 +3,7 @@
 #include <libpq-fe.h>
 
 #include <cstdlib>
+#include <list>
 #include <string>
 
 namespace moodring::store::postgres {
@@ -18,14 +19,21 @@ std::string one_line(const char* message) {
     return text.empty() ? "no answer from Postgres" : text;
 }
 
-// Postgres text cannot hold NUL, and libpq would cut the text there without a word: refused
-// instead, as any other failed write is.
-const char* checked(const std::optional<std::string>& text) {
+// Postgres text cannot hold NUL, and libpq would cut the text there without a word. Input
+// with NUL is refused before it gets here (json_holds_nul); what else holds one (a model's
+// reply) is stored with U+FFFD in its place rather than lost. `copies` keeps those alive.
+const char* storable(const std::optional<std::string>& text, std::list<std::string>& copies) {
     if (!text) return nullptr;
-    if (text->find('\0') != std::string::npos) {
-        throw database_error("text holding a NUL character cannot be stored", "22021");
+    if (text->find('\0') == std::string::npos) return text->c_str();
+    auto& copy = copies.emplace_back();
+    for (const char c : *text) {
+        if (c == '\0') {
+            copy += "\xEF\xBF\xBD";
+        } else {
+            copy += c;
+        }
     }
-    return text->c_str();
+    return copy.c_str();
 }
 
 }  // namespace
@@ -93,8 +101,9 @@ void connection::check_connected() const {
 
 rows connection::exec(const char* sql, const std::vector<param>& params) {
     std::vector<const char*> values;
+    std::list<std::string> copies;
     values.reserve(params.size());
-    for (const auto& p : params) values.push_back(checked(p.text));
+    for (const auto& p : params) values.push_back(storable(p.text, copies));
     // Without parameters the simple protocol, which also runs a migration's many statements.
     PGresult* result = values.empty() ? PQexec(conn_, sql)
                                       : PQexecParams(

@@ -171,6 +171,9 @@ TEST_F(rest_api, bad_bodies_get_400_or_415_naming_the_problem) {
     const auto port = server.port();
     expect_error(http_post(port, "/api/conversations", "{not json"), 400, "not valid JSON");
     expect_error(http_post(port, "/api/conversations", "[1, 2]"), 400, "must be a JSON object");
+    expect_error(
+        http_post(port, "/api/conversations", R"({"title": "a\u0000b"})"), 400, "NUL characters"
+    );
     expect_error(http_post(port, "/api/conversations", "{}"), 400, "\"title\" is required");
     expect_error(
         http_post(port, "/api/conversations", R"({"title": 5})"), 400, "\"title\" must be a string"
@@ -295,6 +298,9 @@ TEST_F(rest_api, upload_rules_of_the_protocol) {
     );
     expect_error(
         upload(id, "notes.txt", "text/plain", "bad \xC3\x28 bytes"), 400, "not valid UTF-8"
+    );
+    expect_error(
+        upload(id, "notes.txt", "text/plain", std::string("nul \0 byte", 10)), 400, "NUL character"
     );
     expect_error(
         http_request(

@@ -136,6 +136,9 @@ TEST(conversation_transfer, refuses_invalid_utf8_and_deep_nesting) {
     text.replace(text.find("hello"), 5, "he\xc3\x28lo");
     EXPECT_EQ(refused(text).message, "The body is not valid UTF-8");
     EXPECT_EQ(refused(std::string(100, '[') + std::string(100, ']')).status, 400u);
+    auto with_nul = valid_export().dump();
+    with_nul.replace(with_nul.find("hello"), 5, "he\\u0000llo");
+    EXPECT_EQ(refused(with_nul).message, "Text must not hold NUL characters (\\u0000)");
 }
 
 TEST(conversation_transfer, refuses_bad_titles_contexts_and_models) {

@@ -95,6 +95,11 @@ TEST(client_frame, unknown_types_and_junk_are_refused) {
     EXPECT_EQ(refused("{"), "Frames must be JSON");
 }
 
+TEST(client_frame, text_holding_a_nul_character_is_refused_whatever_the_store) {
+    EXPECT_EQ(refused(R"({"message": "a\u0000b"})"), "Text must not hold NUL characters (\\u0000)");
+    EXPECT_EQ(accepted(R"({"message": "a\\u0000b"})").text, "a\\u0000b");
+}
+
 TEST(client_frame, start_names_the_action_for_every_watcher) {
     using nlohmann::json;
     EXPECT_EQ(

@@ -105,6 +105,23 @@ TEST_P(store_contract, counts_each_typed_operation_under_its_own_name) {
     EXPECT_EQ(sample("moodring_db_queue_wait_seconds_count"), 14);
 }
 
+TEST_P(store_contract, a_reply_holding_a_nul_character_is_stored_whole) {
+    // A model may write one; Postgres text cannot hold it, so it stores U+FFFD in its place.
+    auto db = make_store(fresh_database(), &metrics_).conversations;
+    const auto created = wait_for(db->create_conversation("t", "", anyone));
+    const auto turn = wait_for(db->begin_turn({created.id, "hello", 20, 1}));
+    ASSERT_TRUE(turn);
+    const std::string with_nul("before\0after", 12);
+    wait_for(db->finish_reply(turn->reply_message_id, with_nul, message_status::complete));
+    const auto stored = wait_for(db->get_conversation(created.id, anyone));
+    ASSERT_TRUE(stored);
+    ASSERT_EQ(stored->messages.size(), 2u);
+    const auto& text = stored->messages[1].content;
+    const std::string replaced = std::string("before") + "\xEF\xBF\xBD" + "after";
+    EXPECT_TRUE(text == with_nul || text == replaced) << text;
+    EXPECT_EQ(stored->messages[1].status, message_status::complete);
+}
+
 TEST_P(sqlite_start, a_failing_database_throws_database_unavailable_and_is_counted) {
     auto db = make_store({":memory:", 1000, 32}, &metrics_).conversations;
     const auto created = wait_for(db->create_conversation("t", "", anyone));
