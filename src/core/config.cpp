@@ -137,8 +137,19 @@ bool loopback_host(const std::string& host) {
     return inet_pton(AF_INET, host.c_str(), &v4) == 1 && (ntohl(v4.s_addr) >> 24) == 127;
 }
 
-void check_exposure(const config::auth_section& auth, const std::string& host) {
-    if (auth.mode != "none" || auth.allow_network_without_accounts || loopback_host(host)) return;
+void check_exposure(const config::auth_section& auth, const config::server_section& server) {
+    if (auth.mode != "none" || auth.allow_network_without_accounts) return;
+    if (!server.trusted_proxies.empty()) {
+        // On loopback behind a proxy, the proxy's clients are the network.
+        fail(
+            "auth.mode is \"none\" (no sign-in) and server.trusted_proxies is set: whoever the "
+            "proxy serves would read and delete every conversation. Set auth.mode to "
+            "\"accounts\", or auth.allow_network_without_accounts to true if the proxy's "
+            "network is yours alone"
+        );
+    }
+    const auto& host = server.host;
+    if (loopback_host(host)) return;
     fail(
         "auth.mode is \"none\" (no sign-in: anyone who can reach the port reads and deletes "
         "every conversation), so server.host must be a loopback address, not \"" +
@@ -149,7 +160,7 @@ void check_exposure(const config::auth_section& auth, const std::string& host) {
 }
 
 void check_together(const config& settings) {
-    check_exposure(settings.auth, settings.server.host);
+    check_exposure(settings.auth, settings.server);
     const auto& server = settings.server;
     if (server.tls_cert_file.empty() != server.tls_key_file.empty()) {
         fail(

@@ -141,7 +141,7 @@ void add_auth_rows(std::vector<setting>& table) {
     section_rows<section> row(table, &config::auth);
     // clang-format off
     row("auth.mode", "none (one local user, loopback only) or accounts (sign-in required)", &section::mode, auth_mode);
-    row("auth.allow_network_without_accounts", "serve a non-loopback server.host in mode none (anyone there can read every conversation)", &section::allow_network_without_accounts);
+    row("auth.allow_network_without_accounts", "serve a non-loopback server.host, or behind a proxy (server.trusted_proxies), in mode none (anyone there can read every conversation)", &section::allow_network_without_accounts);
     row("auth.min_password_length", "fewest characters of a password", &section::min_password_length, at_least{1});
     row("auth.session_ttl_hours", "how long a sign-in lasts", &section::session_ttl_hours, at_least{1});
     row("auth.max_failed_logins", "failed sign-ins per username or address within the window before 429", &section::max_failed_logins, at_least{1});

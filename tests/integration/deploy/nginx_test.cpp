@@ -55,6 +55,9 @@ protected:
             "false",
             "--theme.enabled",
             "false",
+            // Mode none behind a proxy: refused unless allowed.
+            "--auth.allow_network_without_accounts",
+            "true",
         };
         server = std::make_unique<server_process>(options);
         nginx_process::options proxy;

@@ -87,14 +87,19 @@ TEST_F(tls_config, a_key_that_does_not_belong_to_the_certificate) {
 
 TEST_F(tls_config, a_trusted_proxy_that_is_not_an_address_or_range) {
     expect_refused(
-        {"--server.trusted_proxies", "10.0.0.0/8,proxy.example"},
+        {"--auth.mode", "accounts", "--server.trusted_proxies", "10.0.0.0/8,proxy.example"},
         "server.trusted_proxies: \"proxy.example\" is neither an IP address nor a CIDR range"
     );
-    expect_refused({"--server.trusted_proxies", "10.0.0.0/33"}, "\"10.0.0.0/33\"");
+    expect_refused(
+        {"--auth.mode", "accounts", "--server.trusted_proxies", "10.0.0.0/33"}, "\"10.0.0.0/33\""
+    );
+    expect_refused({"--server.trusted_proxies", "127.0.0.1"}, "auth.mode is \"none\"");
 }
 
 TEST_F(tls_config, the_settings_are_in_print_config_and_help) {
-    const auto printed = start({"--print-config", "--server.trusted_proxies", "127.0.0.1,::1"});
+    const auto printed = start(
+        {"--print-config", "--server.trusted_proxies", "127.0.0.1,::1", "--auth.mode", "accounts"}
+    );
     EXPECT_EQ(printed.exit_code, 0) << printed.output;
     const auto server = nlohmann::json::parse(printed.output).at("server");
     EXPECT_EQ(server.at("tls_cert_file"), "");

@@ -24,6 +24,9 @@ protected:
             "127.0.0.2,10.0.0.0/8",
             "--websocket.max_connections_per_address",
             "1",
+            // Mode none behind a proxy: refused unless allowed.
+            "--auth.allow_network_without_accounts",
+            "true",
         };
         server = std::make_unique<server_process>(options);
         conversation = create_conversation(server->port(), "proxied");

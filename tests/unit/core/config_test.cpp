@@ -544,6 +544,23 @@ TEST(config, mode_none_refuses_to_listen_beyond_this_machine_unless_told_to) {
     }
 }
 
+TEST(config, mode_none_refuses_a_proxy_in_front_unless_told_to) {
+    try {
+        load({"--server.trusted_proxies", "127.0.0.1"});
+        FAIL() << "mode none behind a proxy was accepted";
+    } catch (const config_error& e) {
+        EXPECT_NE(std::string(e.what()).find("server.trusted_proxies"), std::string::npos)
+            << e.what();
+    }
+    const auto told = load(
+        {"--server.trusted_proxies", "127.0.0.1", "--auth.allow_network_without_accounts", "true"}
+    );
+    EXPECT_EQ(told.settings.server.trusted_proxies, std::vector<std::string>{"127.0.0.1"});
+    const auto accounts =
+        load({"--server.trusted_proxies", "127.0.0.1", "--auth.mode", "accounts"});
+    EXPECT_EQ(accounts.settings.auth.mode, "accounts");
+}
+
 TEST(config, auth_mode_is_none_or_accounts) {
     EXPECT_EQ(load({}).settings.auth.mode, "none");
     EXPECT_THROW(load({"--auth.mode", "open"}), config_error);

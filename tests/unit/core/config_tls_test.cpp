@@ -44,7 +44,7 @@ TEST_F(config_tls, off_by_default) {
 
 TEST_F(config_tls, read_from_the_file_the_environment_and_flags) {
     file = R"({"server": {"tls_cert_file": "/c.pem", "tls_key_file": "/k.pem",
-               "trusted_proxies": ["10.0.0.0/8", "::1"]}})";
+               "trusted_proxies": ["10.0.0.0/8", "::1"]}, "auth": {"mode": "accounts"}})";
     auto server = load({}).settings.server;
     EXPECT_EQ(server.tls_cert_file, "/c.pem");
     EXPECT_EQ(server.tls_key_file, "/k.pem");
