@@ -115,7 +115,15 @@ json run_nginx_scenario(bool quick, unsigned threads) {
         return out;
     }
     target_settings settings;
-    settings.server_args = {"--theme.enabled", "false", "--server.trusted_proxies", "127.0.0.1"};
+    // Mode none behind a proxy is refused unless allowed: the bench alone reaches it.
+    settings.server_args = {
+        "--theme.enabled",
+        "false",
+        "--server.trusted_proxies",
+        "127.0.0.1",
+        "--auth.allow_network_without_accounts",
+        "true",
+    };
     targets t(settings);
     test::nginx_process::options proxy;
     proxy.moodring_port = t.server_port();
