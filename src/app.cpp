@@ -108,9 +108,8 @@ void app::parts::wait_for_bus() const {
     auto next_log = std::chrono::steady_clock::now() + std::chrono::seconds(1);
     while (!redis_bus->connected() && !stopping) {
         if (std::chrono::steady_clock::now() >= next_log) {
-            spdlog::warn(
-                "waiting for Redis at {} (cluster.redis_url)", configuration.cluster.redis_url
-            );
+            // host:port only: the URL may hold a password.
+            spdlog::warn("waiting for Redis at {} (cluster.redis_url)", redis_bus->where());
             next_log += logged_every;
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(50));

@@ -27,6 +27,8 @@ bool redis_bus::healthy() const {
 
 std::uint64_t redis_bus::instance_id() const { return core_->instance; }
 
+std::string redis_bus::where() const { return parse_redis_url(core_->settings.url).where(); }
+
 void redis_bus::broadcast(std::string notice) {
     core_->commands->send({"PUBLISH", core_->notices_channel(), core_->instance_hex() + notice});
 }

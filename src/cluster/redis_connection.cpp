@@ -139,12 +139,46 @@ void redis_connection::connected_callback(const redisAsyncContext* c, int status
         return;
     }
     self->timer_.cancel();
-    self->connected_ = true;
-    self->backoff_.reset();
-    if (self->down_logged_) spdlog::info("redis {}: connected again", self->name_);
-    self->down_logged_ = false;
-    if (self->where_.db != 0) self->write({"SELECT", std::to_string(self->where_.db)}, {});
-    if (self->on_connected_) self->on_connected_();
+    if (self->where_.password.empty()) {
+        self->ready();
+    } else {
+        self->authenticate();
+    }
+}
+
+// On the strand: AUTH first; nothing else is sent on a connection Redis has not accepted.
+void redis_connection::authenticate() {
+    std::vector<std::string> auth{"AUTH"};
+    if (!where_.user.empty()) auth.push_back(where_.user);
+    auth.push_back(where_.password);
+    authenticating_ = true;
+    write(auth, [self = shared_from_this()](std::optional<redis_reply> reply) {
+        self->authenticating_ = false;
+        if (reply && !reply->is_error()) {
+            self->ready();
+            return;
+        }
+        if (!self->down_logged_) {
+            spdlog::error(
+                "redis {} at {}: AUTH refused ({}); check the password in cluster.redis_url",
+                self->name_,
+                self->where_.where(),
+                reply ? reply->text : "no answer"
+            );
+            self->down_logged_ = true;
+        }
+        // The disconnect callback then retries with backoff.
+        if (self->context_) redisAsyncDisconnect(self->context_);
+    });
+}
+
+void redis_connection::ready() {
+    connected_ = true;
+    backoff_.reset();
+    if (down_logged_) spdlog::info("redis {}: connected again", name_);
+    down_logged_ = false;
+    if (where_.db != 0) write({"SELECT", std::to_string(where_.db)}, {});
+    if (on_connected_) on_connected_();
 }
 
 void redis_connection::disconnected_callback(const redisAsyncContext* c, int) {
@@ -159,7 +193,7 @@ void redis_connection::lost(const char* why) {
     connected_ = false;
     if (stopping_) return;
     if (!down_logged_) {
-        spdlog::warn("redis {} at {}:{}: {}; reconnecting", name_, where_.host, where_.port, why);
+        spdlog::warn("redis {} at {}: {}; reconnecting", name_, where_.where(), why);
         down_logged_ = true;
     }
     retry_later();
@@ -194,7 +228,7 @@ bool redis_connection::issue(
     void (*callback)(redisAsyncContext*, void*, void*),
     void* data
 ) {
-    if (!context_ || !connected_) return false;
+    if (!context_ || !(connected_ || authenticating_)) return false;
     std::vector<const char*> argv;
     std::vector<std::size_t> lengths;
     argv.reserve(args.size());

@@ -8,10 +8,20 @@
 namespace moodring::cluster {
 namespace {
 
+// The URL as a message may show it: any user info stands as "…@".
+std::string shown(std::string_view text) {
+    const auto at = text.rfind('@');
+    const auto scheme_end = text.find("://");
+    if (at == std::string_view::npos || scheme_end == std::string_view::npos || at < scheme_end) {
+        return std::string{text};
+    }
+    return std::string{text.substr(0, scheme_end + 3)} + "…@" + std::string{text.substr(at + 1)};
+}
+
 [[noreturn]] void refuse(std::string_view text, std::string_view why) {
     throw std::invalid_argument(
-        "redis URL \"" + std::string{text} + "\": " + std::string{why} +
-        " (expected redis://host:port/db)"
+        "redis URL \"" + shown(text) + "\": " + std::string{why} +
+        " (expected redis://[[user]:password@]host:port/db)"
     );
 }
 
@@ -31,10 +41,15 @@ redis_endpoint parse_redis_url(std::string_view text) {
     const auto& url = *parsed;
     if (url.scheme() != "redis") refuse(text, "the scheme is not redis");
     if (!url.has_authority() || url.host().empty()) refuse(text, "no host");
-    if (url.has_userinfo()) refuse(text, "user info is not supported");
     if (url.has_query() || url.has_fragment()) refuse(text, "a query or fragment");
 
     redis_endpoint out;
+    if (url.has_userinfo()) {
+        if (!url.has_password() || url.password().empty())
+            refuse(text, "a user without a password");
+        out.user = url.user();
+        out.password = url.password();
+    }
     out.host = url.host_address();
     if (url.has_port()) {
         unsigned port = 0;
@@ -47,6 +62,11 @@ redis_endpoint parse_redis_url(std::string_view text) {
         refuse(text, "the database is not a number");
     }
     return out;
+}
+
+std::string redis_endpoint::where() const {
+    const bool v6 = host.find(':') != std::string::npos;
+    return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
 }
 
 }  // namespace moodring::cluster

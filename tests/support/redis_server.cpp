@@ -23,7 +23,7 @@ std::filesystem::path redis_server::binary() { return "/usr/bin/redis-server"; }
 
 bool redis_server::installed() { return ::access(binary().c_str(), X_OK) == 0; }
 
-redis_server::redis_server() {
+redis_server::redis_server(std::string password) : password_(std::move(password)) {
     for (int attempt = 0; attempt < start_attempts; ++attempt) {
         if (try_start(free_loopback_port())) return;
     }
@@ -52,7 +52,8 @@ void redis_server::start() {
 }
 
 std::string redis_server::url() const {
-    return "redis://127.0.0.1:" + std::to_string(port_) + "/0";
+    const auto auth = password_.empty() ? "" : ":" + password_ + "@";
+    return "redis://" + auth + "127.0.0.1:" + std::to_string(port_) + "/0";
 }
 
 std::string redis_server::log() const {
@@ -62,6 +63,7 @@ std::string redis_server::log() const {
 
 std::string redis_server::cli(const std::vector<std::string>& args) const {
     std::vector<std::string> all{"-h", "127.0.0.1", "-p", std::to_string(port_)};
+    if (!password_.empty()) all.insert(all.end(), {"--no-auth-warning", "-a", password_});
     all.insert(all.end(), args.begin(), args.end());
     auto result = run_captured("/usr/bin/redis-cli", all);
     while (!result.output.empty() && result.output.back() == '\n') result.output.pop_back();
@@ -69,23 +71,22 @@ std::string redis_server::cli(const std::vector<std::string>& args) const {
 }
 
 bool redis_server::try_start(unsigned short port) {
-    process_ = std::make_unique<child_process>(
-        binary(),
-        std::vector<std::string>{
-            "--port",
-            std::to_string(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            dir_.path().string(),
-            "--logfile",
-            (dir_ / "redis.log").string(),
-        }
-    );
+    std::vector<std::string> args{
+        "--port",
+        std::to_string(port),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--dir",
+        dir_.path().string(),
+        "--logfile",
+        (dir_ / "redis.log").string(),
+    };
+    if (!password_.empty()) args.insert(args.end(), {"--requirepass", password_});
+    process_ = std::make_unique<child_process>(binary(), args);
     const auto deadline = std::chrono::steady_clock::now() + start_timeout;
     while (std::chrono::steady_clock::now() < deadline) {
         if (!process_->running()) {

@@ -18,8 +18,9 @@ public:
     static std::filesystem::path binary();
     static bool installed();
 
-    // Returns once it accepts connections; throws with its log if it does not.
-    redis_server();
+    // Returns once it accepts connections; throws with its log if it does not. With a
+    // `password`, clients must AUTH with it (`requirepass`).
+    explicit redis_server(std::string password = "");
     ~redis_server();
     redis_server(const redis_server&) = delete;
     redis_server& operator=(const redis_server&) = delete;
@@ -28,7 +29,7 @@ public:
     void start();
 
     unsigned short port() const { return port_; }
-    std::string url() const;
+    std::string url() const;  // with the password, when there is one
     std::string log() const;
 
     // redis-cli's answer to a command (its output, trailing newline removed).
@@ -37,6 +38,7 @@ public:
 private:
     bool try_start(unsigned short port);
 
+    std::string password_;
     temp_dir dir_;
     std::unique_ptr<child_process> process_;
     unsigned short port_ = 0;

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
 #include <string_view>
 
 namespace moodring::cluster {
@@ -35,6 +36,8 @@ public:
     bool connected() const override { return healthy(); }
     // For /health: "ok" or "reconnecting".
     std::string_view state() const { return healthy() ? "ok" : "reconnecting"; }
+    // host:port of Redis, for log lines (never the password).
+    std::string where() const;
     // This instance's random id, as its tickets and envelopes name it.
     std::uint64_t instance_id() const;
 

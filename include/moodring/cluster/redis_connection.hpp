@@ -74,6 +74,8 @@ private:
 
     void connect();
     void open(const std::string& address);
+    void authenticate();
+    void ready();
     void lost(const char* why);
     void retry_later();
     void write(const std::vector<std::string>& args, reply_handler done);
@@ -94,6 +96,7 @@ private:
     redisAsyncContext* context_ = nullptr;
     bool stopping_ = false;
     bool down_logged_ = false;
+    bool authenticating_ = false;  // AUTH goes out before connected_ lets anything else
     std::atomic<bool> connected_{false};
     std::function<void()> on_connected_;
     std::function<void(const redis_reply&)> on_message_;

@@ -9,7 +9,10 @@
 #include <boost/asio/use_future.hpp>
 
 #include <gtest/gtest.h>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
 
+#include <sstream>
 #include <thread>
 
 using namespace moodring;
@@ -122,4 +125,69 @@ TEST_F(redis_connection_test, a_host_that_does_not_resolve_is_retried_without_bl
     EXPECT_EQ(run({"PING"})->text, "PONG");
     EXPECT_FALSE(nowhere->connected());
     nowhere->stop();
+}
+
+namespace {
+
+// A connection of its own to `url`, on a thread of its own.
+struct lone_connection {
+    explicit lone_connection(const std::string& url) {
+        cluster::redis_settings settings;
+        settings.reconnect_min = 20ms;
+        settings.reconnect_max = 100ms;
+        connection = std::make_shared<cluster::redis_connection>(
+            io.get_executor(), cluster::parse_redis_url(url), settings, "lone"
+        );
+        connection->start();
+        thread = std::thread([this] { io.run(); });
+    }
+    ~lone_connection() {
+        connection->stop();
+        std::this_thread::sleep_for(50ms);
+        io.stop();
+        thread.join();
+    }
+    std::optional<cluster::redis_reply> run(std::vector<std::string> args) {
+        return asio::co_spawn(io, connection->command(std::move(args)), asio::use_future).get();
+    }
+
+    asio::io_context io;
+    asio::executor_work_guard<asio::io_context::executor_type> work{io.get_executor()};
+    std::shared_ptr<cluster::redis_connection> connection;
+    std::thread thread;
+};
+
+}  // namespace
+
+TEST(redis_connection_auth, the_password_in_the_url_opens_a_redis_that_requires_one) {
+    if (!redis_server::installed()) GTEST_SKIP() << redis_server::binary() << " is absent";
+    redis_server redis("pass word/with:odd@chars");
+    // The URL carries it percent-encoded, as a URL must.
+    const auto url =
+        "redis://:pass%20word%2Fwith%3Aodd%40chars@127.0.0.1:" + std::to_string(redis.port()) +
+        "/3";
+    lone_connection lone(url);
+    ASSERT_TRUE(eventually([&] { return lone.connection->connected(); }));
+    ASSERT_TRUE(lone.run({"SET", "k", "v"}));
+    EXPECT_EQ(redis.cli({"-n", "3", "GET", "k"}), "v");  // and SELECT went after AUTH
+}
+
+TEST(redis_connection_auth, a_wrong_password_never_connects_and_says_so_without_the_password) {
+    if (!redis_server::installed()) GTEST_SKIP() << redis_server::binary() << " is absent";
+    redis_server redis("right");
+    auto log = std::make_shared<std::ostringstream>();
+    const auto previous = spdlog::default_logger();
+    spdlog::set_default_logger(std::make_shared<spdlog::logger>(
+        "test", std::make_shared<spdlog::sinks::ostream_sink_mt>(*log)
+    ));
+    {
+        lone_connection lone("redis://:wrong@127.0.0.1:" + std::to_string(redis.port()) + "/0");
+        std::this_thread::sleep_for(500ms);  // several attempts, with backoff
+        EXPECT_FALSE(lone.connection->connected());
+    }
+    spdlog::set_default_logger(previous);
+    const auto said = log->str();
+    EXPECT_NE(said.find("AUTH refused"), std::string::npos) << said;
+    EXPECT_EQ(said.find("wrong"), std::string::npos) << said;
+    EXPECT_EQ(said.find("AUTH refused"), said.rfind("AUTH refused")) << "logged once: " << said;
 }
