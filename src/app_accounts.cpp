@@ -9,6 +9,7 @@
 #include <moodring/api/sign_out_relay.hpp>
 #include <moodring/auth/auth_settings_from_config.hpp>
 #include <moodring/auth/setup_token.hpp>
+#include <moodring/cluster/redis_sign_in_throttle.hpp>
 #include <moodring/core/run_to_end.hpp>
 #include <moodring/store/account_store.hpp>
 
@@ -41,6 +42,13 @@ std::shared_ptr<api::signed_out_sockets> app::parts::signed_out_sockets() {
     return relay;
 }
 
+// In a cluster the failed sign-ins are counted in Redis, for all instances together.
+std::shared_ptr<auth::sign_in_throttle> app::parts::sign_in_throttle() const {
+    const auto limits = auth::throttle_limits_from(configuration);
+    if (!redis_bus) return std::make_shared<auth::local_sign_in_throttle>(limits);
+    return std::make_shared<cluster::redis_sign_in_throttle>(redis_bus, limits);
+}
+
 void app::parts::make_accounts() {
     if (!auth::accounts_enabled(configuration)) {
         auth_routes = std::make_shared<api::auth_api>(nullptr, nullptr);
@@ -49,8 +57,7 @@ void app::parts::make_accounts() {
     account_services = std::make_shared<api::account_services>(api::account_services{
         .accounts = accounts,
         .hasher = std::make_shared<auth::password_hasher>(auth::hashing_limits_from(configuration)),
-        .throttle =
-            std::make_shared<auth::login_throttle>(auth::throttle_limits_from(configuration)),
+        .throttle = sign_in_throttle(),
         .sockets = signed_out_sockets(),
         .settings = account_settings_from(configuration),
     });

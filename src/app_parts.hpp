@@ -110,6 +110,7 @@ struct app::parts {
     void make_rest_apis();
     void make_accounts();
     std::shared_ptr<api::signed_out_sockets> signed_out_sockets();
+    std::shared_ptr<auth::sign_in_throttle> sign_in_throttle() const;
     void make_chat();
     void make_themes();
     void make_http_server();

@@ -2,9 +2,9 @@
 #include <moodring/api/json_body.hpp>
 #include <moodring/api/session_cookie.hpp>
 #include <moodring/auth/account_rules.hpp>
-#include <moodring/auth/login_throttle.hpp>
 #include <moodring/auth/password_hasher.hpp>
 #include <moodring/auth/setup_token.hpp>
+#include <moodring/auth/sign_in_throttle.hpp>
 #include <moodring/core/error.hpp>
 #include <moodring/store/account_store.hpp>
 
@@ -112,8 +112,8 @@ boost::asio::awaitable<http_response> auth_api::login(http_request request) {
     }
     const auto key = auth::username_key(username);
     auto& throttle = *services.throttle;
-    const auto now = auth::login_throttle::clock::now();
-    if (auto wait = throttle.wait_for(key, request.remote_address, now)) co_return throttled(*wait);
+    const auto wait = co_await throttle.wait_for(key, request.remote_address);
+    if (wait) co_return throttled(*wait);
     auto found = co_await services.accounts->find_user_by_name(username);
     // An unknown name is checked against the decoy hash (an empty one): as slow as a known one.
     std::string stored_hash;
@@ -121,11 +121,11 @@ boost::asio::awaitable<http_response> auth_api::login(http_request request) {
     auto matches = co_await services.hasher->verify(std::move(stored_hash), std::move(password));
     if (!matches) co_return hashing_busy();
     if (!*matches || !found) {
-        throttle.record_failure(key, request.remote_address, now);
+        co_await throttle.record_failure(key, request.remote_address);
         spdlog::info("sign-in failed for a name from {}", request.remote_address);
         co_return wrong_credentials();
     }
-    throttle.record_success(key);
+    co_await throttle.record_success(key);
     co_return co_await signed_in(services, found->user, 200, request.secure);
 }
 
@@ -157,14 +157,12 @@ boost::asio::awaitable<http_response> auth_api::change_password(http_request req
     if (!found || current.size() > auth::max_password_bytes) co_return wrong_credentials();
     // Guessing the current password through a stolen session is throttled like a sign-in.
     const auto key = auth::username_key(who.who.username);
-    const auto now = auth::login_throttle::clock::now();
-    if (auto wait = services.throttle->wait_for(key, request.remote_address, now)) {
-        co_return throttled(*wait);
-    }
+    const auto wait = co_await services.throttle->wait_for(key, request.remote_address);
+    if (wait) co_return throttled(*wait);
     auto matches = co_await services.hasher->verify(found->password_hash, std::move(current));
     if (!matches) co_return hashing_busy();
     if (!*matches) {
-        services.throttle->record_failure(key, request.remote_address, now);
+        co_await services.throttle->record_failure(key, request.remote_address);
         co_return error_response(403, "The current password is wrong");
     }
     auto hash = co_await services.hasher->hash(std::move(fresh));

@@ -27,6 +27,13 @@ bool redis_bus::healthy() const {
 
 std::uint64_t redis_bus::instance_id() const { return core_->instance; }
 
+boost::asio::awaitable<std::optional<redis_reply>> redis_bus::command(std::vector<std::string> args
+) {
+    return core_->commands->command(std::move(args));
+}
+
+const std::string& redis_bus::key_prefix() const { return core_->settings.key_prefix; }
+
 std::string redis_bus::where() const { return parse_redis_url(core_->settings.url).where(); }
 
 void redis_bus::broadcast(std::string notice) {

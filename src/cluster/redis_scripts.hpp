@@ -109,4 +109,35 @@ if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return {0} 
 return {1, r[1], r[2], r[3], r[4], r[5], redis.call('GET', KEYS[3])}
 )lua";
 
+// The sign-in throttle (auth::login_throttle's rules, counted in Redis's own time so that
+// the instances' clocks do not matter). Keys are sorted sets of failures scored by time.
+// KEYS name address; ARGV window-ms max-failures. The wait in ms (0: none): until the
+// oldest counted failure of a key at its limit leaves the window.
+inline constexpr const char* throttle_wait = R"lua(
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local wait = 0
+for i = 1, 2 do
+  redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - tonumber(ARGV[1]))
+  if redis.call('ZCARD', KEYS[i]) >= tonumber(ARGV[2]) then
+    local oldest = redis.call('ZRANGE', KEYS[i], 0, 0, 'WITHSCORES')
+    wait = math.max(wait, tonumber(oldest[2]) + tonumber(ARGV[1]) - now)
+  end
+end
+return wait
+)lua";
+
+// KEYS name address; ARGV window-ms max-failures member. Only the newest max-failures are
+// kept, as the decision needs no more; the keys expire with the window.
+inline constexpr const char* throttle_failure = R"lua(
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+for i = 1, 2 do
+  redis.call('ZADD', KEYS[i], now, ARGV[3])
+  redis.call('ZREMRANGEBYRANK', KEYS[i], 0, -tonumber(ARGV[2]) - 1)
+  redis.call('PEXPIRE', KEYS[i], ARGV[1])
+end
+return 1
+)lua";
+
 }  // namespace moodring::cluster::scripts

@@ -17,7 +17,7 @@ class account_store;
 }
 namespace moodring::auth {
 class password_hasher;
-class login_throttle;
+class sign_in_throttle;
 }  // namespace moodring::auth
 
 namespace moodring::api {
@@ -41,7 +41,7 @@ struct account_settings {
 struct account_services {
     std::shared_ptr<store::account_store> accounts;
     std::shared_ptr<auth::password_hasher> hasher;
-    std::shared_ptr<auth::login_throttle> throttle;
+    std::shared_ptr<auth::sign_in_throttle> throttle;
     std::shared_ptr<signed_out_sockets> sockets;
     account_settings settings;
 };

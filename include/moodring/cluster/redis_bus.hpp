@@ -6,13 +6,18 @@
 // conversation's line of turns is a Redis list and its turn a lease. See src/cluster/README.md.
 
 #include <moodring/chat/conversation_bus.hpp>
+#include <moodring/cluster/redis_reply.hpp>
 #include <moodring/cluster/redis_settings.hpp>
+
+#include <boost/asio/awaitable.hpp>
 
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace moodring::cluster {
 
@@ -36,6 +41,10 @@ public:
     bool connected() const override { return healthy(); }
     // For /health: "ok" or "reconnecting".
     std::string_view state() const { return healthy() ? "ok" : "reconnecting"; }
+    // One command on the command connection, for what else shares Redis (the sign-in
+    // throttle); nothing when Redis cannot be reached. Keys begin with key_prefix().
+    boost::asio::awaitable<std::optional<redis_reply>> command(std::vector<std::string> args);
+    const std::string& key_prefix() const;
     // host:port of Redis, for log lines (never the password).
     std::string where() const;
     // This instance's random id, as its tickets and envelopes name it.
