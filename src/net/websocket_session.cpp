@@ -104,8 +104,16 @@ private:
 
     // The reader: watches the conversation while the client's messages come in.
     asio::awaitable<void> receive() {
-        const bool subscribed =
-            co_await context_->hub->subscribe(conversation_id_, shared_from_this(), viewer_);
+        bool subscribed = false;
+        try {
+            subscribed =
+                co_await context_->hub->subscribe(conversation_id_, shared_from_this(), viewer_);
+        } catch (const service_error& e) {
+            // The database did not answer: the page hears why, and may come back (1013).
+            enqueue(chat::json_frame(chat::error_frame(e.code(), public_message(e.code()))));
+            close({.code = close_codes::try_again_later, .reason = "try again later"});
+            co_return;
+        }
         if (!subscribed) {
             enqueue(chat::json_frame(chat::error_frame(errc::not_found, "Conversation not found")));
             close({.code = close_codes::policy_error, .reason = "conversation not found"});

@@ -29,6 +29,7 @@ inline constexpr std::uint16_t normal = 1000;
 inline constexpr std::uint16_t going_away = 1001;
 inline constexpr std::uint16_t unknown_data = 1003;
 inline constexpr std::uint16_t policy_error = 1008;
+inline constexpr std::uint16_t try_again_later = 1013;
 }  // namespace close_codes
 
 }  // namespace moodring::net

@@ -258,6 +258,12 @@ TEST_F(cluster, postgres_restarted_refuses_what_it_cannot_store_then_serves_agai
     const auto refused = asker->read_json(std::chrono::seconds(20));
     EXPECT_EQ(refused["type"], "error") << "never acknowledged";
     EXPECT_EQ(http_get(nodes->instance(1).port(), "/health").status, 503u);
+    // A page opening the conversation now is told why it cannot, and that it may come back.
+    auto opening = watch(2);
+    const auto told = opening->read_json(std::chrono::seconds(20));
+    EXPECT_EQ(told["type"], "error");
+    EXPECT_EQ(told["message"], "The database is unavailable; try again shortly");
+    EXPECT_EQ(opening->wait_closed(), 1013u);
     postgres().start();
     restart.done = true;
     ASSERT_TRUE(eventually(
