@@ -22,6 +22,35 @@ namespace asio = boost::asio;
 
 namespace {
 
+// A connection of its own to `url`, on a thread of its own.
+struct lone_connection {
+    explicit lone_connection(const std::string& url, std::function<void()> on_connected = {}) {
+        cluster::redis_settings settings;
+        settings.reconnect_min = 20ms;
+        settings.reconnect_max = 100ms;
+        connection = std::make_shared<cluster::redis_connection>(
+            io.get_executor(), cluster::parse_redis_url(url), settings, "lone"
+        );
+        if (on_connected) connection->on_connected(std::move(on_connected));
+        connection->start();
+        thread = std::thread([this] { io.run(); });
+    }
+    ~lone_connection() {
+        connection->stop();
+        std::this_thread::sleep_for(50ms);
+        io.stop();
+        thread.join();
+    }
+    std::optional<cluster::redis_reply> run(std::vector<std::string> args) {
+        return asio::co_spawn(io, connection->command(std::move(args)), asio::use_future).get();
+    }
+
+    asio::io_context io;
+    asio::executor_work_guard<asio::io_context::executor_type> work{io.get_executor()};
+    std::shared_ptr<cluster::redis_connection> connection;
+    std::thread thread;
+};
+
 class redis_connection_test : public ::testing::Test {
 protected:
     void SetUp() override {
@@ -29,33 +58,25 @@ protected:
         redis_ = std::make_unique<redis_server>();
         settings_.reconnect_min = 20ms;
         settings_.reconnect_max = 100ms;
-        connection_ = std::make_shared<cluster::redis_connection>(
-            io_.get_executor(), cluster::parse_redis_url(redis_->url()), settings_, "test"
-        );
-        connection_->on_connected([this] { ++connections_; });
-        connection_->start();
-        thread_ = std::thread([this] { io_.run(); });
+        lone_ = std::make_unique<lone_connection>(redis_->url(), [this] { ++connections_; });
+        connection_ = lone_->connection;
         ASSERT_TRUE(eventually([&] { return connection_->connected(); }));
     }
     void TearDown() override {
-        if (!thread_.joinable()) return;
-        connection_->stop();
-        std::this_thread::sleep_for(50ms);
-        io_.stop();
-        thread_.join();
+        connection_.reset();
+        lone_.reset();
     }
 
     std::optional<cluster::redis_reply> run(std::vector<std::string> args) {
-        return asio::co_spawn(io_, connection_->command(std::move(args)), asio::use_future).get();
+        return lone_->run(std::move(args));
     }
+    asio::any_io_executor executor() { return lone_->io.get_executor(); }
 
-    asio::io_context io_;
-    asio::executor_work_guard<asio::io_context::executor_type> work_{io_.get_executor()};
     std::unique_ptr<redis_server> redis_;
-    cluster::redis_settings settings_;
-    std::shared_ptr<cluster::redis_connection> connection_;
+    cluster::redis_settings settings_;  // as lone_connection's
     std::atomic<int> connections_{0};
-    std::thread thread_;
+    std::unique_ptr<lone_connection> lone_;
+    std::shared_ptr<cluster::redis_connection> connection_;
 };
 
 }  // namespace
@@ -88,7 +109,7 @@ TEST_F(redis_connection_test, it_connects_again_after_a_restart_and_says_so) {
 
 TEST_F(redis_connection_test, messages_of_a_subscribed_channel_reach_the_handler) {
     auto listener = std::make_shared<cluster::redis_connection>(
-        io_.get_executor(), cluster::parse_redis_url(redis_->url()), settings_, "listener"
+        executor(), cluster::parse_redis_url(redis_->url()), settings_, "listener"
     );
     std::mutex mutex;
     std::vector<std::string> heard;
@@ -115,7 +136,7 @@ TEST_F(redis_connection_test, messages_of_a_subscribed_channel_reach_the_handler
 
 TEST_F(redis_connection_test, a_host_that_does_not_resolve_is_retried_without_blocking) {
     auto nowhere = std::make_shared<cluster::redis_connection>(
-        io_.get_executor(),
+        executor(),
         cluster::parse_redis_url("redis://no-such-host.invalid:6379"),
         settings_,
         "nowhere"
@@ -126,38 +147,6 @@ TEST_F(redis_connection_test, a_host_that_does_not_resolve_is_retried_without_bl
     EXPECT_FALSE(nowhere->connected());
     nowhere->stop();
 }
-
-namespace {
-
-// A connection of its own to `url`, on a thread of its own.
-struct lone_connection {
-    explicit lone_connection(const std::string& url) {
-        cluster::redis_settings settings;
-        settings.reconnect_min = 20ms;
-        settings.reconnect_max = 100ms;
-        connection = std::make_shared<cluster::redis_connection>(
-            io.get_executor(), cluster::parse_redis_url(url), settings, "lone"
-        );
-        connection->start();
-        thread = std::thread([this] { io.run(); });
-    }
-    ~lone_connection() {
-        connection->stop();
-        std::this_thread::sleep_for(50ms);
-        io.stop();
-        thread.join();
-    }
-    std::optional<cluster::redis_reply> run(std::vector<std::string> args) {
-        return asio::co_spawn(io, connection->command(std::move(args)), asio::use_future).get();
-    }
-
-    asio::io_context io;
-    asio::executor_work_guard<asio::io_context::executor_type> work{io.get_executor()};
-    std::shared_ptr<cluster::redis_connection> connection;
-    std::thread thread;
-};
-
-}  // namespace
 
 TEST(redis_connection_auth, the_password_in_the_url_opens_a_redis_that_requires_one) {
     if (!redis_server::installed()) GTEST_SKIP() << redis_server::binary() << " is absent";
