@@ -108,6 +108,10 @@ std::shared_ptr<conversation_hub::conversation> conversation_hub::conversation_f
     entry->channel->on_cancel([this, weak = std::weak_ptr<conversation>(entry)] {
         if (auto c = weak.lock()) stop_reply(*c);
     });
+    entry->channel->on_remote_turn([weak = std::weak_ptr<conversation>(entry)] {
+        auto c = weak.lock();
+        if (c && c->theme_cancel) c->theme_cancel->emit(asio::cancellation_type::terminal);
+    });
     entry->channel->on_orphan([this, weak = std::weak_ptr<conversation>(entry)](orphaned_reply r) {
         if (auto c = weak.lock()) {
             asio::co_spawn(c->strand, recover_orphan(c, std::move(r)), log_failure{"orphan"});

@@ -63,6 +63,7 @@ public:
     }
     void release_turn() override {}
     void on_orphan(std::function<void(orphaned_reply)>) override {}
+    void on_remote_turn(std::function<void()>) override {}  // every turn is local
 
 private:
     std::vector<std::weak_ptr<watcher>> watchers_;

@@ -46,6 +46,9 @@ public:
     void on_orphan(std::function<void(chat::orphaned_reply)> handler) override {
         on_orphan_ = std::move(handler);
     }
+    void on_remote_turn(std::function<void()> handler) override {
+        on_remote_turn_ = std::move(handler);
+    }
 
     // From the bus, on any thread.
     void received(envelope e);
@@ -116,6 +119,7 @@ private:
 
     std::function<void()> on_cancel_;
     std::function<void(chat::orphaned_reply)> on_orphan_;
+    std::function<void()> on_remote_turn_;
 };
 
 // Reads a reply as the `snapshot` script returns it, from element `first` on; absent fields

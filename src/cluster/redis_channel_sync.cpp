@@ -50,6 +50,7 @@ void redis_channel::process(envelope e) {
         // One a snapshot already showed (it was held back while the snapshot was read).
         if (mirror_.knows(e.generation)) return;
         mirror_.begin(e.generation, std::move(e.payload));
+        if (on_remote_turn_) on_remote_turn_();
         watch_owner();
         return;
     }
@@ -129,7 +130,10 @@ asio::awaitable<void> redis_channel::sync_loop(std::shared_ptr<redis_channel> se
             const auto before = self->mirror_.generation();
             self->deliver(self->mirror_.catch_up(snapshot_from(*reply, 0), snapshot_from(*reply, 6))
             );
-            if (self->mirror_.generation() != before) self->watch_owner();
+            if (self->mirror_.generation() != before) {
+                self->watch_owner();
+                if (self->on_remote_turn_) self->on_remote_turn_();
+            }
         }
         const bool gap_left = self->drain(read);
         if (!gap_left && !self->sync_again_) break;

@@ -86,6 +86,9 @@ public:
     // (which then holds the conversation for the handler): the handler stores it, tells the
     // watchers, and calls release_turn.
     virtual void on_orphan(std::function<void(orphaned_reply)> handler) = 0;
+    // A turn of the conversation began on another instance, on the conversation's strand: a
+    // theme this instance still makes for an older turn is superseded, as by a local turn.
+    virtual void on_remote_turn(std::function<void()> handler) = 0;
 };
 
 class conversation_bus {

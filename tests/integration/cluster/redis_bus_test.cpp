@@ -410,3 +410,22 @@ TEST_F(redis_bus_test, a_notice_reaches_every_other_instance_and_not_its_sender)
     const std::vector<std::string> expected(2, R"(other:{"close": "user", "id": 5})");
     EXPECT_EQ(heard, expected);
 }
+
+TEST_F(redis_bus_test, a_turn_begun_on_one_instance_is_told_to_the_others) {
+    two_instances both(settings_, "c14");
+    auto heard_here = std::make_shared<std::atomic<int>>(0);
+    auto heard_there = std::make_shared<std::atomic<int>>(0);
+    both.owner.on_strand([&] {
+        both.owner.channel().on_remote_turn([heard_here] { ++*heard_here; });
+    });
+    both.other.on_strand([&] {
+        both.other.channel().on_remote_turn([heard_there] { ++*heard_there; });
+    });
+    wait_subscribed("c14", 2);
+    ASSERT_TRUE(both.owner.take_turn());
+    both.owner.begin(140);
+    ASSERT_TRUE(eventually([&] { return heard_there->load() == 1; }));
+    both.owner.end();
+    both.owner.on_strand([&] { both.owner.channel().release_turn(); });
+    EXPECT_EQ(heard_here->load(), 0) << "its own turn is not another instance's";
+}

@@ -111,6 +111,7 @@ public:
     }
     void release_turn() override { ++script_.releases; }
     void on_orphan(std::function<void(orphaned_reply)>) override {}
+    void on_remote_turn(std::function<void()>) override {}
 
 private:
     bus_script& script_;
