@@ -26,7 +26,7 @@ test_packages=(chromium nginx haproxy systemd dpkg-dev adduser postgresql redis-
 # Clang builds the sanitizer and fuzz builds; llvm-14 brings llvm-symbolizer, for readable
 # stack traces in their reports.
 fuzz_packages=(clang-14 libclang-rt-14-dev llvm-14)
-fuzz_targets=(ndjson sse theme multipart client_frame http credentials import envelope)
+fuzz_targets=(ndjson sse theme multipart client_frame http credentials import envelope sign_out_notice)
 
 as_root() {
     if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
