@@ -16,8 +16,9 @@ if old and old ~= ARGV[1] then
   redis.call('RENAME', KEYS[1], KEYS[4])
   redis.call('PEXPIRE', KEYS[4], ARGV[6])
   redis.call('SET', KEYS[5], redis.call('GET', KEYS[2]) or '', 'PX', ARGV[6])
+else
+  redis.call('DEL', KEYS[1])
 end
-redis.call('DEL', KEYS[1])
 redis.call('HSET', KEYS[1], 'gen', ARGV[1], 'start', ARGV[2], 'owner', ARGV[3], 'seq', ARGV[4])
 if ARGV[8] == '1' then redis.call('HSET', KEYS[1], 'ended', '1', 'endframe', ARGV[9]) end
 redis.call('SET', KEYS[2], ARGV[5], 'PX', ARGV[6])

@@ -6,8 +6,9 @@ namespace moodring::cluster {
 reply_mirror::verdict reply_mirror::check(const envelope& e) {
     // The frames of a reply already ended here (its end came from a snapshot) were shown, and
     // those of one older than the reply watched were shown or are lost for good.
-    if (e.generation != 0 && e.generation <= ended_) return verdict::duplicate;
-    if (e.generation != 0 && e.generation < generation_) return verdict::duplicate;
+    if (e.generation != 0 && (e.generation <= ended_ || e.generation < generation_)) {
+        return verdict::duplicate;
+    }
     if (e.type != envelope::kind::chunk) {
         // Outside a reply (theme frames), or a frame of the reply up to the chunks seen.
         if (e.generation == 0) return verdict::deliver;

@@ -2,6 +2,7 @@
 // cluster): a turn waits for the bus's grant, is refused when the bus cannot coordinate it, ends
 // a reply another instance left behind before its own, and stops waiting at shutdown. The bus
 // here is scripted; the store is SQLite in memory, the model a scripted backend.
+#include "blocking_store.hpp"
 #include <moodring/chat/conversation_bus.hpp>
 #include <moodring/chat/conversation_hub.hpp>
 #include <moodring/chat/frames.hpp>
@@ -135,10 +136,7 @@ class HubOnABus : public testing::Test {
 protected:
     template <class T>
     T wait_for(asio::awaitable<T> operation) {
-        auto done = asio::co_spawn(io_, std::move(operation), asio::use_future);
-        io_.restart();
-        io_.run();
-        return done.get();
+        return test::run_to_end(io_, std::move(operation));
     }
     void run() {
         io_.restart();

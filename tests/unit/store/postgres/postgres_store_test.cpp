@@ -1,6 +1,7 @@
 // What only the Postgres store does: its URL, its start-up wait and its reconnects. On the
 // process's private cluster (label postgres), which these tests stop and start.
 
+#include "blocking_store.hpp"
 #include "postgres_server.hpp"
 #include <moodring/core/config.hpp>
 #include <moodring/core/error.hpp>
@@ -28,10 +29,7 @@ class postgres_store_test : public ::testing::Test {
 protected:
     template <class T>
     T wait_for(asio::awaitable<T> operation) {
-        auto done = asio::co_spawn(io_, std::move(operation), asio::use_future);
-        io_.restart();
-        io_.run();
-        return done.get();
+        return test::run_to_end(io_, std::move(operation));
     }
 
     database_options fresh_database() {
