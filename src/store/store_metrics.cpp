@@ -41,9 +41,11 @@ constexpr std::array<std::string_view, operation_count> operation_names_in_order
     "find_key",
     "search_conversations",
     "import_conversation",
+    "streaming_replies",
+    "interrupt_reply",
 };
 static_assert(operation_names_in_order[static_cast<std::size_t>(operation::other)] == "other");
-static_assert(operation_names_in_order.back() == "import_conversation");
+static_assert(operation_names_in_order.back() == "interrupt_reply");
 
 std::vector<std::string> operation_names() {
     std::vector<std::string> names;

@@ -95,6 +95,12 @@ public:
     void finish_reply(std::int64_t reply_id, std::string content, message_status status) {
         return wait(db_.conversations->finish_reply(reply_id, std::move(content), status));
     }
+    std::vector<store::streaming_reply> streaming_replies() {
+        return wait(db_.conversations->streaming_replies());
+    }
+    bool interrupt_reply(std::int64_t reply_id, std::optional<std::string> content) {
+        return wait(db_.conversations->interrupt_reply(reply_id, std::move(content)));
+    }
     result<void> save_theme(std::string conversation_id, std::string theme_json) {
         return wait(db_.conversations->save_theme(std::move(conversation_id), std::move(theme_json))
         );

@@ -41,6 +41,9 @@ public:
         override;
     awaitable<result<void>> save_theme(std::string conversation_id, std::string theme_json)
         override;
+    awaitable<std::vector<streaming_reply>> streaming_replies() override;
+    awaitable<bool> interrupt_reply(std::int64_t reply_id, std::optional<std::string> content)
+        override;
 
 private:
     Derived& self() { return static_cast<Derived&>(*this); }
@@ -163,6 +166,22 @@ auto conversation_front<Derived>::save_theme(std::string conversation_id, std::s
         return repo.save_theme(conversation_id, theme_json);
     };
     return self().run(operation::save_theme, std::move(work));
+}
+
+template <class Derived>
+auto conversation_front<Derived>::streaming_replies() -> awaitable<std::vector<streaming_reply>> {
+    auto work = [](auto& repo) { return repo.streaming_replies(); };
+    return self().run(operation::streaming_replies, std::move(work));
+}
+
+template <class Derived>
+auto conversation_front<Derived>::interrupt_reply(
+    std::int64_t reply_id, std::optional<std::string> content
+) -> awaitable<bool> {
+    auto work = [reply_id, content = std::move(content)](auto& repo) {
+        return repo.interrupt_reply(reply_id, content);
+    };
+    return self().run(operation::interrupt_reply, std::move(work));
 }
 
 }  // namespace moodring::store

@@ -36,6 +36,13 @@ std::string_view to_string(message_status status) noexcept;
 std::optional<message_role> role_from_string(std::string_view text) noexcept;
 std::optional<message_status> status_from_string(std::string_view text) noexcept;
 
+// A reply the database shows `streaming`, and its conversation.
+struct streaming_reply {
+    std::string conversation_id;
+    std::int64_t reply_id = 0;
+    bool operator==(const streaming_reply&) const = default;
+};
+
 struct message {
     std::int64_t id = 0;
     message_role role = message_role::user;

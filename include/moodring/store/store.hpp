@@ -79,6 +79,16 @@ public:
         std::string conversation_id, std::string theme_json
     ) = 0;
 
+    // In a cluster, a reply whose instance was killed stays `streaming` until another
+    // instance ends it (chat::orphan_sweep). Every reply `streaming` now, oldest first.
+    virtual awaitable<std::vector<streaming_reply>> streaming_replies() = 0;
+    // Ends a reply still `streaming` as `interrupted`, with `content` when given (else the
+    // text it has); false when it had ended already (its own turn or another instance was
+    // first), and then nothing changes.
+    virtual awaitable<bool> interrupt_reply(
+        std::int64_t reply_id, std::optional<std::string> content
+    ) = 0;
+
     // Start-up only, before any other call: replies left `streaming` by a crash will
     // never finish, so they become `interrupted`. Blocks until done; returns how many.
     virtual int mark_streaming_interrupted() = 0;

@@ -46,11 +46,13 @@ enum class operation : std::uint8_t {
     find_key,
     search_conversations,
     import_conversation,
+    streaming_replies,
+    interrupt_reply,
 };
 
 // One past the last operation: how many there are.
 inline constexpr std::size_t operation_count =
-    static_cast<std::size_t>(operation::import_conversation) + 1;
+    static_cast<std::size_t>(operation::interrupt_reply) + 1;
 
 std::string_view to_string(operation op) noexcept;
 

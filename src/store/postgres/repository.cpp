@@ -186,6 +186,25 @@ int repository::mark_streaming_interrupted() {
     return static_cast<int>(marked.affected());
 }
 
+std::vector<streaming_reply> repository::streaming_replies() {
+    const auto found =
+        db_.exec("SELECT conversation_id, id FROM messages WHERE status = 'streaming' ORDER BY id");
+    std::vector<streaming_reply> replies;
+    for (int r = 0; r < found.size(); ++r) {
+        replies.push_back({found.text(r, 0), found.integer(r, 1)});
+    }
+    return replies;
+}
+
+bool repository::interrupt_reply(std::int64_t reply_id, const std::optional<std::string>& content) {
+    const auto ended = db_.exec(
+        "UPDATE messages SET status = 'interrupted', content = coalesce($1, content) "
+        "WHERE id = $2 AND status = 'streaming'",
+        {content, reply_id}
+    );
+    return ended.affected() == 1;
+}
+
 bool repository::healthy() { return db_.exec("SELECT 1").integer(0, 0) == 1; }
 
 bool repository::exists(const std::string& id, const viewer& who) {

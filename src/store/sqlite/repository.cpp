@@ -288,6 +288,30 @@ int repository::mark_streaming_interrupted() {
     return db_->exec("UPDATE messages SET status = 'interrupted' WHERE status = 'streaming'");
 }
 
+// Found through the partial index `messages_streaming`: a few rows, whatever the history.
+std::vector<streaming_reply> repository::streaming_replies() {
+    auto q =
+        prepared("SELECT conversation_id, id FROM messages WHERE status = 'streaming' ORDER BY id");
+    std::vector<streaming_reply> found;
+    while (q->executeStep()) {
+        found.push_back({q->getColumn(0).getString(), q->getColumn(1).getInt64()});
+    }
+    return found;
+}
+
+bool repository::interrupt_reply(std::int64_t reply_id, const std::optional<std::string>& content) {
+    auto q = prepared(
+        "UPDATE messages SET status = 'interrupted', content = coalesce(?, content) "
+        "WHERE id = ? AND status = 'streaming'"
+    );
+    if (content)
+        q->bind(1, *content);
+    else
+        q->bind(1);
+    q->bind(2, reply_id);
+    return q->exec() == 1;
+}
+
 bool repository::healthy() { return db_->execAndGet("SELECT 1").getInt() == 1; }
 
 bool repository::exists(const std::string& id, const viewer& who) {

@@ -136,6 +136,11 @@ INSERT INTO search_keys (conversation_id) SELECT id FROM conversations ORDER BY 
 INSERT INTO title_search (rowid, title, conversation_id)
 SELECT k.key, c.title, c.id FROM search_keys k JOIN conversations c ON c.id = k.conversation_id;
 )sql",
+    // 3 -> 4: the replies still `streaming` found without reading every message (a cluster
+    // looks for those whose instance died, every lease).
+    R"sql(
+CREATE INDEX messages_streaming ON messages (id) WHERE status = 'streaming';
+)sql",
 };
 
 constexpr int migration_count = static_cast<int>(std::size(migrations));

@@ -140,6 +140,57 @@ TEST_P(conversation_store, begin_turn_marks_a_reply_whose_save_failed_interrupte
     );
 }
 
+TEST_P(conversation_store, lists_the_replies_still_streaming_oldest_first) {
+    auto a = repo.create_conversation("a", "", anyone);
+    auto b = repo.create_conversation("b", "", anyone);
+    auto first = repo.begin_turn({a.id, "one", 20, 1});
+    auto second = repo.begin_turn({b.id, "two", 20, 1});
+    auto done = repo.begin_turn({b.id, "three", 20, 1});  // interrupts `second`
+    ASSERT_TRUE(first && second && done);
+    EXPECT_EQ(
+        repo.streaming_replies(),
+        (std::vector<streaming_reply>{
+            {a.id, first->reply_message_id}, {b.id, done->reply_message_id}})
+    );
+    repo.finish_reply(done->reply_message_id, "answer", message_status::complete);
+    EXPECT_EQ(
+        repo.streaming_replies(), (std::vector<streaming_reply>{{a.id, first->reply_message_id}})
+    );
+}
+
+// Two instances may both find a dead instance's reply: the second to end it changes nothing,
+// and neither overwrites a reply its own turn finished meanwhile.
+TEST_P(conversation_store, interrupt_reply_ends_only_a_reply_still_streaming) {
+    auto c = repo.create_conversation("t", "", anyone);
+    auto orphan = repo.begin_turn({c.id, "q", 20, 1});
+    ASSERT_TRUE(orphan);
+    EXPECT_TRUE(repo.interrupt_reply(orphan->reply_message_id, "half an ans"));
+    EXPECT_FALSE(repo.interrupt_reply(orphan->reply_message_id, ""));
+    auto kept = repo.get_conversation(c.id, anyone)->messages.at(1);
+    EXPECT_EQ(kept.status, message_status::interrupted);
+    EXPECT_EQ(kept.content, "half an ans");
+
+    auto finished = repo.begin_turn({c.id, "again", 20, 1});
+    ASSERT_TRUE(finished);
+    repo.finish_reply(finished->reply_message_id, "whole answer", message_status::complete);
+    EXPECT_FALSE(repo.interrupt_reply(finished->reply_message_id, "stale"));
+    auto answer = repo.get_conversation(c.id, anyone)->messages.back();
+    EXPECT_EQ(answer.status, message_status::complete);
+    EXPECT_EQ(answer.content, "whole answer");
+    EXPECT_TRUE(repo.streaming_replies().empty());
+}
+
+TEST_P(conversation_store, interrupt_reply_without_text_keeps_what_is_stored) {
+    auto c = repo.create_conversation("t", "", anyone);
+    auto orphan = repo.begin_turn({c.id, "q", 20, 1});
+    ASSERT_TRUE(orphan);
+    repo.finish_reply(orphan->reply_message_id, "so far", message_status::streaming);
+    EXPECT_TRUE(repo.interrupt_reply(orphan->reply_message_id, std::nullopt));
+    auto kept = repo.get_conversation(c.id, anyone)->messages.at(1);
+    EXPECT_EQ(kept.status, message_status::interrupted);
+    EXPECT_EQ(kept.content, "so far");
+}
+
 TEST_P(conversation_store, begin_turn_stores_the_message_and_reads_the_context_at_once) {
     auto c = repo.create_conversation("t", "You are terse.", anyone);
     auto first = repo.begin_turn({c.id, "first question", 20, 1});

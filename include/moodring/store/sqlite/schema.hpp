@@ -9,7 +9,7 @@ class Database;
 namespace moodring::store::sqlite {
 
 // The schema version this build writes; PRAGMA user_version holds the file's version.
-inline constexpr int schema_version = 3;
+inline constexpr int schema_version = 4;
 
 // Brings the file to `target` (this build's version unless a test builds an older file), one
 // forward migration per version, each in its own transaction. A file from a newer build is

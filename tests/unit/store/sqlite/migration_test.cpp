@@ -119,7 +119,7 @@ TEST(migration, a_file_from_before_search_has_its_messages_and_titles_indexed) {
     }
     repository repo({path, 1000});
     auto& db = repo.database();
-    EXPECT_EQ(db.execAndGet("PRAGMA user_version").getInt(), 3);
+    EXPECT_EQ(db.execAndGet("PRAGMA user_version").getInt(), schema_version);
 
     const auto by_message =
         repo.search_conversations("filing deadline", 10, 2000, viewer::anyone());
