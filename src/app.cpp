@@ -145,6 +145,11 @@ void app::parts::make_chat() {
         chat_metrics.get(),
         redis_bus
     );
+    if (redis_bus) {
+        const auto period = configuration.cluster.lease;
+        orphans = std::make_unique<chat::orphan_sweep>(io.get_executor(), *database, *hub, period);
+        orphans->start();
+    }
 }
 
 void app::parts::make_themes() {

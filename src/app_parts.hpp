@@ -16,6 +16,7 @@
 #include <moodring/app.hpp>
 #include <moodring/chat/chat_metrics.hpp>
 #include <moodring/chat/conversation_hub.hpp>
+#include <moodring/chat/orphan_sweep.hpp>
 #include <moodring/cluster/redis_bus.hpp>
 #include <moodring/core/metrics.hpp>
 #include <moodring/core/signal_reader.hpp>
@@ -86,6 +87,7 @@ struct app::parts {
     std::shared_ptr<api::metrics_api> metrics_endpoint;  // null when metrics.enabled is off
     std::shared_ptr<cluster::redis_bus> redis_bus;       // null: one process, the bus in memory
     std::unique_ptr<chat::conversation_hub> hub;
+    std::unique_ptr<chat::orphan_sweep> orphans;   // in a cluster only
     std::unique_ptr<theme::theme_service> themes;  // null when theme.enabled is off
     std::shared_ptr<net::websocket_registry> websockets =
         std::make_shared<net::websocket_registry>();

@@ -32,6 +32,7 @@ asio::awaitable<void> app::parts::drain_then_stop() {
     const auto grace = configuration.server.shutdown_grace;
     const auto deadline = std::chrono::steady_clock::now() + grace;
     const auto reserve = std::min<std::chrono::milliseconds>(grace / 4, std::chrono::seconds(2));
+    if (orphans) orphans->stop();
     co_await hub->shutdown(grace - reserve);
     websockets->close_all();
     // A client that never answers the close (gone from the network) costs at most a few

@@ -269,8 +269,11 @@ asio::awaitable<turn_grant> conversation_hub::wait_for_grant(
 }
 
 // A reply another instance left behind is stored `interrupted` with the text its watchers were
-// shown, and they are told it ended, before the conversation takes its next turn.
-asio::awaitable<void> conversation_hub::end_orphan(
+// shown, and they are told it ended, before the conversation takes its next turn. Only a reply
+// still `streaming` is changed: another instance may have ended it first, or its own turn
+// stored its end just before its instance stopped (then the watchers are shown the stored
+// reply's end: its last text and its status). Whether this call ended it.
+asio::awaitable<bool> conversation_hub::end_orphan(
     std::shared_ptr<conversation> c, orphaned_reply orphan
 ) {
     spdlog::warn(
@@ -278,15 +281,61 @@ asio::awaitable<void> conversation_hub::end_orphan(
         c->id,
         orphan.reply_id
     );
-    const auto status = store::message_status::interrupted;
+    std::optional<store::reply_end> stored;
     try {
-        co_await services_.db.finish_reply(orphan.reply_id, orphan.text, status);
+        stored = co_await services_.db.interrupt_reply(orphan.reply_id, orphan.text);
     } catch (const service_error& e) {
         spdlog::error("conversation={} orphaned reply not stored: {}", c->id, e.what());
     }
-    const auto turn_id = static_cast<std::uint64_t>(orphan.reply_id);
-    c->channel->publish(json_frame(end_frame(orphan.reply_id, status, {}, nullptr), turn_id));
+    const bool ended_here = stored && stored->interrupted_now;
+    // Watchers shown it live are owed its end; a reply found only in the store, only when
+    // this instance is the one that ended it.
+    if (!orphan.end_shown && (orphan.text || ended_here)) tell_orphan_end(*c, orphan, stored);
     c->channel->end_reply();
+    co_return ended_here;
+}
+
+void conversation_hub::tell_orphan_end(
+    conversation& c, const orphaned_reply& orphan, const std::optional<store::reply_end>& stored
+) {
+    const auto turn_id = static_cast<std::uint64_t>(orphan.reply_id);
+    auto status = store::message_status::interrupted;
+    if (stored && !stored->interrupted_now) {
+        status = stored->status;
+        const auto& shown = orphan.text.value_or("");
+        if (stored->content.size() > shown.size() && stored->content.starts_with(shown)) {
+            const auto rest = std::string_view(stored->content).substr(shown.size());
+            c.channel->publish(json_frame(chunk_frame(rest), turn_id));
+        }
+    }
+    c.channel->publish(json_frame(end_frame(orphan.reply_id, status, {}, nullptr), turn_id));
+}
+
+asio::awaitable<bool> conversation_hub::end_if_orphaned(store::streaming_reply reply) {
+    if (stopping_) co_return false;
+    const bool unheld = co_await bus_->may_hold_orphan(reply.conversation_id);
+    if (!unheld) co_return false;
+    auto c = conversation_for(reply.conversation_id);
+    const auto strand = c->strand;
+    co_return co_await asio::co_spawn(
+        strand, end_here_if_orphaned(std::move(c), reply.reply_id), asio::use_awaitable
+    );
+}
+
+// On the conversation's strand. A turn of this instance's own would have ended the reply
+// (begin_turn does); otherwise the bus says whether any instance holds the conversation.
+asio::awaitable<bool> conversation_hub::end_here_if_orphaned(
+    std::shared_ptr<conversation> c, std::int64_t reply_id
+) {
+    std::optional<orphaned_reply> orphan;
+    if (!c->state.running()) orphan = co_await c->channel->claim_stale_reply(reply_id);
+    bool ended = false;
+    if (orphan) {
+        const bus_hold hold{*c->channel};
+        ended = co_await end_orphan(c, std::move(*orphan));
+    }
+    forget_if_idle(std::move(c));
+    co_return ended;
 }
 
 // The bus found the orphan and holds the conversation for us until it is ended.

@@ -64,6 +64,9 @@ public:
     void release_turn() override {}
     void on_orphan(std::function<void(orphaned_reply)>) override {}
     void on_remote_turn(std::function<void()>) override {}  // every turn is local
+    boost::asio::awaitable<std::optional<orphaned_reply>> claim_stale_reply(std::int64_t) override {
+        co_return std::nullopt;
+    }
 
 private:
     std::vector<std::weak_ptr<watcher>> watchers_;
@@ -72,6 +75,8 @@ private:
 };
 
 }  // namespace
+
+boost::asio::awaitable<bool> local_bus::may_hold_orphan(std::string) { co_return false; }
 
 std::shared_ptr<conversation_channel> local_bus::channel(
     const std::string&, boost::asio::any_io_executor

@@ -118,8 +118,16 @@ void bus_core::heartbeat() {
 }
 
 void bus_core::on_commands_connected() {
+    commands_up_since_ = std::chrono::steady_clock::now().time_since_epoch().count();
     commands->send({"SET", instance_key(), "1", "PX", std::to_string(settings.lease.count())});
     for (auto& channel : every_channel()) channel->redis_back();
+}
+
+bool bus_core::settled() const {
+    const auto since = commands_up_since_.load();
+    if (since == 0 || !commands->connected()) return false;
+    const std::chrono::steady_clock::time_point up{std::chrono::steady_clock::duration{since}};
+    return std::chrono::steady_clock::now() - up >= settings.lease * 2;
 }
 
 void bus_core::on_events_connected() {

@@ -9,6 +9,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -55,6 +56,9 @@ struct bus_core : std::enable_shared_from_this<bus_core> {
     // From the channel's destructor: unsubscribes unless a newer channel took the name.
     void remove(const std::string& channel_name, const redis_channel* channel);
     std::shared_ptr<redis_channel> find(const std::string& channel_name);
+    // The command connection has been up for two leases: Redis restarted before that may not
+    // hold every live turn's lease again yet (their instances renew them every third of one).
+    bool settled() const;
 
     redis_settings settings;
     std::uint64_t instance;
@@ -70,6 +74,8 @@ private:
     std::vector<std::shared_ptr<redis_channel>> every_channel();
 
     boost::asio::steady_timer heartbeat_timer_;
+    // When the command connection last connected (steady clock ticks); 0: never.
+    std::atomic<std::chrono::steady_clock::rep> commands_up_since_{0};
     std::atomic<std::uint64_t> tickets_{0};
     std::mutex mutex_;
     struct registered {

@@ -21,6 +21,13 @@ std::shared_ptr<chat::conversation_channel> redis_bus::channel(
     return channel;
 }
 
+boost::asio::awaitable<bool> redis_bus::may_hold_orphan(std::string conversation_id) {
+    if (!core_->settled()) co_return false;
+    auto lease = core_->commands->command({"EXISTS", core_->keys_of(conversation_id).lease});
+    const auto reply = co_await std::move(lease);
+    co_return reply && reply->type == redis_reply::kind::integer && reply->integer == 0;
+}
+
 bool redis_bus::healthy() const {
     return core_->commands->connected() && core_->events->connected();
 }

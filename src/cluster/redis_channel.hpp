@@ -49,6 +49,9 @@ public:
     void on_remote_turn(std::function<void()> handler) override {
         on_remote_turn_ = std::move(handler);
     }
+    boost::asio::awaitable<std::optional<chat::orphaned_reply>> claim_stale_reply(
+        std::int64_t reply_id
+    ) override;
 
     // From the bus, on any thread.
     void received(envelope e);
@@ -87,7 +90,7 @@ private:
 
     static boost::asio::awaitable<void> sync_loop(std::shared_ptr<redis_channel> self);
     static boost::asio::awaitable<void> keep_lease(
-        std::shared_ptr<redis_channel> self,
+        std::weak_ptr<redis_channel> weak,
         std::string ticket,
         std::shared_ptr<boost::asio::steady_timer> timer
     );

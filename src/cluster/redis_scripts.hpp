@@ -110,6 +110,16 @@ if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return {0} 
 return {1, r[1], r[2], r[3], r[4], r[5], redis.call('GET', KEYS[3])}
 )lua";
 
+// KEYS lease reply text; ARGV ticket px gen. A reply the store still shows streaming, taken
+// when no turn holds its conversation: {1, <the reply as `snapshot` gives it>}, or {1} when
+// Redis holds none of that generation; {0} a turn holds the conversation.
+inline constexpr const char* claim_stale = R"lua(
+if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return {0} end
+local r = redis.call('HMGET', KEYS[2], 'gen', 'start', 'seq', 'ended', 'endframe')
+if r[1] ~= ARGV[3] then return {1} end
+return {1, r[1], r[2], r[3], r[4], r[5], redis.call('GET', KEYS[3])}
+)lua";
+
 // The sign-in throttle (auth::login_throttle's rules, counted in Redis's own time so that
 // the instances' clocks do not matter). Keys are sorted sets of failures scored by time.
 // KEYS name address; ARGV window-ms max-failures. The wait in ms (0: none): until the

@@ -132,22 +132,23 @@ void redis_channel::hold(const std::string& ticket) {
     if (renew_timer_) renew_timer_->cancel();
     renew_timer_ = std::make_shared<asio::steady_timer>(strand_);
     asio::co_spawn(
-        strand_,
-        keep_lease(shared_from_this(), ticket, renew_timer_),
-        log_failure{"redis bus lease"}
+        strand_, keep_lease(weak_from_this(), ticket, renew_timer_), log_failure{"redis bus lease"}
     );
 }
 
+// Holds the channel only while it renews: one the hub let go of right after release_turn is
+// not kept by a wait that has yet to notice.
 asio::awaitable<void> redis_channel::keep_lease(
-    std::shared_ptr<redis_channel> self,
-    std::string ticket,
-    std::shared_ptr<asio::steady_timer> timer
+    std::weak_ptr<redis_channel> weak, std::string ticket, std::shared_ptr<asio::steady_timer> timer
 ) {
-    const auto& settings = self->core_->settings;
-    while (self->lease_ticket_ == ticket) {
-        timer->expires_after(settings.lease / 3);
+    std::chrono::milliseconds lease{0};
+    if (auto self = weak.lock()) lease = self->core_->settings.lease;
+    for (;;) {
+        timer->expires_after(lease / 3);
         co_await timer->async_wait(asio::as_tuple(asio::use_awaitable));
-        if (self->lease_ticket_ != ticket) break;
+        auto self = weak.lock();
+        if (!self || self->lease_ticket_ != ticket) break;
+        const auto& settings = self->core_->settings;
         auto renew = self->eval(
             scripts::renew,
             {"3",
@@ -245,6 +246,41 @@ void redis_channel::take_over(const std::string& ticket, const reply_snapshot& s
         return;
     }
     on_orphan_(chat::orphaned_reply{static_cast<std::int64_t>(snapshot.generation), snapshot.text});
+}
+
+asio::awaitable<std::optional<chat::orphaned_reply>> redis_channel::claim_stale_reply(
+    std::int64_t reply_id
+) {
+    auto self = shared_from_this();
+    if (local_reply_ || !lease_ticket_.empty() || !core_->commands->connected())
+        co_return std::nullopt;
+    auto ticket = core_->next_ticket();
+    auto claim = eval(
+        scripts::claim_stale,
+        {"3",
+         keys_.lease,
+         keys_.reply,
+         keys_.text,
+         ticket,
+         ms(core_->settings.lease),
+         std::to_string(reply_id)}
+    );
+    auto reply = co_await core_->commands->command(std::move(claim));
+    if (!reply || reply->is_error() || reply->elements.empty()) co_return std::nullopt;
+    if (reply->elements[0].integer != 1) co_return std::nullopt;
+    hold(ticket);
+    chat::orphaned_reply orphan{.reply_id = reply_id, .text = std::nullopt, .end_shown = false};
+    if (reply->elements.size() == 1) co_return orphan;  // Redis forgot it (three leases)
+    const auto snapshot = snapshot_from(*reply, 1);
+    orphan.text = snapshot.text;
+    orphan.end_shown = snapshot.ended;
+    if (!snapshot.ended) {
+        // As when watchers here see it orphaned: they are shown what they missed, then its end.
+        deliver(mirror_.catch_up(snapshot));
+        ending_orphan_ = mirror_.generation() == snapshot.generation;
+        last_json_.clear();
+    }
+    co_return orphan;
 }
 
 }  // namespace moodring::cluster

@@ -98,7 +98,9 @@ public:
     std::vector<store::streaming_reply> streaming_replies() {
         return wait(db_.conversations->streaming_replies());
     }
-    bool interrupt_reply(std::int64_t reply_id, std::optional<std::string> content) {
+    std::optional<store::reply_end> interrupt_reply(
+        std::int64_t reply_id, std::optional<std::string> content
+    ) {
         return wait(db_.conversations->interrupt_reply(reply_id, std::move(content)));
     }
     result<void> save_theme(std::string conversation_id, std::string theme_json) {

@@ -39,7 +39,12 @@ public:
 // lease): what its watchers were shown, so that it can be stored `interrupted` with that text.
 struct orphaned_reply {
     std::int64_t reply_id = 0;
-    std::string text;
+    // None when the bus no longer holds the reply (found in the store long after): the
+    // stored text is kept.
+    std::optional<std::string> text;
+    // Its watchers were shown its end already (its instance stopped after ending it on the
+    // bus, before the store had it): they are not told again.
+    bool end_shown = false;
 };
 
 // What waiting for a turn gave: whether it may run now (false: the bus cannot coordinate it, so
@@ -89,6 +94,14 @@ public:
     // A turn of the conversation began on another instance, on the conversation's strand: a
     // theme this instance still makes for an older turn is superseded, as by a local turn.
     virtual void on_remote_turn(std::function<void()> handler) = 0;
+    // A reply the store still shows `streaming` although no turn runs it (its instance
+    // stopped while nobody watched and no message came; chat::orphan_sweep finds them). When
+    // no turn holds the conversation anywhere, the bus takes it, as for on_orphan (the caller
+    // ends the reply and calls release_turn), and gives what it still holds of the reply;
+    // nullopt when a turn holds it or the bus cannot tell now.
+    virtual boost::asio::awaitable<std::optional<orphaned_reply>> claim_stale_reply(
+        std::int64_t reply_id
+    ) = 0;
 };
 
 class conversation_bus {
@@ -102,6 +115,12 @@ public:
 
     // Whether turns can be coordinated now (`/health`); always true within one process.
     virtual bool connected() const = 0;
+
+    // Whether no instance holds a turn of the conversation now, so that a reply the store
+    // shows `streaming` may have been left by one that stopped: the cheap look before a
+    // channel's claim_stale_reply. Always false within one process, where start-up ends
+    // every reply left `streaming`.
+    virtual boost::asio::awaitable<bool> may_hold_orphan(std::string conversation_id) = 0;
 };
 
 }  // namespace moodring::chat

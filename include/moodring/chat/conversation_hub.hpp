@@ -88,6 +88,11 @@ public:
     // rest (stored `interrupted`) and returns once every turn has ended.
     boost::asio::awaitable<void> shutdown(std::chrono::milliseconds grace);
 
+    // A reply the store shows `streaming` (orphan_sweep reads them): ended as `interrupted`,
+    // with the text the bus still holds of it, when no instance holds its conversation's turn
+    // (its instance stopped while nobody watched it). Whether this call ended it.
+    boost::asio::awaitable<bool> end_if_orphaned(store::streaming_reply reply);
+
     std::size_t running_turns() const { return running_; }
     // Conversations with watchers, turns or work of a turn in progress.
     std::size_t held_conversations();
@@ -105,7 +110,13 @@ private:
     boost::asio::awaitable<void> run_turns(std::shared_ptr<conversation> c, pending_turn first);
     boost::asio::awaitable<void> run_turn(std::shared_ptr<conversation> c, pending_turn request);
     boost::asio::awaitable<turn_grant> wait_for_grant(conversation& c, pending_turn& request);
-    boost::asio::awaitable<void> end_orphan(std::shared_ptr<conversation> c, orphaned_reply orphan);
+    boost::asio::awaitable<bool> end_orphan(std::shared_ptr<conversation> c, orphaned_reply orphan);
+    void tell_orphan_end(
+        conversation& c, const orphaned_reply& orphan, const std::optional<store::reply_end>& stored
+    );
+    boost::asio::awaitable<bool> end_here_if_orphaned(
+        std::shared_ptr<conversation> c, std::int64_t reply_id
+    );
     boost::asio::awaitable<void> recover_orphan(
         std::shared_ptr<conversation> c, orphaned_reply orphan
     );

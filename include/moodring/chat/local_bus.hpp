@@ -13,6 +13,7 @@ public:
         const std::string& conversation_id, boost::asio::any_io_executor strand
     ) override;
     bool connected() const override { return true; }
+    boost::asio::awaitable<bool> may_hold_orphan(std::string conversation_id) override;
 };
 
 }  // namespace moodring::chat

@@ -39,6 +39,9 @@ public:
     // Both connections (commands, and pub/sub) are up.
     bool healthy() const;
     bool connected() const override { return healthy(); }
+    // No lease on the conversation, and Redis reachable long enough (two leases) that every
+    // live turn's lease would be back after a restart of Redis.
+    boost::asio::awaitable<bool> may_hold_orphan(std::string conversation_id) override;
     // For /health: "ok" or "reconnecting".
     std::string_view state() const { return healthy() ? "ok" : "reconnecting"; }
     // One command on the command connection, for what else shares Redis (the sign-in

@@ -42,8 +42,9 @@ public:
     awaitable<result<void>> save_theme(std::string conversation_id, std::string theme_json)
         override;
     awaitable<std::vector<streaming_reply>> streaming_replies() override;
-    awaitable<bool> interrupt_reply(std::int64_t reply_id, std::optional<std::string> content)
-        override;
+    awaitable<std::optional<reply_end>> interrupt_reply(
+        std::int64_t reply_id, std::optional<std::string> content
+    ) override;
 
 private:
     Derived& self() { return static_cast<Derived&>(*this); }
@@ -177,7 +178,7 @@ auto conversation_front<Derived>::streaming_replies() -> awaitable<std::vector<s
 template <class Derived>
 auto conversation_front<Derived>::interrupt_reply(
     std::int64_t reply_id, std::optional<std::string> content
-) -> awaitable<bool> {
+) -> awaitable<std::optional<reply_end>> {
     auto work = [reply_id, content = std::move(content)](auto& repo) {
         return repo.interrupt_reply(reply_id, content);
     };

@@ -43,6 +43,13 @@ struct streaming_reply {
     bool operator==(const streaming_reply&) const = default;
 };
 
+// A reply as store::interrupt_reply leaves it: ended by that call, or as it had ended before.
+struct reply_end {
+    bool interrupted_now = false;
+    message_status status = message_status::interrupted;
+    std::string content;
+};
+
 struct message {
     std::int64_t id = 0;
     message_role role = message_role::user;

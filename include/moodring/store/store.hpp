@@ -83,9 +83,10 @@ public:
     // instance ends it (chat::orphan_sweep). Every reply `streaming` now, oldest first.
     virtual awaitable<std::vector<streaming_reply>> streaming_replies() = 0;
     // Ends a reply still `streaming` as `interrupted`, with `content` when given (else the
-    // text it has); false when it had ended already (its own turn or another instance was
-    // first), and then nothing changes.
-    virtual awaitable<bool> interrupt_reply(
+    // text it has). One that had ended already (its own turn or another instance was first)
+    // is left as it is. Either way, the reply as it now stands; nullopt when it is gone (its
+    // conversation deleted).
+    virtual awaitable<std::optional<reply_end>> interrupt_reply(
         std::int64_t reply_id, std::optional<std::string> content
     ) = 0;
 

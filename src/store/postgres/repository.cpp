@@ -196,13 +196,20 @@ std::vector<streaming_reply> repository::streaming_replies() {
     return replies;
 }
 
-bool repository::interrupt_reply(std::int64_t reply_id, const std::optional<std::string>& content) {
+std::optional<reply_end> repository::interrupt_reply(
+    std::int64_t reply_id, const std::optional<std::string>& content
+) {
     const auto ended = db_.exec(
         "UPDATE messages SET status = 'interrupted', content = coalesce($1, content) "
         "WHERE id = $2 AND status = 'streaming'",
         {content, reply_id}
     );
-    return ended.affected() == 1;
+    const auto found = db_.exec("SELECT status, content FROM messages WHERE id = $1", {reply_id});
+    if (found.empty()) return std::nullopt;
+    return reply_end{
+        ended.affected() == 1,
+        status_from_string(found.text(0, 0)).value_or(message_status::interrupted),
+        found.text(0, 1)};
 }
 
 bool repository::healthy() { return db_.exec("SELECT 1").integer(0, 0) == 1; }

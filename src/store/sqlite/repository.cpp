@@ -299,17 +299,26 @@ std::vector<streaming_reply> repository::streaming_replies() {
     return found;
 }
 
-bool repository::interrupt_reply(std::int64_t reply_id, const std::optional<std::string>& content) {
-    auto q = prepared(
+std::optional<reply_end> repository::interrupt_reply(
+    std::int64_t reply_id, const std::optional<std::string>& content
+) {
+    auto update = prepared(
         "UPDATE messages SET status = 'interrupted', content = coalesce(?, content) "
         "WHERE id = ? AND status = 'streaming'"
     );
     if (content)
-        q->bind(1, *content);
+        update->bind(1, *content);
     else
-        q->bind(1);
-    q->bind(2, reply_id);
-    return q->exec() == 1;
+        update->bind(1);
+    update->bind(2, reply_id);
+    const bool interrupted_now = update->exec() == 1;
+    auto read = prepared("SELECT status, content FROM messages WHERE id = ?");
+    read->bind(1, reply_id);
+    if (!read->executeStep()) return std::nullopt;
+    return reply_end{
+        interrupted_now,
+        status_from_string(read->getColumn(0).getString()).value_or(message_status::interrupted),
+        read->getColumn(1).getString()};
 }
 
 bool repository::healthy() { return db_->execAndGet("SELECT 1").getInt() == 1; }

@@ -95,6 +95,9 @@ public:
     }
 
     cluster::redis_bus& bus() { return *bus_; }
+    bool may_hold_orphan(const std::string& conversation_id) {
+        return asio::co_spawn(io_, bus_->may_hold_orphan(conversation_id), asio::use_future).get();
+    }
     asio::any_io_executor strand() { return asio::make_strand(io_.get_executor()); }
 
 private:
@@ -173,6 +176,23 @@ public:
                 chat::end_frame(id, store::message_status::complete, {}, nullptr), reply_->turn
             ));
             channel_->end_reply();
+        });
+    }
+
+    // What the sweep asks of a reply the store shows streaming (chat::orphan_sweep).
+    std::optional<chat::orphaned_reply> claim_stale(std::int64_t reply_id) {
+        return asio::co_spawn(strand_, channel_->claim_stale_reply(reply_id), asio::use_future)
+            .get();
+    }
+    // As the hub ends a claimed reply: its end to the watchers, then the conversation is free.
+    void end_claimed(std::int64_t reply_id) {
+        on_strand([this, reply_id] {
+            const auto turn = static_cast<std::uint64_t>(reply_id);
+            channel_->publish(chat::json_frame(
+                chat::end_frame(reply_id, store::message_status::interrupted, {}, nullptr), turn
+            ));
+            channel_->end_reply();
+            channel_->release_turn();
         });
     }
 

@@ -204,6 +204,35 @@ TEST_F(cluster, an_owner_killed_mid_reply_is_ended_interrupted_by_another_instan
     EXPECT_EQ(read_reply(*other).end["status"], "complete") << "the conversation goes on";
 }
 
+// Nobody watches it on another instance and no message comes: the sweep finds it in the
+// database, and Redis's copy of its text is kept.
+TEST_F(cluster, an_owner_killed_while_nobody_else_watches_has_its_reply_ended_all_the_same) {
+    auto owner = watch(0);
+    owner->send_json({{"message", "long " + reply_of(5000, 5)}});
+    const auto before_kill = read_chunks(*owner, 10);
+    nodes->instance(0).process().signal(SIGKILL);
+    nodes->instance(0).process().wait(std::chrono::seconds(5));
+    json reply;
+    const auto interrupted = [&] {
+        const auto messages = get_conversation(nodes->instance(1).port(), conversation)["messages"];
+        if (messages.size() != 2) return false;
+        reply = messages[1];
+        return reply["status"] == "interrupted";
+    };
+    // A sweep every lease, a reply taken at its second look: well within ten leases.
+    const auto every = std::chrono::milliseconds(100);
+    ASSERT_TRUE(eventually(interrupted, std::chrono::seconds(15), every)) << reply.dump();
+    // The text Redis held: the owner's own watcher was shown it first, so the chunks on their
+    // way to Redis at the kill may be missing, but nothing else.
+    const auto text = reply["content"].get<std::string>();
+    EXPECT_FALSE(text.empty()) << "the partial text is kept";
+    EXPECT_TRUE(before_kill.starts_with(text) || text.starts_with(before_kill))
+        << "stored '" << text << "', shown '" << before_kill << "'";
+    auto later = watch(2);
+    later->send_json({{"message", "again " + reply_of(3, 0)}});
+    EXPECT_EQ(read_reply(*later).end["status"], "complete") << "the conversation goes on";
+}
+
 TEST_F(cluster, redis_restarted_mid_reply_loses_and_repeats_nothing) {
     auto owner = watch(0);
     auto other = watch(1);

@@ -259,6 +259,66 @@ TEST_F(redis_bus_test, a_reply_left_by_a_dead_instance_is_ended_once_before_the_
     EXPECT_EQ(all[0].text, "left behind");
 }
 
+// The sweep's questions: a reply its instance left while nobody watched is claimed by one
+// instance only, with the text Redis holds, and not while a live instance holds the turn.
+// (A channel that saw the reply begin would see its owner die and take it over itself, as the
+// bus does for watched conversations: here no other instance has one until it is dead.)
+TEST_F(redis_bus_test, a_stale_reply_is_claimed_once_with_its_text_and_never_from_a_live_turn) {
+    auto a = node();
+    auto b = node();
+    auto c = node();
+    conversation_end owner(*a, "c7");
+    ASSERT_TRUE(owner.take_turn());
+    owner.begin(70);
+    owner.chunk("left alone");
+    const auto text_key = settings_.key_prefix + "c:c7:text";
+    ASSERT_TRUE(eventually([&] { return redis_->cli({"GET", text_key}) == "left alone"; }));
+    std::this_thread::sleep_for(settings_.lease * 2);  // every instance settled
+    EXPECT_FALSE(b->may_hold_orphan("c7")) << "its instance renews the lease";
+    EXPECT_TRUE(b->may_hold_orphan("c8")) << "a conversation nobody holds";
+
+    a->freeze();
+    ASSERT_TRUE(eventually([&] { return b->may_hold_orphan("c7"); }));
+    conversation_end second(*b, "c7");
+    const auto claimed = second.claim_stale(70);
+    ASSERT_TRUE(claimed);
+    EXPECT_EQ(claimed->reply_id, 70);
+    EXPECT_EQ(claimed->text, "left alone");
+    EXPECT_FALSE(claimed->end_shown);
+    conversation_end third(*c, "c7");
+    auto far = third.watch();
+    EXPECT_FALSE(third.claim_stale(70)) << "taken by the second instance";
+    ASSERT_TRUE(eventually([&] { return far->text() == "left alone"; })) << "the text so far";
+    second.end_claimed(70);
+    ASSERT_TRUE(eventually([&] { return far->count("end") == 1; }));
+
+    // Too late to be first: Redis shows it ended, so its watchers are not told again.
+    const auto again = third.claim_stale(70);
+    ASSERT_TRUE(again);
+    EXPECT_TRUE(again->end_shown);
+    third.on_strand([&] { third.channel().release_turn(); });
+
+    // Found long after, when Redis no longer has it: the store keeps the text it has.
+    const auto forgotten = third.claim_stale(69);
+    ASSERT_TRUE(forgotten);
+    EXPECT_FALSE(forgotten->text);
+    third.on_strand([&] { third.channel().release_turn(); });
+}
+
+// After Redis restarts, a live turn's lease is back within a third of a lease: until the bus
+// has been connected for two, it does not say that a conversation is free.
+TEST_F(redis_bus_test, right_after_redis_restarts_no_conversation_looks_free) {
+    auto a = node();
+    std::this_thread::sleep_for(settings_.lease * 2);
+    EXPECT_TRUE(a->may_hold_orphan("c9"));
+    redis_->stop();
+    ASSERT_TRUE(eventually([&] { return !a->bus().healthy(); }));
+    redis_->start();
+    ASSERT_TRUE(eventually([&] { return a->bus().healthy(); }));
+    EXPECT_FALSE(a->may_hold_orphan("c9"));
+    EXPECT_TRUE(eventually([&] { return a->may_hold_orphan("c9"); }));
+}
+
 TEST_F(redis_bus_test, watchers_resynchronise_after_a_redis_restart_mid_reply) {
     two_instances both(settings_, "c7");
     auto near = both.owner.watch();

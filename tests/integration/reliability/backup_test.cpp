@@ -8,6 +8,7 @@
 #include "mock_ollama_process.hpp"
 #include "server_process.hpp"
 #include "ws_client.hpp"
+#include <moodring/store/sqlite/schema.hpp>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -189,9 +190,9 @@ TEST_F(backup_refusal, a_database_of_a_newer_schema_is_refused_naming_both_versi
     }
     const auto refused = backup(backup_args(live, dir / "copy.db"));
     EXPECT_EQ(refused.exit_code, 1);
-    EXPECT_NE(
-        refused.output.find("schema version 42, newer than this build's 3"), std::string::npos
-    ) << refused.output;
+    const auto versions = "schema version 42, newer than this build's " +
+                          std::to_string(moodring::store::sqlite::schema_version);
+    EXPECT_NE(refused.output.find(versions), std::string::npos) << refused.output;
     EXPECT_FALSE(std::filesystem::exists(dir / "copy.db"));
 }
 

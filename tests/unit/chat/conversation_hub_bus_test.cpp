@@ -6,6 +6,7 @@
 #include <moodring/chat/conversation_bus.hpp>
 #include <moodring/chat/conversation_hub.hpp>
 #include <moodring/chat/frames.hpp>
+#include <moodring/chat/orphan_sweep.hpp>
 #include <moodring/llm/backend.hpp>
 #include <moodring/llm/error.hpp>
 #include <moodring/store/make_store.hpp>
@@ -72,8 +73,11 @@ struct bus_script {
     bool down = false;                     // take_ticket fails
     bool never_grant = false;              // acquire_turn waits until cancelled
     std::optional<orphaned_reply> orphan;  // handed with the next grant
+    bool turn_held_elsewhere = false;      // may_hold_orphan answers false
+    std::optional<orphaned_reply> stale;   // what claim_stale_reply hands (nullopt: refused)
     int releases = 0;
     int grants = 0;
+    int claims = 0;
 };
 
 class scripted_channel : public conversation_channel {
@@ -113,6 +117,12 @@ public:
     void release_turn() override { ++script_.releases; }
     void on_orphan(std::function<void(orphaned_reply)>) override {}
     void on_remote_turn(std::function<void()>) override {}
+    asio::awaitable<std::optional<orphaned_reply>> claim_stale_reply(std::int64_t reply_id
+    ) override {
+        ++script_.claims;
+        if (script_.stale) script_.stale->reply_id = reply_id;
+        co_return script_.stale;
+    }
 
 private:
     bus_script& script_;
@@ -127,6 +137,9 @@ public:
         return std::make_shared<scripted_channel>(script_);
     }
     bool connected() const override { return !script_.down; }
+    asio::awaitable<bool> may_hold_orphan(std::string) override {
+        co_return !script_.turn_held_elsewhere;
+    }
 
 private:
     bus_script& script_;
@@ -224,6 +237,112 @@ TEST_F(HubOnABus, AReplyLeftByAnotherInstanceIsStoredInterruptedWithItsTextBefor
     EXPECT_EQ(frames[0]["status"], "interrupted");
     EXPECT_EQ(frames[1]["type"], "start");
     EXPECT_EQ(script_.releases, 1);
+}
+
+// The sweep's part: a reply left `streaming` that nobody watched, found in the store.
+class HubSweepingOrphans : public HubOnABus {
+protected:
+    store::streaming_reply left_streaming(const std::string& id) {
+        auto begun = wait_for(db_.conversations->begin_turn({id, "before the crash", 20, 1}));
+        EXPECT_TRUE(begun);
+        return {id, begun ? begun->reply_message_id : 0};
+    }
+};
+
+TEST_F(HubSweepingOrphans, AReplyTheBusStillHoldsIsStoredWithItsTextAndItsWatchersToldItEnded) {
+    const auto id = new_conversation();
+    const auto left = left_streaming(id);
+    auto w = watch(id);
+    script_.stale = orphaned_reply{.reply_id = 0, .text = "half a rep", .end_shown = false};
+    EXPECT_TRUE(wait_for(hub_.end_if_orphaned(left)));
+    const auto messages = messages_of(id);
+    ASSERT_EQ(messages.size(), 2u);
+    EXPECT_EQ(messages[1].status, store::message_status::interrupted);
+    EXPECT_EQ(messages[1].content, "half a rep");
+    const auto frames = w->json_frames();
+    ASSERT_EQ(frames.size(), 1u);
+    EXPECT_EQ(frames[0]["type"], "end");
+    EXPECT_EQ(frames[0]["message_id"], left.reply_id);
+    EXPECT_EQ(frames[0]["status"], "interrupted");
+    EXPECT_EQ(script_.releases, 1) << "the conversation is given back";
+}
+
+TEST_F(HubSweepingOrphans, AReplyTheBusForgotKeepsItsStoredTextAndIsEndedOnlyOnce) {
+    const auto id = new_conversation();
+    const auto left = left_streaming(id);
+    wait_for(
+        db_.conversations->finish_reply(left.reply_id, "so far", store::message_status::streaming)
+    );
+    auto w = watch(id);
+    script_.stale = orphaned_reply{.reply_id = 0, .text = std::nullopt, .end_shown = false};
+    EXPECT_TRUE(wait_for(hub_.end_if_orphaned(left)));
+    EXPECT_FALSE(wait_for(hub_.end_if_orphaned(left))) << "another instance ended it first";
+    const auto messages = messages_of(id);
+    EXPECT_EQ(messages[1].status, store::message_status::interrupted);
+    EXPECT_EQ(messages[1].content, "so far");
+    EXPECT_EQ(w->json_frames().size(), 1u) << "one end, from the instance that ended it";
+    EXPECT_EQ(script_.releases, 2);
+}
+
+TEST_F(HubSweepingOrphans, AReplyWhoseEndTheWatchersSawIsStoredWithoutTellingThemAgain) {
+    const auto id = new_conversation();
+    const auto left = left_streaming(id);
+    auto w = watch(id);
+    script_.stale = orphaned_reply{.reply_id = 0, .text = "whole reply", .end_shown = true};
+    EXPECT_TRUE(wait_for(hub_.end_if_orphaned(left)));
+    EXPECT_EQ(messages_of(id)[1].content, "whole reply");
+    EXPECT_TRUE(w->json_frames().empty());
+}
+
+// Its instance stored the end, then died before Redis had its last chunks and its end: the
+// watchers are shown the rest of the stored text and the stored status, which is kept.
+TEST_F(HubSweepingOrphans, AReplyStoredBeforeItsInstanceDiedEndsAsStored) {
+    const auto id = new_conversation();
+    const auto left = left_streaming(id);
+    wait_for(db_.conversations->finish_reply(
+        left.reply_id, "the whole answer", store::message_status::complete
+    ));
+    auto w = watch(id);
+    script_.stale = orphaned_reply{.reply_id = 0, .text = "the who", .end_shown = false};
+    EXPECT_FALSE(wait_for(hub_.end_if_orphaned(left))) << "it had ended already";
+    const auto messages = messages_of(id);
+    EXPECT_EQ(messages[1].status, store::message_status::complete);
+    EXPECT_EQ(messages[1].content, "the whole answer");
+    const auto frames = w->json_frames();
+    ASSERT_EQ(frames.size(), 2u);
+    EXPECT_EQ(frames[0]["type"], "chunk");
+    EXPECT_EQ(frames[0]["content"], "le answer");
+    EXPECT_EQ(frames[1]["type"], "end");
+    EXPECT_EQ(frames[1]["status"], "complete");
+}
+
+TEST_F(HubSweepingOrphans, AReplyWhoseConversationATurnHoldsIsLeftAlone) {
+    const auto id = new_conversation();
+    const auto left = left_streaming(id);
+    script_.turn_held_elsewhere = true;
+    script_.stale = orphaned_reply{.reply_id = 0, .text = "x", .end_shown = false};
+    EXPECT_FALSE(wait_for(hub_.end_if_orphaned(left)));
+    EXPECT_EQ(script_.claims, 0) << "not even claimed";
+    script_.turn_held_elsewhere = false;
+    script_.stale.reset();  // the claim lost the race to a turn
+    EXPECT_FALSE(wait_for(hub_.end_if_orphaned(left)));
+    EXPECT_EQ(script_.claims, 1);
+    EXPECT_EQ(messages_of(id)[1].status, store::message_status::streaming);
+    EXPECT_EQ(script_.releases, 0);
+    EXPECT_EQ(hub_.held_conversations(), 0u) << "nobody watches it: let go again";
+}
+
+TEST_F(HubSweepingOrphans, TheSweepEndsAReplyAtTheSecondLookThatFindsItStreaming) {
+    const auto id = new_conversation();
+    const auto left = left_streaming(id);
+    script_.stale = orphaned_reply{.reply_id = 0, .text = "half", .end_shown = false};
+    orphan_sweep sweep(io_.get_executor(), *db_.conversations, hub_, std::chrono::seconds(1));
+    EXPECT_EQ(wait_for(sweep.look_once()), 0u) << "it may have just begun";
+    EXPECT_EQ(script_.claims, 0);
+    EXPECT_EQ(wait_for(sweep.look_once()), 1u);
+    EXPECT_EQ(messages_of(left.conversation_id)[1].content, "half");
+    EXPECT_EQ(wait_for(sweep.look_once()), 0u) << "no longer streaming";
+    EXPECT_EQ(script_.claims, 1);
 }
 
 TEST_F(HubOnABus, ShutdownEndsATurnStillWaitingForItsGrant) {

@@ -164,8 +164,15 @@ TEST_P(conversation_store, interrupt_reply_ends_only_a_reply_still_streaming) {
     auto c = repo.create_conversation("t", "", anyone);
     auto orphan = repo.begin_turn({c.id, "q", 20, 1});
     ASSERT_TRUE(orphan);
-    EXPECT_TRUE(repo.interrupt_reply(orphan->reply_message_id, "half an ans"));
-    EXPECT_FALSE(repo.interrupt_reply(orphan->reply_message_id, ""));
+    const auto first = repo.interrupt_reply(orphan->reply_message_id, "half an ans");
+    ASSERT_TRUE(first);
+    EXPECT_TRUE(first->interrupted_now);
+    EXPECT_EQ(first->status, message_status::interrupted);
+    EXPECT_EQ(first->content, "half an ans");
+    const auto second = repo.interrupt_reply(orphan->reply_message_id, "");
+    ASSERT_TRUE(second);
+    EXPECT_FALSE(second->interrupted_now);
+    EXPECT_EQ(second->content, "half an ans") << "as the first left it";
     auto kept = repo.get_conversation(c.id, anyone)->messages.at(1);
     EXPECT_EQ(kept.status, message_status::interrupted);
     EXPECT_EQ(kept.content, "half an ans");
@@ -173,11 +180,16 @@ TEST_P(conversation_store, interrupt_reply_ends_only_a_reply_still_streaming) {
     auto finished = repo.begin_turn({c.id, "again", 20, 1});
     ASSERT_TRUE(finished);
     repo.finish_reply(finished->reply_message_id, "whole answer", message_status::complete);
-    EXPECT_FALSE(repo.interrupt_reply(finished->reply_message_id, "stale"));
+    const auto late = repo.interrupt_reply(finished->reply_message_id, "whole");
+    ASSERT_TRUE(late);
+    EXPECT_FALSE(late->interrupted_now);
+    EXPECT_EQ(late->status, message_status::complete) << "the reply as its turn stored it";
+    EXPECT_EQ(late->content, "whole answer");
     auto answer = repo.get_conversation(c.id, anyone)->messages.back();
     EXPECT_EQ(answer.status, message_status::complete);
     EXPECT_EQ(answer.content, "whole answer");
     EXPECT_TRUE(repo.streaming_replies().empty());
+    EXPECT_FALSE(repo.interrupt_reply(finished->reply_message_id + 100, "x")) << "no such reply";
 }
 
 TEST_P(conversation_store, interrupt_reply_without_text_keeps_what_is_stored) {
@@ -185,7 +197,7 @@ TEST_P(conversation_store, interrupt_reply_without_text_keeps_what_is_stored) {
     auto orphan = repo.begin_turn({c.id, "q", 20, 1});
     ASSERT_TRUE(orphan);
     repo.finish_reply(orphan->reply_message_id, "so far", message_status::streaming);
-    EXPECT_TRUE(repo.interrupt_reply(orphan->reply_message_id, std::nullopt));
+    EXPECT_TRUE(repo.interrupt_reply(orphan->reply_message_id, std::nullopt)->interrupted_now);
     auto kept = repo.get_conversation(c.id, anyone)->messages.at(1);
     EXPECT_EQ(kept.status, message_status::interrupted);
     EXPECT_EQ(kept.content, "so far");

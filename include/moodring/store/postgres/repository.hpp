@@ -51,7 +51,9 @@ public:
     result<void> save_theme(const std::string& conversation_id, const std::string& theme_json);
     int mark_streaming_interrupted();
     std::vector<streaming_reply> streaming_replies();
-    bool interrupt_reply(std::int64_t reply_id, const std::optional<std::string>& content);
+    std::optional<reply_end> interrupt_reply(
+        std::int64_t reply_id, const std::optional<std::string>& content
+    );
     bool exists(const std::string& id, const viewer& who);
     bool healthy();
 

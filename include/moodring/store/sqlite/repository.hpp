@@ -70,7 +70,9 @@ public:
     int mark_streaming_interrupted();
     // store::streaming_replies and store::interrupt_reply.
     std::vector<streaming_reply> streaming_replies();
-    bool interrupt_reply(std::int64_t reply_id, const std::optional<std::string>& content);
+    std::optional<reply_end> interrupt_reply(
+        std::int64_t reply_id, const std::optional<std::string>& content
+    );
 
     bool exists(const std::string& id, const viewer& who);
     bool healthy();
