@@ -6,10 +6,10 @@
 // CRASH_SEED and CRASH_CYCLES change the run (not MOODRING_*: the server would refuse those
 // as unknown settings, since it inherits the environment).
 #include "database_inspector.hpp"
+#include "durability_client.hpp"
 #include "http_client.hpp"
 #include "mock_ollama_process.hpp"
 #include "server_process.hpp"
-#include "ws_client.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -17,8 +17,6 @@
 
 #include <cstdlib>
 #include <iostream>
-#include <map>
-#include <mutex>
 #include <random>
 #include <set>
 #include <thread>
@@ -31,91 +29,6 @@ namespace {
 unsigned env_or(const char* name, unsigned fallback) {
     const char* value = std::getenv(name);
     return value && *value ? static_cast<unsigned>(std::stoul(value)) : fallback;
-}
-
-struct acknowledged {
-    std::map<std::int64_t, std::string> user_messages;  // id -> text, from `start`
-    struct reply {
-        std::string text;
-        std::string status;
-    };
-    std::map<std::int64_t, reply> replies;  // id -> what the client saw, from `end`
-    int cut_streaming = 0;                  // the kill came between a turn's start and its end
-    int cut_waiting = 0;                    // the kill came between a message and its start
-    int themes = 0;                         // theme_update frames: a theme was stored
-};
-
-// One client on one conversation: turns back to back, short ones (a commit every few
-// milliseconds) and long ones (the kill lands mid-stream), now and then a cancel, until the
-// server goes away. Clients may share a conversation; each sees every turn of it, in order,
-// and keeps what it was acknowledged: its own user messages and every reply that ended.
-void client_loop(
-    unsigned short port, std::string conversation, std::string tag, unsigned seed, acknowledged& out
-) {
-    std::mt19937 random(seed);
-    std::unique_ptr<ws_client> ws;
-    try {
-        ws = std::make_unique<ws_client>(port, "/ws/" + conversation);
-    } catch (const std::exception&) {
-        return;  // killed before we connected
-    }
-    bool in_turn = false;
-    std::string reply_text;
-    for (int turn = 0;; ++turn) {
-        const bool long_reply = random() % 3 == 0;
-        const bool cancel = long_reply && random() % 3 == 0;
-        const std::string directive =
-            long_reply
-                ? "[[mock for=chat reply=counter tokens=400 interval_ms=3]]"
-                : "[[mock for=chat reply=counter tokens=" + std::to_string(1 + random() % 4) +
-                      " interval_ms=0]]";
-        const std::string request_id = tag + "-t" + std::to_string(turn);
-        // Each turn's theme job commits too (within the 60 characters the job reads).
-        const std::string text =
-            "[[mock for=generate reply=theme interval_ms=0]] " + request_id + " " + directive;
-        try {
-            ws->send_json({{"message", text}, {"request_id", request_id}});
-        } catch (const std::exception&) {
-            return;
-        }
-        bool mine_live = false, cancelled = false;
-        for (;;) {
-            auto frame_text = ws->read(std::chrono::seconds(10));
-            if (!frame_text) {
-                ++(in_turn ? out.cut_streaming : out.cut_waiting);
-                return;  // the server is gone
-            }
-            auto frame = json::parse(*frame_text);
-            const auto type = frame["type"].get<std::string>();
-            const bool mine = frame.value("request_id", json()) == request_id;
-            if (type == "start") {
-                in_turn = true;
-                reply_text.clear();
-                mine_live = mine;
-                if (mine) out.user_messages[frame["message_id"].get<std::int64_t>()] = text;
-            } else if (type == "chunk") {
-                reply_text += frame["content"].get<std::string>();
-                if (cancel && mine_live && !cancelled && reply_text.size() > 40) {
-                    cancelled = true;
-                    try {
-                        ws->send_json({{"type", "cancel"}});
-                    } catch (const std::exception&) {
-                        return;
-                    }
-                }
-            } else if (type == "end") {
-                in_turn = false;
-                out.replies[frame["message_id"].get<std::int64_t>()] = {
-                    reply_text, frame["status"].get<std::string>()};
-                if (mine) break;
-            } else if (type == "theme_update") {
-                ++out.themes;
-            } else if (type == "error") {
-                ADD_FAILURE() << "unexpected error frame: " << frame.dump();
-                return;
-            }
-        }
-    }
 }
 
 }  // namespace
@@ -170,12 +83,13 @@ TEST(crash_durability, kill_9_at_random_moments_loses_nothing_that_was_acknowled
         for (int k = 0; k < clients; ++k) {
             const auto& conversation = conversations[random() % conversations.size()];
             threads.emplace_back(
-                client_loop,
+                durability_client,
                 server.port(),
                 conversation,
                 "c" + std::to_string(cycle) + "k" + std::to_string(k),
                 static_cast<unsigned>(random()),
-                std::ref(results[k])
+                std::ref(results[k]),
+                nullptr
             );
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(30 + random() % 400));
@@ -184,13 +98,7 @@ TEST(crash_durability, kill_9_at_random_moments_loses_nothing_that_was_acknowled
         for (auto& t : threads) t.join();
         creator.join();
         conversations.insert(conversations.end(), created.begin(), created.end());
-        for (auto& r : results) {
-            seen.user_messages.insert(r.user_messages.begin(), r.user_messages.end());
-            seen.replies.insert(r.replies.begin(), r.replies.end());
-            seen.cut_streaming += r.cut_streaming;
-            seen.cut_waiting += r.cut_waiting;
-            seen.themes += r.themes;
-        }
+        for (auto& r : results) seen.add(r);
 
         server.restart();
         // Start-up has marked the replies the kill cut off; nothing streams yet.
@@ -216,24 +124,5 @@ TEST(crash_durability, kill_9_at_random_moments_loses_nothing_that_was_acknowled
 
     ASSERT_EQ(server.stop(), 0);
     EXPECT_EQ(integrity_check(server.database_location()), "ok");
-    const auto stored = stored_messages(server.database_location());
-    std::map<std::int64_t, stored_message> by_id;
-    std::map<std::string, int> user_texts;
-    for (const auto& m : stored) {
-        by_id[m.id] = m;
-        if (m.role == "user") ++user_texts[m.content];
-        EXPECT_NE(m.status, "streaming") << m.id;
-    }
-    for (const auto& [id, text] : seen.user_messages) {
-        ASSERT_TRUE(by_id.contains(id)) << "acknowledged user message " << id << " lost";
-        EXPECT_EQ(by_id[id].role, "user");
-        EXPECT_EQ(by_id[id].content, text);
-        EXPECT_EQ(user_texts[text], 1) << text;
-    }
-    for (const auto& [id, reply] : seen.replies) {
-        ASSERT_TRUE(by_id.contains(id)) << "acknowledged reply " << id << " lost";
-        EXPECT_EQ(by_id[id].role, "assistant");
-        EXPECT_EQ(by_id[id].content, reply.text) << id;
-        EXPECT_EQ(by_id[id].status, reply.status) << id;
-    }
+    expect_stored_once(seen, stored_messages(server.database_location()));
 }
