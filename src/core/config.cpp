@@ -274,13 +274,37 @@ config_load_result load_config(const config_sources& sources, const std::string&
     return result;
 }
 
-std::string config_to_json(const config& settings) {
+std::string config_to_json(const config& settings, url_passwords passwords) {
     json doc = json::object();
     for (const auto& row : config_values::settings()) {
         const auto dot = row.key.find('.');
         doc[row.key.substr(0, dot)][row.key.substr(dot + 1)] = row.read(settings);
     }
+    if (passwords == url_passwords::hidden) {
+        auto& database = doc["database"]["url"];
+        auto& redis = doc["cluster"]["redis_url"];
+        database = without_password(database.get<std::string>());
+        redis = without_password(redis.get<std::string>());
+    }
     return doc.dump(4);
+}
+
+std::string without_password(const std::string& url) {
+    constexpr const char* hidden = "****";
+    if (url.empty()) return url;
+    auto parsed = boost::urls::parse_uri(url);
+    if (!parsed) {
+        const bool may_hold_one = url.find('@') != std::string::npos ||
+                                  url.find("password") != std::string::npos;
+        return may_hold_one ? "(hidden: not a URL, and it may hold a password)" : url;
+    }
+    boost::urls::url u = *parsed;
+    if (u.has_password()) u.set_password(hidden);
+    auto params = u.params();
+    for (auto it = params.begin(); it != params.end(); ++it) {
+        if ((*it).key == "password") it = params.replace(it, {"password", hidden});
+    }
+    return std::string(u.buffer());
 }
 
 std::map<std::string, std::string> process_environment() {

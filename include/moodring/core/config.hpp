@@ -187,8 +187,15 @@ config_load_result load_config(const config_sources& sources);
 // there. An empty `share_dir` is a binary in its build tree: load_config(sources).
 config_load_result load_config(const config_sources& sources, const std::string& share_dir);
 
-// The effective settings as a JSON document of the config file's shape.
-std::string config_to_json(const config& c);
+// The effective settings as a JSON document of the config file's shape. `--print-config`
+// hides the passwords a database.url or cluster.redis_url may hold (its output is pasted into
+// bug reports); what loads back unchanged shows them.
+enum class url_passwords { shown, hidden };
+std::string config_to_json(const config& c, url_passwords passwords = url_passwords::shown);
+
+// `url` with the password of its user info, and a `password` query parameter (libpq takes
+// one), replaced by "****". A text that is not a URL but may hold one is hidden whole.
+std::string without_password(const std::string& url);
 
 // Helpers for callers that build a `config_sources` from the real process.
 std::map<std::string, std::string> process_environment();

@@ -74,6 +74,7 @@ protected:
         options.database_url = postgres().create_database();
         options.redis_url = redis.url();
         options.llm_url = mock.base_url();
+        options.back_to_back = !themes;
         nodes = std::make_unique<moodring_cluster>(options);
         conversation = create_conversation(nodes->balancer().port(), "shared");
     }
@@ -90,6 +91,7 @@ protected:
 
     static postgres_server& postgres() { return postgres_server::shared(); }
 
+    bool themes = false;  // the instances make themes (and warm the model up)
     mock_ollama_process mock{{"--interval-ms", "1"}};
     redis_server redis;
     std::unique_ptr<moodring_cluster> nodes;
@@ -335,3 +337,40 @@ TEST_F(cluster, an_instance_refuses_a_wrong_redis_url_and_waits_for_a_redis_that
 }
 
 }  // namespace
+
+// Themes are made on the instance that runs the turn, reach every watcher on every instance
+// the same way as the reply, and are stored: any instance's `GET` has `current_theme`.
+class cluster_themes : public cluster {
+protected:
+    void SetUp() override {
+        themes = true;
+        cluster::SetUp();
+    }
+};
+
+TEST_F(cluster_themes, a_theme_made_on_one_instance_reaches_every_instance_and_is_stored) {
+    auto owner = watch(0);
+    auto far = watch(2);
+    owner->send_json(
+        {{"message",
+          "[[mock for=generate reply=theme interval_ms=1]] a calm evening " + reply_of(40, 5)}}
+    );
+    const auto updated = [](ws_client& ws) {
+        for (const auto& frame : ws.read_until("theme_update", std::chrono::seconds(30))) {
+            if (frame.value("type", "") == "theme_update") return frame;
+        }
+        return json();
+    };
+    const auto here = updated(*owner);
+    const auto there = updated(*far);
+    ASSERT_FALSE(here.is_null());
+    EXPECT_EQ(there, here) << "the same frame on the far instance";
+    json current;
+    const auto stored_theme = [&] {
+        current = get_conversation(nodes->instance(1).port(), conversation)["current_theme"];
+        return !current.is_null();
+    };
+    const auto every = std::chrono::milliseconds(100);
+    ASSERT_TRUE(eventually(stored_theme, std::chrono::seconds(10), every));
+    EXPECT_EQ(current, here["theme"]);
+}

@@ -577,3 +577,27 @@ TEST(config, cluster_settings_have_their_defaults_and_their_checks) {
     EXPECT_EQ(load({"--cluster.lease_ms", "1500"}).settings.cluster.lease.count(), 1500);
     EXPECT_THROW(load({"--cluster.lease_ms", "0"}), config_error);
 }
+
+// --print-config's output is pasted into bug reports: a password in a URL never shows.
+TEST(config, print_config_hides_the_passwords_in_the_database_and_redis_urls) {
+    config settings;
+    settings.database.url = "postgresql://moodring:s3cret@db.internal:5432/moodring";
+    settings.cluster.redis_url = "redis://:hunter2@cache.internal:6379/0";
+    const auto printed = config_to_json(settings, url_passwords::hidden);
+    EXPECT_EQ(printed.find("s3cret"), std::string::npos);
+    EXPECT_EQ(printed.find("hunter2"), std::string::npos);
+    const auto doc = nlohmann::json::parse(printed);
+    EXPECT_EQ(doc["database"]["url"], "postgresql://moodring:****@db.internal:5432/moodring");
+    EXPECT_EQ(doc["cluster"]["redis_url"], "redis://:****@cache.internal:6379/0");
+    EXPECT_NE(config_to_json(settings).find("s3cret"), std::string::npos) << "shown when asked";
+}
+
+TEST(config, a_password_given_as_a_query_parameter_or_in_no_url_is_hidden_too) {
+    EXPECT_EQ(
+        without_password("postgresql://db/moodring?sslmode=require&password=s3cret"),
+        "postgresql://db/moodring?sslmode=require&password=****"
+    );
+    EXPECT_EQ(without_password("redis://cache:6379/0"), "redis://cache:6379/0");
+    EXPECT_EQ(without_password(""), "");
+    EXPECT_EQ(without_password("not a url:s3cret@x").find("s3cret"), std::string::npos);
+}
