@@ -46,7 +46,10 @@ int main(int argc, char** argv) {
         return 0;
     }
     if (loaded.print_requested) {
-        std::printf("%s\n", moodring::config_to_json(loaded.settings, moodring::url_passwords::hidden).c_str());
+        std::printf(
+            "%s\n",
+            moodring::config_to_json(loaded.settings, moodring::url_passwords::hidden).c_str()
+        );
         return 0;
     }
     moodring::init_logging(loaded.settings.log.level);

@@ -294,8 +294,8 @@ std::string without_password(const std::string& url) {
     if (url.empty()) return url;
     auto parsed = boost::urls::parse_uri(url);
     if (!parsed) {
-        const bool may_hold_one = url.find('@') != std::string::npos ||
-                                  url.find("password") != std::string::npos;
+        const bool may_hold_one =
+            url.find('@') != std::string::npos || url.find("password") != std::string::npos;
         return may_hold_one ? "(hidden: not a URL, and it may hold a password)" : url;
     }
     boost::urls::url u = *parsed;

@@ -7,6 +7,7 @@
 //
 // CLUSTER_CRASH_SEED and CLUSTER_CRASH_CYCLES change the run.
 #include "conversations.hpp"
+#include "crash_run.hpp"
 #include "database_inspector.hpp"
 #include "durability_client.hpp"
 #include "eventually.hpp"
@@ -31,11 +32,6 @@ using namespace moodring::test;
 using nlohmann::json;
 
 namespace {
-
-unsigned env_or(const char* name, unsigned fallback) {
-    const char* value = std::getenv(name);
-    return value && *value ? static_cast<unsigned>(std::stoul(value)) : fallback;
-}
 
 // Conversations made on `port` until it goes away: each acknowledged by its 201.
 std::vector<std::string> create_until_gone(unsigned short port) {
@@ -118,11 +114,10 @@ private:
 }  // namespace
 
 TEST(cluster_durability, kill_9_of_any_instance_loses_nothing_that_was_acknowledged) {
-    const unsigned seed = env_or("CLUSTER_CRASH_SEED", 20261203);
-    const unsigned cycles = env_or("CLUSTER_CRASH_CYCLES", 8);
-    std::cout << "cluster_durability: seed " << seed << ", " << cycles
-              << " cycles (CLUSTER_CRASH_SEED, CLUSTER_CRASH_CYCLES)" << std::endl;
-    RecordProperty("seed", static_cast<int>(seed));
+    const auto size =
+        crash_run_from_environment("cluster_durability", "CLUSTER_CRASH", 20261203, 8);
+    const unsigned seed = size.seed;
+    const unsigned cycles = size.cycles;
     cluster_run run(seed);
     for (unsigned cycle = 0; cycle < cycles; ++cycle) run.cycle(cycle);
 

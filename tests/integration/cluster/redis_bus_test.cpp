@@ -66,6 +66,20 @@ protected:
         return w;
     }
 
+    // `owner` runs a reply of `reply_id` with `text` so far, and Redis holds that text.
+    void reply_in_redis(
+        conversation_end& owner,
+        const std::string& conversation,
+        std::uint64_t reply_id,
+        const std::string& text
+    ) {
+        ASSERT_TRUE(owner.take_turn());
+        owner.begin(reply_id);
+        owner.chunk(text);
+        const auto text_key = settings_.key_prefix + "c:" + conversation + ":text";
+        ASSERT_TRUE(eventually([&] { return redis_->cli({"GET", text_key}) == text; }));
+    }
+
     std::unique_ptr<redis_server> redis_;
     cluster::redis_settings settings_;
 };
@@ -223,11 +237,7 @@ TEST_F(redis_bus_test, a_reply_left_by_a_dead_instance_is_ended_once_before_the_
     auto a = node();
     auto b = node();
     conversation_end owner(*a, "c6");
-    ASSERT_TRUE(owner.take_turn());
-    owner.begin(60);
-    owner.chunk("left behind");
-    const auto text_key = settings_.key_prefix + "c:c6:text";
-    ASSERT_TRUE(eventually([&] { return redis_->cli({"GET", text_key}) == "left behind"; }));
+    reply_in_redis(owner, "c6", 60, "left behind");
     a->freeze();
 
     conversation_end other(*b, "c6");
@@ -268,11 +278,7 @@ TEST_F(redis_bus_test, a_stale_reply_is_claimed_once_with_its_text_and_never_fro
     auto b = node();
     auto c = node();
     conversation_end owner(*a, "c7");
-    ASSERT_TRUE(owner.take_turn());
-    owner.begin(70);
-    owner.chunk("left alone");
-    const auto text_key = settings_.key_prefix + "c:c7:text";
-    ASSERT_TRUE(eventually([&] { return redis_->cli({"GET", text_key}) == "left alone"; }));
+    reply_in_redis(owner, "c7", 70, "left alone");
     std::this_thread::sleep_for(settings_.lease * 2);  // every instance settled
     EXPECT_FALSE(b->may_hold_orphan("c7")) << "its instance renews the lease";
     EXPECT_TRUE(b->may_hold_orphan("c8")) << "a conversation nobody holds";

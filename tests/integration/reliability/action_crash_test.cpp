@@ -5,6 +5,7 @@
 // the old and the new reply both, never a half-deleted tail, nothing else lost.
 //
 // ACTION_CRASH_SEED and ACTION_CRASH_CYCLES change the run.
+#include "crash_run.hpp"
 #include "http_client.hpp"
 #include "mock_ollama_process.hpp"
 #include "server_process.hpp"
@@ -25,11 +26,6 @@ using namespace moodring::test;
 using nlohmann::json;
 
 namespace {
-
-unsigned env_or(const char* name, unsigned fallback) {
-    const char* value = std::getenv(name);
-    return value && *value ? static_cast<unsigned>(std::stoul(value)) : fallback;
-}
 
 struct seen_message {
     std::int64_t id = 0;  // 0: not known (its `start` never came)
@@ -183,11 +179,9 @@ transcript as_transcript(const json& stored) {
 }  // namespace
 
 TEST(action_crash, kill_9_around_actions_leaves_the_old_state_or_the_new) {
-    const unsigned seed = env_or("ACTION_CRASH_SEED", 20261123);
-    const unsigned cycles = env_or("ACTION_CRASH_CYCLES", 15);
-    std::cout << "action_crash: seed " << seed << ", " << cycles
-              << " cycles (ACTION_CRASH_SEED, ACTION_CRASH_CYCLES)" << std::endl;
-    RecordProperty("seed", static_cast<int>(seed));
+    const auto size = crash_run_from_environment("action_crash", "ACTION_CRASH", 20261123, 15);
+    const unsigned seed = size.seed;
+    const unsigned cycles = size.cycles;
     std::mt19937 random(seed);
 
     mock_ollama_process mock({"--interval-ms", "1"});

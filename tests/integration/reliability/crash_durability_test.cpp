@@ -5,6 +5,7 @@
 //
 // CRASH_SEED and CRASH_CYCLES change the run (not MOODRING_*: the server would refuse those
 // as unknown settings, since it inherits the environment).
+#include "crash_run.hpp"
 #include "database_inspector.hpp"
 #include "durability_client.hpp"
 #include "http_client.hpp"
@@ -24,21 +25,10 @@
 using namespace moodring::test;
 using nlohmann::json;
 
-namespace {
-
-unsigned env_or(const char* name, unsigned fallback) {
-    const char* value = std::getenv(name);
-    return value && *value ? static_cast<unsigned>(std::stoul(value)) : fallback;
-}
-
-}  // namespace
-
 TEST(crash_durability, kill_9_at_random_moments_loses_nothing_that_was_acknowledged) {
-    const unsigned seed = env_or("CRASH_SEED", 20261122);
-    const unsigned cycles = env_or("CRASH_CYCLES", 30);
-    std::cout << "crash_durability: seed " << seed << ", " << cycles
-              << " cycles (CRASH_SEED, CRASH_CYCLES)" << std::endl;
-    RecordProperty("seed", static_cast<int>(seed));
+    const auto size = crash_run_from_environment("crash_durability", "CRASH", 20261122, 30);
+    const unsigned seed = size.seed;
+    const unsigned cycles = size.cycles;
     std::mt19937 random(seed);
 
     mock_ollama_process mock({"--interval-ms", "1"});
