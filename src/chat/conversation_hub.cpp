@@ -157,6 +157,12 @@ void conversation_hub::forget_if_idle(std::shared_ptr<conversation> c) {
     conversations_.erase(entry);
 }
 
+void conversation_hub::let_go_of_idle() {
+    for (auto& c : every_conversation()) {
+        asio::post(c->strand, [this, c]() mutable { forget_if_idle(std::move(c)); });
+    }
+}
+
 std::size_t conversation_hub::held_conversations() {
     std::lock_guard lock(mutex_);
     return conversations_.size();

@@ -67,6 +67,7 @@ asio::awaitable<std::size_t> orphan_sweep::look_once() {
         ended += ended_it ? 1 : 0;
     }
     if (ended > 0) spdlog::info("orphan sweep: {} replies left streaming ended", ended);
+    hub_.let_go_of_idle();
     co_return ended;
 }
 

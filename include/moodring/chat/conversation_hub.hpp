@@ -93,6 +93,11 @@ public:
     // (its instance stopped while nobody watched it). Whether this call ended it.
     boost::asio::awaitable<bool> end_if_orphaned(store::streaming_reply reply);
 
+    // Looks again at every conversation held: one whose last watcher or turn went while
+    // something else still held it (its bus channel catching up, a claim just ended), and that
+    // nothing touched since, is let go now. The orphan sweep calls it at each look.
+    void let_go_of_idle();
+
     std::size_t running_turns() const { return running_; }
     // Conversations with watchers, turns or work of a turn in progress.
     std::size_t held_conversations();

@@ -78,6 +78,8 @@ struct bus_script {
     int releases = 0;
     int grants = 0;
     int claims = 0;
+    bool hold_channels = false;  // the bus keeps each channel it makes, in `held`
+    std::vector<std::shared_ptr<conversation_channel>> held;
 };
 
 class scripted_channel : public conversation_channel {
@@ -134,7 +136,9 @@ public:
     explicit scripted_bus(bus_script& script) : script_(script) {}
     std::shared_ptr<conversation_channel> channel(const std::string&, asio::any_io_executor)
         override {
-        return std::make_shared<scripted_channel>(script_);
+        auto made = std::make_shared<scripted_channel>(script_);
+        if (script_.hold_channels) script_.held.push_back(made);
+        return made;
     }
     bool connected() const override { return !script_.down; }
     asio::awaitable<bool> may_hold_orphan(std::string) override {
@@ -343,6 +347,21 @@ TEST_F(HubSweepingOrphans, TheSweepEndsAReplyAtTheSecondLookThatFindsItStreaming
     EXPECT_EQ(messages_of(left.conversation_id)[1].content, "half");
     EXPECT_EQ(wait_for(sweep.look_once()), 0u) << "no longer streaming";
     EXPECT_EQ(script_.claims, 1);
+}
+
+// A channel the bus still held when the last watcher left (Redis's catch-up running) kept the
+// conversation; the sweep's next look lets it go.
+TEST_F(HubOnABus, AConversationKeptByItsChannelAtItsLastLeaveIsLetGoAtTheNextLook) {
+    script_.hold_channels = true;
+    const auto id = new_conversation();
+    auto w = watch(id);
+    hub_.unsubscribe(id, w.get());
+    run();
+    EXPECT_EQ(hub_.held_conversations(), 1u) << "its channel was still held";
+    script_.held.clear();
+    hub_.let_go_of_idle();
+    run();
+    EXPECT_EQ(hub_.held_conversations(), 0u);
 }
 
 TEST_F(HubOnABus, ShutdownEndsATurnStillWaitingForItsGrant) {
