@@ -41,6 +41,7 @@ export function initialAccountState() {
         notice: '', // a line above the sign-in form: why it is shown
         secret: null, // {keyId, name, secret}: a new API key's secret, until dismissed
         signingOut: false, // the user asked to sign out; the server's answer is on its way
+        signedOutByUser: false, // the sign-in form is there because the user signed out
     };
 }
 
@@ -152,6 +153,7 @@ function signedIn(state, user, effects = []) {
         setupToken: null,
         form: NO_FORM,
         notice: '',
+        signedOutByUser: false,
     };
     return result(next, [...effects, { type: 'start-chat' }]);
 }
@@ -162,6 +164,9 @@ function signedIn(state, user, effects = []) {
  */
 export function signedOut(state, notice = '') {
     if (state.screen === 'sign-in' || state.screen === 'setup') {
+        // What the old session still had on its way (a 401, another socket's 1008) after the
+        // user's own sign-out is no news.
+        if (state.signedOutByUser) return result(state);
         return result(state.notice || !notice ? state : { ...state, notice });
     }
     // The server closes our sockets (1008) as it revokes the session, often before it answers
@@ -177,6 +182,7 @@ export function signedOut(state, notice = '') {
         notice: asked ? '' : notice,
         secret: null,
         signingOut: false,
+        signedOutByUser: asked,
     };
     const effects = [];
     if (state.screen === 'chat') {

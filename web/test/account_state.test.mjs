@@ -374,6 +374,15 @@ describe('signed out, from anywhere', () => {
         assert.deepEqual(answered.effects, []);
     });
 
+    test('what the old session had on its way after the user\'s own sign-out adds no notice', () => {
+        const closed = socketClosed(signOutSent(signedInAs(USER)).state, { code: 1008, reason: 'signed out' });
+        const late = signedOut(closed.state, ACCOUNT_WORDS.sessionEnded);
+        assert.equal(late.state.notice, '', 'a request answered 401 after the socket closed');
+        assert.deepEqual(late.effects, []);
+        const another = socketClosed(late.state, { code: 1008, reason: 'signed out' });
+        assert.equal(another.state.notice, '', 'a second tab socket closed');
+    });
+
     test('a sign-out that did not get through says so and stays', () => {
         const chat = signedInAs(USER);
         const { state, effects } = signOutAnswered(signOutSent(chat).state, { ok: false, status: 0, offline: true, message: 'Cannot reach the server.' });
