@@ -95,6 +95,9 @@ public:
     }
 
     cluster::redis_bus& bus() { return *bus_; }
+    std::optional<cluster::redis_reply> command(std::vector<std::string> args) {
+        return asio::co_spawn(io_, bus_->command(std::move(args)), asio::use_future).get();
+    }
     bool may_hold_orphan(const std::string& conversation_id) {
         return asio::co_spawn(io_, bus_->may_hold_orphan(conversation_id), asio::use_future).get();
     }
